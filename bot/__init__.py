@@ -1,0 +1,1 @@
+"""Lockstep: one feedback loop for sales and marketing, inside Slack."""

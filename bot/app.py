@@ -1,0 +1,73 @@
+"""The Bolt app factory: nothing is created at import time."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+import handlers
+from bot.config import Settings
+from bot.runtime import Runtime, build_runtime
+from bot.views import common
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    client: WebClient | None = None,
+    engine: Engine | None = None,
+    runtime: Runtime | None = None,
+) -> App:
+    """A Bolt App wired to Lockstep's settings, database and outbox, with every handler."""
+    runtime = runtime or build_runtime(settings, client=client, engine=engine)
+    app = App(
+        client=runtime.client,  # carries the bot token, base URL and retry handlers
+        signing_secret=settings.slack_signing_secret or "socket-mode-no-signing",
+        # Ack is sent after the listener returns; slow work goes to lazy listeners or the outbox
+        # (RULES.md: this avoids Bolt's 10 ms ack polling on every HTTP request).
+        process_before_response=True,
+        logger=logging.getLogger("lockstep.bolt"),
+    )
+    app.use(_rate_limited_ack)
+    app.use(_with_runtime(runtime))
+    app.error(_on_error)
+    handlers.register_all(app)
+    app.lockstep_runtime = runtime  # type: ignore[attr-defined]
+    return app
+
+
+def _rate_limited_ack(body: dict[str, Any], next: Any) -> BoltResponse | None:
+    """Slack's `app_rate_limited` notice is no event a listener can take: answer it 200 here."""
+    if body.get("type") == "app_rate_limited":
+        log.warning("Slack rate-limited event deliveries for team %s", body.get("team_id"))
+        return BoltResponse(status=200, body="")
+    next()
+    return None
+
+
+def _with_runtime(runtime: Runtime) -> Any:
+    def middleware(context: BoltContext, next: Any) -> None:
+        context["runtime"] = runtime
+        context["settings"] = runtime.settings
+        context["engine"] = runtime.engine
+        context["outbox"] = runtime.outbox
+        next()
+
+    return middleware
+
+
+def _on_error(error: Exception, body: dict[str, Any], respond: Any, logger: logging.Logger) -> None:
+    """Log with traceback, and tell the user something went wrong (never the details)."""
+    logger.error(
+        "Unhandled error for %s: %r", body.get("type") or body.get("command"), error, exc_info=error
+    )
+    if body.get("response_url"):
+        try:
+            respond(**common.something_went_wrong())
+        except Exception:  # noqa: BLE001 - the user already cannot be told; it is logged above
+            logger.warning("Could not tell the user about the error")

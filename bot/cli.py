@@ -1,0 +1,158 @@
+"""The `lockstep` command: run, db, jobs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import NoReturn
+
+import click
+
+from bot import logs
+from bot.config import README_SETUP, ConfigError, Settings, load_settings
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"lockstep: {message}", err=True)
+    sys.exit(code)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+@click.group()
+def main() -> None:
+    """Lockstep: one feedback loop for sales and marketing, inside Slack."""
+
+
+@main.command()
+@click.option(
+    "--http", "http_mode", is_flag=True, help="Serve HTTP on /slack/events instead of Socket Mode."
+)
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", default=3000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="HTTP worker processes.")
+@click.option(
+    "--no-scheduler", is_flag=True, help="Serve requests only (another process schedules)."
+)
+def run(http_mode: bool, host: str, port: int, workers: int, no_scheduler: bool) -> None:
+    """Start Lockstep (Socket Mode by default); applies pending migrations first."""
+    settings = settings_or_exit()
+    needed = (
+        ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+        if http_mode
+        else ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
+    )
+    missing = [name for name in needed if not getattr(settings, name.lower())]
+    if missing:
+        mode = "HTTP mode" if http_mode else "Socket Mode"
+        fail(f"{mode} needs {' and '.join(missing)}; see {README_SETUP}.")
+    logs.configure(settings.log_level, _secrets(settings))
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    scheduler = None if no_scheduler else _start_scheduler(settings)
+    try:
+        if http_mode:
+            _serve_http(host, port, workers)
+        else:
+            _serve_socket_mode(settings)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+def _secrets(settings: Settings) -> list[str]:
+    return [settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret]
+
+
+def _start_scheduler(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot import jobs
+    from bot.runtime import build_runtime
+    from bot.scheduler import build_scheduler, ensure_jobs
+
+    runtime = build_runtime(settings)
+    jobs.bind(runtime)
+    scheduler = build_scheduler(runtime.engine, settings.timezone)
+    scheduler.start()
+    ensure_jobs(scheduler)
+    return scheduler
+
+
+def _serve_socket_mode(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app
+
+    SocketModeHandler(create_app(settings), settings.slack_app_token).start()
+
+
+def _serve_http(host: str, port: int, workers: int) -> None:
+    """gunicorn in a child process; this process keeps the scheduler (no fork with threads)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--backlog",
+        "2048",
+        "--graceful-timeout",
+        "10",
+        "bot.wsgi:create_wsgi_app()",
+    ]
+    child = subprocess.Popen(cmd, env=os.environ.copy())
+    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    try:
+        code = child.wait()
+    except KeyboardInterrupt:
+        child.terminate()
+        code = child.wait()
+    if code not in (0, -signal.SIGTERM):
+        fail(f"the HTTP server stopped with exit code {code}", 1)
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations."""
+    settings = settings_or_exit()
+    upgrade(make_engine(settings.database_url))
+    click.echo("Database is up to date.")
+
+
+@main.command()
+def jobs() -> None:
+    """List scheduled jobs and their next run times."""
+    from bot.scheduler import list_jobs
+
+    settings = settings_or_exit()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    found = list_jobs(engine, settings.timezone)
+    if not found:
+        click.echo("No jobs scheduled yet; `lockstep run` schedules them.")
+    for job in found:
+        when = job.next_run.isoformat(timespec="minutes") if job.next_run else "paused"
+        click.echo(f"{job.id:<40} next {when:<26} {job.name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""The outbox: record a post under an idempotency key, send it, retry it, never send it twice."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.clock import utcnow
+from bot.views import alerts
+from storage import outbox, roles
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+# Errors that no retry can fix: an admin has to act.
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_too_long",
+        "no_text",
+        "message_not_found",
+        "cant_update_message",
+        "restricted_action",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "missing_scope",
+        "not_authed",
+        "invalid_arguments",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Post:
+    """One call to make: a Web API method, its channel and its arguments."""
+
+    method: str
+    channel: str
+    payload: dict[str, Any]
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s ... capped at 30 minutes."""
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 1800))
+
+
+class Outbox:
+    """Sends recorded posts through one Slack client; one instance per process."""
+
+    def __init__(self, engine: Engine, client: WebClient, admins: frozenset[str] = frozenset()):
+        self.engine = engine
+        self.client = client
+        self.admins = admins
+
+    def submit(self, team_id: str, key: str, post: Post, *, send_now: bool = True) -> OutboxMessage:
+        """Record `post` under `key` (once per team) and, unless told not to, send it now."""
+        payload = {**post.payload, "channel": post.channel}
+        with Session(self.engine, expire_on_commit=False) as session:
+            row, _ = outbox.enqueue(session, team_id, key, post.method, post.channel, payload)
+        if send_now and row.status == "pending" and row.id is not None:
+            return self.send(row.id) or row
+        return row
+
+    def send(self, message_id: int) -> OutboxMessage | None:
+        """Send one due message; None when it is not due or another worker holds it."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            row = outbox.claim(session, message_id, LEASE)
+            if row is None:
+                return None
+            try:
+                response = self.client.api_call(row.method, json=row.payload)
+            except SlackApiError as exc:
+                return self._on_api_error(session, row, exc)
+            except (SlackClientError, OSError) as exc:  # refused, reset, timed out
+                return self._retry_or_fail(session, row, f"connection: {type(exc).__name__}")
+            data = response.data if isinstance(response.data, dict) else {}
+            ts = data.get("ts") or row.payload.get("ts")
+            return outbox.mark_sent(session, message_id, ts, data.get("channel"))
+
+    def deliver_due(self, limit: int = 200) -> dict[str, int]:
+        """Send every due message once; returns how many ended in each status."""
+        with Session(self.engine) as session:
+            ids = outbox.due_ids(session, limit)
+        counts: dict[str, int] = {}
+        for message_id in ids:
+            row = self.send(message_id)
+            if row is not None:
+                counts[row.status] = counts.get(row.status, 0) + 1
+        return counts
+
+    def _on_api_error(
+        self, session: Session, row: OutboxMessage, exc: SlackApiError
+    ) -> OutboxMessage:
+        assert row.id is not None
+        status = exc.response.status_code
+        error = str(exc.response.get("error") or f"http_{status}")
+        if status == 429:
+            headers = {k.lower(): v for k, v in exc.response.headers.items()}
+            wait = int(headers.get("retry-after", 5))
+            when = utcnow() + timedelta(seconds=wait)
+            return outbox.mark_retry(session, row.id, when, "ratelimited")
+        if error in PERMANENT:
+            log.warning(
+                "outbox %s (%s to %s) failed for good: %s", row.key, row.method, row.channel, error
+            )
+            failed = outbox.mark_failed(session, row.id, error)
+            self._alert_admins(failed)
+            return failed
+        return self._retry_or_fail(session, row, error)
+
+    def _retry_or_fail(self, session: Session, row: OutboxMessage, error: str) -> OutboxMessage:
+        assert row.id is not None
+        if row.attempts >= MAX_ATTEMPTS:
+            log.warning("outbox %s gave up after %d attempts: %s", row.key, row.attempts, error)
+            return outbox.mark_failed(session, row.id, error)
+        return outbox.mark_retry(session, row.id, utcnow() + backoff(row.attempts), error)
+
+    def _alert_admins(self, failed: OutboxMessage) -> None:
+        """DM the team's admins, once per failed message, what to fix."""
+        if failed.key.startswith("admin-alert:"):
+            return  # an alert that cannot be delivered must not alert about itself
+        with Session(self.engine) as session:
+            admins = set(self.admins) | set(roles.members_with(session, failed.team_id, "admin"))
+        message = alerts.delivery_failed(failed)
+        for admin in sorted(admins):
+            post = Post("chat.postMessage", admin, message)
+            self.submit(failed.team_id, f"admin-alert:{failed.id}:{admin}", post)

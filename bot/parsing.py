@@ -1,0 +1,44 @@
+"""Parsing what people type: subcommands, channel and user references, numbers."""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import unescape
+
+CHANNEL_REF = re.compile(r"^<#(?P<id>[CG][A-Z0-9]{2,})(?:\|[^>]*)?>$")
+USER_REF = re.compile(r"^<@(?P<id>[UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
+BARE_CHANNEL = re.compile(r"^[CG][A-Z0-9]{6,}$")
+BARE_USER = re.compile(r"^[UW][A-Z0-9]{6,}$")
+
+
+def split_command(text: str | None) -> tuple[str, str]:
+    """('subcommand', 'rest') from a command's text; the subcommand is lower-cased."""
+    clean = (text or "").strip()
+    if not clean:
+        return "", ""
+    head, _, rest = clean.partition(" ")
+    return head.lower(), rest.strip()
+
+
+def channel_id(token: str) -> str | None:
+    """A channel id from `<#C123|name>` (as Slack escapes it) or a bare id."""
+    token = token.strip()
+    match = CHANNEL_REF.match(token)
+    if match:
+        return match["id"]
+    return token if BARE_CHANNEL.match(token) else None
+
+
+def user_id(token: str) -> str | None:
+    """A user id from `<@U123|name>` or a bare id."""
+    token = token.strip()
+    match = USER_REF.match(token)
+    if match:
+        return match["id"]
+    return token if BARE_USER.match(token) else None
+
+
+def command_text(text: str | None) -> str:
+    """A command's free text, decoded once from Slack's entity encoding and trimmed."""
+    return unescape(text).strip()

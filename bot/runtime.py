@@ -1,0 +1,57 @@
+"""What a running Lockstep process shares: settings, database engine, Slack client, outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from bot.delivery import Outbox
+from storage.db import make_engine
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    client: WebClient
+    outbox: Outbox
+
+
+def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
+    """A WebClient on the configured base URL that retries 429s, 5xx and dropped connections.
+
+    The outbox's client retries only dropped connections in place: it reschedules 429s (after
+    Retry-After) and 5xx itself, so no worker thread sleeps through a rate limit.
+    """
+    handlers: list[RetryHandler] = [ConnectionErrorRetryHandler(max_retry_count=2)]
+    if not for_outbox:
+        handlers += [
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ]
+    return WebClient(
+        token=settings.slack_bot_token or None,
+        base_url=settings.slack_api_base_url,
+        timeout=10,
+        retry_handlers=handlers,
+    )
+
+
+def build_runtime(
+    settings: Settings, client: WebClient | None = None, engine: Engine | None = None
+) -> Runtime:
+    engine = engine or make_engine(settings.database_url)
+    if client is None:
+        client, outbox_client = make_client(settings), make_client(settings, for_outbox=True)
+    else:
+        outbox_client = client
+    return Runtime(settings, engine, client, Outbox(engine, outbox_client, settings.admins))

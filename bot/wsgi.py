@@ -1,0 +1,41 @@
+"""The HTTP-mode WSGI application: `/slack/events` for Slack, `/healthz` for load balancers.
+
+Served by gunicorn (`lockstep run --http`); each worker builds its own app and engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.app import create_app
+from bot.config import Settings, load_settings
+from storage.db import ping
+
+StartResponse = Callable[..., Any]
+
+
+def make_wsgi(app: App) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """Route Slack traffic to Bolt and answer health checks."""
+    slack = SlackRequestHandler(app, path="/slack/events")
+    engine = app.lockstep_runtime.engine  # type: ignore[attr-defined]
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            healthy = ping(engine)
+            body = json.dumps({"ok": healthy, "database": "ok" if healthy else "unreachable"})
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "application/json")])
+            return [body.encode()]
+        return slack(environ, start_response)
+
+    return application
+
+
+def create_wsgi_app(settings: Settings | None = None) -> Callable[..., Iterable[bytes]]:
+    """gunicorn's factory: `bot.wsgi:create_wsgi_app()`."""
+    return make_wsgi(create_app(settings or load_settings()))

@@ -1,0 +1,96 @@
+"""`/lockstep`: help, team configuration and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_bolt import Ack, BoltContext
+from sqlmodel import Session
+
+from bot import permissions
+from bot.parsing import channel_id, split_command, user_id
+from bot.views import admin as views
+from bot.views.common import usage
+from bot.views.help import help_message
+from storage import roles, workspaces
+from storage.models.core import ROLES
+
+COMMAND = "/lockstep"
+
+
+def register(app: Any) -> None:
+    app.command(COMMAND)(lockstep_command)
+
+
+def lockstep_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    """Route `/lockstep <sub>`; each reply is the ack's ephemeral body (quick database work)."""
+    sub, rest = split_command(command.get("text"))
+    if sub in ("", "help"):
+        ack(help_message())
+        return
+    action = SUBCOMMANDS.get(sub)
+    if action is None:
+        ack(usage(f"I don't know `{views.clip(sub)}`.", "/lockstep help"))
+        return
+    ack(action(context, command, rest))
+
+
+def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    team, user = command["team_id"], command["user_id"]
+    settings = context["settings"]
+    key, _, value = rest.partition(" ")
+    with Session(context["engine"]) as session:
+        if not permissions.allowed(session, settings, team, user):
+            return views.refusal()
+        if key.lower() in ("", "show"):
+            ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
+            session.commit()
+            return views.config_summary(ws)
+        if key.lower() == "triage-channel":
+            channel = channel_id(value)
+            if channel is None:
+                return usage(
+                    "Name the channel with #.", "/lockstep config triage-channel #marketing-triage"
+                )
+            workspaces.update(session, team, settings.lockstep_timezone, triage_channel=channel)
+            return views.config_saved("Triage channel", f"<#{channel}>")
+        if key.lower() == "timezone":
+            try:
+                ZoneInfo(value.strip())
+            except (ZoneInfoNotFoundError, ValueError):
+                return usage(
+                    "That is not a time zone I know.", "/lockstep config timezone Europe/Paris"
+                )
+            workspaces.update(session, team, settings.lockstep_timezone, timezone=value.strip())
+            return views.config_saved("Time zone", value.strip())
+    return usage("I can set `triage-channel` or `timezone`.", *views.CONFIG_EXAMPLES)
+
+
+def _role(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    team, actor = command["team_id"], command["user_id"]
+    parts = rest.split()
+    remove = bool(parts) and parts[0].lower() == "remove"
+    if remove:
+        parts = parts[1:]
+    target = user_id(parts[0]) if parts else None
+    role = parts[1].lower() if len(parts) > 1 else ""
+    if target is None or role not in ROLES or len(parts) != 2:
+        return usage("Name a person and one of: " + ", ".join(ROLES) + ".", *views.ROLE_EXAMPLES)
+    with Session(context["engine"]) as session:
+        if not permissions.allowed(session, context["settings"], team, actor):
+            return views.refusal()
+        if remove:
+            changed = roles.revoke(session, team, target, role)
+        else:
+            changed = roles.grant(session, team, target, role, granted_by=actor)
+    return views.role_changed(target, role, granted=not remove, changed=changed)
+
+
+def _roles(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    with Session(context["engine"]) as session:
+        held = {role: roles.members_with(session, command["team_id"], role) for role in ROLES}
+    return views.role_list(held, context["settings"].admins)
+
+
+SUBCOMMANDS = {"config": _config, "role": _role, "roles": _roles}

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, repositories (one per feature) and Alembic migrations."""

@@ -1,0 +1,8 @@
+"""SQLModel tables, one module per feature; importing this package registers all of them.
+
+Every domain row carries `team_id`; every timestamp is aware UTC (see bot.clock).
+"""
+
+from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
+
+__all__ = ["OutboxMessage", "Receipt", "RoleAssignment", "Workspace"]

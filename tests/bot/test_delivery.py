@@ -1,0 +1,87 @@
+"""The outbox: recorded before sending, exactly once, retried on 429/5xx, failed for good on
+permanent errors with an admin alert."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun import freeze_time
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.clock import utcnow
+from bot.delivery import Post
+from bot.runtime import Runtime
+from storage import outbox
+from tests.conftest import ADMIN, TEAM
+from tests.fake_slack import FakeSlack
+
+HELLO = Post("chat.postMessage", "C0DIGEST01", {"text": "hello"})
+
+
+def test_submit_posts_once_per_key(runtime: Runtime, slack: FakeSlack) -> None:
+    first = runtime.outbox.submit(TEAM, "digest:2026-W47", HELLO)
+    again = runtime.outbox.submit(TEAM, "digest:2026-W47", HELLO)
+    assert first.status == "sent" and again.status == "sent"
+    assert first.result_ts and first.result_ts == again.result_ts
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert slack.calls_to("chat.postMessage")[0].params["channel"] == "C0DIGEST01"
+
+
+def test_same_key_in_other_team_is_another_message(runtime: Runtime, slack: FakeSlack) -> None:
+    runtime.outbox.submit(TEAM, "k", HELLO)
+    runtime.outbox.submit("T0FAKE0002", "k", HELLO)
+    assert len(slack.calls_to("chat.postMessage")) == 2
+
+
+def test_rate_limited_post_is_retried_later(runtime: Runtime, slack: FakeSlack) -> None:
+    slack.fail("chat.postMessage", status=429, retry_after=7, times=1)
+    row = runtime.outbox.submit(TEAM, "k429", HELLO)
+    assert row.status == "pending" and row.error == "ratelimited"
+    assert row.next_attempt_at >= utcnow() + timedelta(seconds=5)
+    assert runtime.outbox.deliver_due() == {}  # not due yet
+    with freeze_time(utcnow() + timedelta(seconds=8)):
+        assert runtime.outbox.deliver_due() == {"sent": 1}
+    assert runtime.outbox.deliver_due() == {}
+
+
+def test_server_errors_back_off_then_succeed(runtime: Runtime, slack: FakeSlack) -> None:
+    slack.fail("chat.postMessage", status=503, times=1)
+    row = runtime.outbox.submit(TEAM, "k503", HELLO)
+    assert row.status == "pending" and row.attempts == 1
+    with freeze_time(utcnow() + timedelta(seconds=6)):
+        assert runtime.outbox.deliver_due() == {"sent": 1}
+
+
+def test_permanent_error_fails_once_and_alerts_admins(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    slack.fail("chat.postMessage", status=200, error="not_in_channel", times=1)
+    row = runtime.outbox.submit(TEAM, "kperm", HELLO)
+    assert row.status == "failed" and row.error == "not_in_channel"
+    alerts = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == ADMIN]
+    assert len(alerts) == 1
+    assert "/invite" in alerts[0].params["text"]
+    with freeze_time(utcnow() + timedelta(days=1)):
+        assert runtime.outbox.deliver_due() == {}  # never retried
+
+
+def test_a_send_interrupted_by_a_restart_is_resent(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        row, _ = outbox.enqueue(
+            session, TEAM, "crash", "chat.postMessage", "C1", {"text": "x", "channel": "C1"}
+        )
+        assert row.id is not None
+        assert outbox.claim(session, row.id, timedelta(minutes=2)) is not None  # then "crash"
+    assert runtime.outbox.deliver_due() == {}  # another worker holds the lease
+    with freeze_time(utcnow() + timedelta(minutes=3)):
+        assert runtime.outbox.deliver_due() == {"sent": 1}
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_connection_errors_are_retried(runtime: Runtime, slack: FakeSlack) -> None:
+    slack.stop()
+    row = runtime.outbox.submit(TEAM, "down", HELLO)
+    assert row.status == "pending" and row.error and row.error.startswith("connection")

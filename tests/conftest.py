@@ -1,0 +1,151 @@
+"""Fixtures: a fresh database per test, settings from a dict, the fake Slack Web API server,
+and the real HTTP app served on loopback."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from slack_bolt import App
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+import storage.models  # noqa: F401  (registers every table)
+from bot.app import create_app
+from bot.config import Settings, load_settings
+from bot.runtime import Runtime, build_runtime
+from bot.wsgi import make_wsgi
+from storage.db import make_engine
+from tests.fake_slack import FakeSlack
+from tests.slack_signing import SlackHTTP
+
+BOT_TOKEN = "xoxb-test-0000-not-a-real-token"
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+TEAM = "T0FAKE0001"
+OTHER_TEAM = "T0FAKE0002"
+ADMIN = "U0ADMIN001"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def sqlite_engine(tmp_path: Any) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path}/lockstep-test.db")
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def postgres_engine() -> tuple[Engine, str]:
+    """An engine on a schema of its own in TEST_DATABASE_URL (dropped afterwards)."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    SQLModel.metadata.create_all(engine)
+    return engine, schema
+
+
+def drop_schema(schema: str) -> None:
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
+    """The same test on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL."""
+    if request.param == "sqlite":
+        engine = sqlite_engine(tmp_path)
+        yield engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        pytest.skip(
+            "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+        )
+    engine, schema = postgres_engine()
+    yield engine
+    engine.dispose()
+    drop_schema(schema)
+
+
+@pytest.fixture
+def engine(tmp_path: Any) -> Iterator[Engine]:
+    engine = sqlite_engine(tmp_path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+def make_settings(base_url: str, db_url: str = "sqlite:///:memory:", **extra: Any) -> Settings:
+    values = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_BASE_URL": base_url,
+        "DATABASE_URL": db_url,
+        "LOCKSTEP_ADMINS": ADMIN,
+        "LOG_LEVEL": "DEBUG",
+    }
+    values.update(extra)
+    return load_settings(values)
+
+
+@pytest.fixture
+def settings(slack: FakeSlack, engine: Engine) -> Settings:
+    return make_settings(slack.base_url, str(engine.url))
+
+
+@pytest.fixture
+def runtime(settings: Settings, engine: Engine) -> Runtime:
+    return build_runtime(settings, engine=engine)
+
+
+@pytest.fixture
+def app(settings: Settings, runtime: Runtime) -> App:
+    return create_app(settings, runtime=runtime)
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def http(app: App) -> Iterator[SlackHTTP]:
+    """The real WSGI app (Bolt + /healthz) over real HTTP on loopback, with a signing client."""
+    server = make_server(
+        "127.0.0.1",
+        0,
+        make_wsgi(app),
+        server_class=_ThreadingWSGIServer,
+        handler_class=_QuietHandler,
+    )
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield SlackHTTP(f"http://127.0.0.1:{server.server_port}", SIGNING_SECRET)
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,132 @@
+"""The `lockstep` command as a person runs it: real processes, real ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.fake_slack import FakeSlack
+from tests.slack_signing import SlackHTTP
+
+LOCKSTEP = [sys.executable, "-m", "bot.cli"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def clean_env(tmp_path: Path, **values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LOCKSTEP_"))}
+    env.update({"DATABASE_URL": f"sqlite:///{tmp_path}/cli.db", "PYTHONPATH": str(ROOT)})
+    env.update(values)
+    return env
+
+
+def lockstep(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*LOCKSTEP, *args],
+        cwd=tmp_path,
+        env=clean_env(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_without_tokens_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = lockstep(tmp_path, "run")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "SLACK_BOT_TOKEN" in lines[0] and "SLACK_APP_TOKEN" in lines[0]
+    assert "README" in lines[0]
+
+
+def test_http_mode_needs_signing_secret(tmp_path: Path) -> None:
+    result = lockstep(tmp_path, "run", "--http", SLACK_BOT_TOKEN=BOT_TOKEN)
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET" in result.stderr and "SLACK_APP_TOKEN" not in result.stderr
+
+
+def test_bad_setting_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    result = lockstep(tmp_path, "db", "upgrade", LOCKSTEP_TIMEZONE="Nowhere/Land")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("lockstep: LOCKSTEP_TIMEZONE")
+
+
+def test_db_upgrade_and_jobs(tmp_path: Path) -> None:
+    assert lockstep(tmp_path, "db", "upgrade").returncode == 0
+    result = lockstep(tmp_path, "jobs")
+    assert result.returncode == 0
+    assert "No jobs scheduled yet" in result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(port: int, proc: subprocess.Popen[Any], timeout: float = 30) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(
+                f"lockstep exited early: {proc.stderr.read() if proc.stderr else ''}"
+            )
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                return dict(json.loads(r.read()))
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("lockstep --http never became healthy")
+
+
+def test_http_mode_serves_events_and_healthz_under_gunicorn(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    port = free_port()
+    env = clean_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_BASE_URL=slack.base_url,
+    )
+    proc = subprocess.Popen(
+        [*LOCKSTEP, "run", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_healthy(port, proc) == {"ok": True, "database": "ok"}
+        http = SlackHTTP(f"http://127.0.0.1:{port}", SIGNING_SECRET)
+        status, body = http.command("/lockstep", "help")
+        assert status == 200 and body["response_type"] == "ephemeral"
+        assert http.command("/lockstep", "help", bad_signature=True)[0] == 401
+        jobs = lockstep(tmp_path, "jobs")
+        assert "lockstep:outbox" in jobs.stdout
+    finally:
+        proc.terminate()
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+    assert BOT_TOKEN not in err and SIGNING_SECRET not in err
+    assert "gunicorn" in err.lower() or "Booting worker" in err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["db", "--help"]])
+def test_help_texts(tmp_path: Path, args: list[str]) -> None:
+    assert lockstep(tmp_path, *args).returncode == 0
