@@ -1,18 +1,24 @@
 """Plain functions the scheduler calls; each returns what it did so tests can call them directly.
 
-The scheduler's job store keeps only a reference to these functions and plain arguments; the
-process binds its Runtime once at start (`bind`).
+The job store keeps only a reference to `tick`/`deliver_outbox`; the process binds its Runtime
+once at start (`bind`). Each feature adds its periodic work to PERIODIC: a function of
+(runtime, now) that does what is due and returns a summary.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from bot.clock import utcnow
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 _runtime: Runtime | None = None
+
+Periodic = Callable[[Runtime, datetime], Any]
 
 
 def bind(runtime: Runtime | None) -> None:
@@ -33,3 +39,22 @@ def deliver_outbox() -> dict[str, Any]:
     if counts:
         log.info("outbox delivered: %s", counts)
     return counts
+
+
+def periodic_tasks() -> dict[str, Periodic]:
+    """Every feature's due-work function, by name (explicit, so it is greppable)."""
+    return {}
+
+
+def tick(now: datetime | None = None, runtime: Runtime | None = None) -> dict[str, Any]:
+    """Run every feature's due work once; one feature failing does not stop the others."""
+    runtime = runtime or current()
+    now = now or utcnow()
+    results: dict[str, Any] = {}
+    for name, task in periodic_tasks().items():
+        try:
+            results[name] = task(runtime, now)
+        except Exception:  # noqa: BLE001 - logged with traceback; the next tick tries again
+            log.exception("periodic task %s failed", name)
+            results[name] = "error"
+    return results

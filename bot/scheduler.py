@@ -12,6 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
 OUTBOX_JOB = "lockstep:outbox"
+TICK_JOB = "lockstep:tick"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,13 @@ def ensure_jobs(scheduler: BackgroundScheduler) -> None:
         IntervalTrigger(seconds=15),
         id=OUTBOX_JOB,
         name="Send and retry pending Slack posts",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        "bot.jobs:tick",
+        IntervalTrigger(minutes=1),
+        id=TICK_JOB,
+        name="Post what is due: digests, agendas, reminders, follow-ups",
         replace_existing=True,
     )
 
