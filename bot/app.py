@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 import handlers
 from bot.config import Settings
+from bot.ratelimit import SlidingWindow
 from bot.runtime import Runtime, build_runtime
 from bot.views import common
 
@@ -35,6 +37,7 @@ def create_app(
     )
     app.use(_rate_limited_ack)
     app.use(_with_runtime(runtime))
+    app.use(_command_rate_limit(SlidingWindow(settings.lockstep_command_rate_per_minute)))
     app.error(_on_error)
     handlers.register_all(app)
     app.lockstep_runtime = runtime  # type: ignore[attr-defined]
@@ -57,6 +60,23 @@ def _with_runtime(runtime: Runtime) -> Any:
         context["engine"] = runtime.engine
         context["outbox"] = runtime.outbox
         next()
+
+    return middleware
+
+
+def _command_rate_limit(window: SlidingWindow) -> Any:
+    """Slash commands beyond the per-user budget get a friendly ephemeral answer, nothing else."""
+
+    def middleware(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        user = f"{body.get('team_id')}:{body.get('user_id')}"
+        if body.get("command") and not window.allow(user):
+            return BoltResponse(
+                status=200,
+                body=json.dumps(common.slow_down(window.limit)),
+                headers={"content-type": "application/json;charset=utf-8"},
+            )
+        next()
+        return None
 
     return middleware
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -47,6 +50,9 @@ PERMANENT = frozenset(
 )
 
 
+PACED = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
+
+
 @dataclass(frozen=True)
 class Post:
     """One call to make: a Web API method, its channel and its arguments."""
@@ -61,13 +67,49 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 1800))
 
 
+class ChannelPacer:
+    """Keeps posts to one channel about `interval` seconds apart (Slack: ~1 message/s/channel)."""
+
+    def __init__(
+        self,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, channel: str) -> float:
+        """Block until `channel` may take another post; returns how long it waited."""
+        if self.interval <= 0:
+            return 0.0
+        with self._lock:
+            now = self.clock()
+            slot = max(now, self._next.get(channel, now))
+            self._next[channel] = slot + self.interval
+        delay = slot - now
+        if delay > 0:
+            self.sleep(delay)
+        return delay
+
+
 class Outbox:
     """Sends recorded posts through one Slack client; one instance per process."""
 
-    def __init__(self, engine: Engine, client: WebClient, admins: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        engine: Engine,
+        client: WebClient,
+        admins: frozenset[str] = frozenset(),
+        pacer: ChannelPacer | None = None,
+    ):
         self.engine = engine
         self.client = client
         self.admins = admins
+        self.pacer = pacer or ChannelPacer()
 
     def submit(self, team_id: str, key: str, post: Post, *, send_now: bool = True) -> OutboxMessage:
         """Record `post` under `key` (once per team) and, unless told not to, send it now."""
@@ -84,6 +126,8 @@ class Outbox:
             row = outbox.claim(session, message_id, LEASE)
             if row is None:
                 return None
+            if row.method in PACED:
+                self.pacer.wait(row.channel)
             try:
                 response = self.client.api_call(row.method, json=row.payload)
             except SlackApiError as exc:

@@ -3,6 +3,8 @@ and the real HTTP app served on loopback."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import threading
 import uuid
@@ -20,6 +22,7 @@ from sqlmodel import Session, SQLModel
 import storage.models  # noqa: F401  (registers every table)
 from bot.app import create_app
 from bot.config import Settings, load_settings
+from bot.delivery import ChannelPacer
 from bot.runtime import Runtime, build_runtime
 from bot.wsgi import make_wsgi
 from storage.db import make_engine
@@ -77,6 +80,28 @@ def any_engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine
     drop_schema(schema)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def twin_engines(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[tuple[Engine, Engine]]:
+    """Two engines (two connection pools, as two processes have) on one fresh database."""
+    if request.param == "sqlite":
+        first = sqlite_engine(tmp_path)
+        second = make_engine(str(first.url))
+        yield first, second
+        first.dispose()
+        second.dispose()
+        return
+    if not PG_URL:
+        pytest.skip(
+            "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+        )
+    first, schema = postgres_engine()
+    second = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    yield first, second
+    first.dispose()
+    second.dispose()
+    drop_schema(schema)
+
+
 @pytest.fixture
 def engine(tmp_path: Any) -> Iterator[Engine]:
     engine = sqlite_engine(tmp_path)
@@ -117,7 +142,9 @@ def settings(slack: FakeSlack, engine: Engine) -> Settings:
 
 @pytest.fixture
 def runtime(settings: Settings, engine: Engine) -> Runtime:
-    return build_runtime(settings, engine=engine)
+    runtime = build_runtime(settings, engine=engine)
+    runtime.outbox.pacer = ChannelPacer(interval=0)  # pacing has its own test; keep tests quick
+    return runtime
 
 
 @pytest.fixture
@@ -149,3 +176,41 @@ def http(app: App) -> Iterator[SlackHTTP]:
     yield SlackHTTP(f"http://127.0.0.1:{server.server_port}", SIGNING_SECRET)
     server.shutdown()
     server.server_close()
+
+
+class _SuiteLog(logging.Handler):
+    """Keeps every log line of the whole run, formatted with tracebacks, to scan for secrets."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # A record that cannot be formatted holds no secret to find.
+        with contextlib.suppress(Exception):
+            self.lines.append(self.format(record))
+
+
+SUITE_LOG = _SuiteLog()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = logging.getLogger()
+    root.addHandler(SUITE_LOG)
+    root.setLevel(logging.DEBUG)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a token or the signing secret reached any log record."""
+    secrets = (BOT_TOKEN, SIGNING_SECRET)
+    leaks = [line for line in SUITE_LOG.lines if any(s in line for s in secrets)]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if leaks:
+        if reporter:
+            reporter.write_line(f"SECRET LEAK: {len(leaks)} log records contain a secret:")
+            for line in leaks[:5]:
+                reporter.write_line("  " + line[:300])
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif reporter:
+        reporter.write_line(f"secret-free logs: scanned {len(SUITE_LOG.lines)} log records")

@@ -25,3 +25,10 @@ def usage(problem: str, *examples: str) -> dict[str, Any]:
     if examples:
         lines.append("Try:\n" + "\n".join(f"• `{e}`" for e in examples))
     return ephemeral("\n".join(lines))
+
+
+def slow_down(limit: int) -> dict[str, Any]:
+    return ephemeral(
+        f":hourglass: That's more than {limit} commands in a minute. "
+        "Please wait a moment and try again — nothing you sent before was lost."
+    )

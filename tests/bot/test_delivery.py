@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.clock import utcnow
-from bot.delivery import Post
+from bot.delivery import ChannelPacer, Post
 from bot.runtime import Runtime
 from storage import outbox
 from tests.conftest import ADMIN, TEAM
@@ -85,3 +85,21 @@ def test_connection_errors_are_retried(runtime: Runtime, slack: FakeSlack) -> No
     slack.stop()
     row = runtime.outbox.submit(TEAM, "down", HELLO)
     assert row.status == "pending" and row.error and row.error.startswith("connection")
+
+
+def test_posts_to_one_channel_are_paced_a_second_apart(runtime: Runtime, slack: FakeSlack) -> None:
+    clock = [100.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+
+    runtime.outbox.pacer = ChannelPacer(1.0, clock=lambda: clock[0], sleep=sleep)
+    for n in range(3):
+        runtime.outbox.submit(TEAM, f"paced:{n}", HELLO)
+    runtime.outbox.submit(
+        TEAM, "other-channel", Post("chat.postMessage", "C0OTHER001", {"text": "x"})
+    )
+    assert waits == [1.0, 1.0]  # the second and third post to C0DIGEST01; the other channel is free
+    assert len(slack.calls_to("chat.postMessage")) == 4

@@ -90,3 +90,12 @@ def test_roles_are_granted_by_admins_only(http: SlackHTTP, slack: FakeSlack) -> 
     assert "no longer" in body["text"]
     _, body = http.command("/lockstep", "role <@U0MKT00001> wizard", user_id=ADMIN)
     assert "Try" in body["text"]
+
+
+def test_commands_are_rate_limited_per_user(http: SlackHTTP) -> None:
+    for _ in range(20):
+        assert http.command("/lockstep", "roles", user_id="U0BUSY0001")[1]["blocks"]
+    status, body = http.command("/lockstep", "roles", user_id="U0BUSY0001")
+    assert status == 200 and "more than 20 commands in a minute" in body["text"]
+    _, other = http.command("/lockstep", "roles", user_id="U0CALM0001")
+    assert "Roles in this workspace" in other["text"]
