@@ -154,5 +154,23 @@ def jobs() -> None:
         click.echo(f"{job.id:<40} next {when:<26} {job.name}")
 
 
+@main.command()
+def doctor() -> None:
+    """Check configuration, database, Slack token, scopes and channels; print what to fix."""
+    from bot.doctor import run_checks
+    from bot.runtime import make_client
+
+    settings = settings_or_exit()
+    checks = run_checks(settings, make_engine(settings.database_url), make_client(settings))
+    for check in checks:
+        mark = click.style("✓", fg="green") if check.ok else click.style("✗", fg="red")
+        click.echo(f"{mark} {check.what}")
+        if check.fix:
+            click.echo(f"    → {check.fix}")
+    failed = sum(not c.ok for c in checks)
+    click.echo("All good." if not failed else f"{failed} problem(s) to fix.")
+    sys.exit(1 if failed else 0)
+
+
 if __name__ == "__main__":
     main()
