@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 SCOPES: dict[str, str] = {
+    "channels:read": "member_joined_channel in public channels (the join introduction)",
+    "groups:read": "member_joined_channel in private channels (the join introduction)",
     "chat:write": "post replies, triage posts, digests, agendas and DMs",
     "commands": "the slash commands",
 }
