@@ -54,7 +54,7 @@ def test_broken_setup_says_what_to_fix(tmp_path: Path, slack: FakeSlack) -> None
     code, out = doctor(tmp_path, slack, SLACK_SIGNING_SECRET="")
     assert code == 1
     assert "✗ no mode can start" in out and "SLACK_APP_TOKEN" in out
-    assert "missing scopes: chat:write" in out and "reinstall" in out
+    assert "missing scopes:" in out and "chat:write" in out and "reinstall" in out
     assert "Lockstep is not in #triage" in out and "/invite @Lockstep" in out
 
 
