@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import random
 import re
 import threading
 import time
@@ -157,6 +158,28 @@ class _Reply:
     delay: float = 0.0
 
 
+def _make_fault(
+    times: int, status: int, retry_after: int | None, error: str | None, body: str | None
+) -> _Fault:
+    if status == 200 and error is None and body is None:
+        raise ValueError("fail(status=200) needs error=..., e.g. 'channel_not_found'")
+    headers: dict[str, str] = {}
+    content_type = _JSON_TYPE
+    if status == 429:
+        text = json.dumps({"ok": False, "error": error or "ratelimited"})
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+    elif status >= 500:
+        text = SERVER_ERROR_HTML
+        content_type = "text/html"
+    else:
+        text = json.dumps({"ok": False, "error": error or f"http_{status}"})
+    if body is not None:
+        text = body
+        content_type = _JSON_TYPE if body.lstrip().startswith("{") else "text/html"
+    return _Fault(times, status, text, content_type, headers)
+
+
 def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
@@ -282,6 +305,7 @@ class FakeSlack:
         self._lock = threading.Lock()
         self._calls: list[Call] = []
         self._faults: dict[str, list[_Fault]] = {}
+        self._flaky: dict[str, tuple[float, tuple[int, ...], int, random.Random]] = {}
         self._slow: dict[str, list[_Fault]] = {}
         self._overrides: dict[str, dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
@@ -411,6 +435,7 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._faults.clear()
+            self._flaky.clear()
             self._slow.clear()
             self._overrides.clear()
             self._files.clear()
@@ -443,25 +468,27 @@ class FakeSlack:
         """
         if times == 0 or times < -1:
             raise ValueError("times must be positive or -1 (forever)")
-        if status == 200 and error is None and body is None:
-            raise ValueError("fail(status=200) needs error=..., e.g. 'channel_not_found'")
-        headers: dict[str, str] = {}
-        content_type = _JSON_TYPE
-        if status == 429:
-            text = json.dumps({"ok": False, "error": error or "ratelimited"})
-            if retry_after is not None:
-                headers["Retry-After"] = str(retry_after)
-        elif status >= 500:
-            text = SERVER_ERROR_HTML
-            content_type = "text/html"
-        else:
-            text = json.dumps({"ok": False, "error": error or f"http_{status}"})
-        if body is not None:
-            text = body
-            content_type = _JSON_TYPE if body.lstrip().startswith("{") else "text/html"
-        fault = _Fault(times, status, text, content_type, headers)
+        fault = _make_fault(times, status, retry_after, error, body)
         with self._lock:
             self._faults.setdefault(method, []).append(fault)
+
+    def flaky(
+        self,
+        method: str,
+        rate: float,
+        statuses: tuple[int, ...] = (429, 503),
+        *,
+        retry_after: int = 1,
+        seed: int = 7,
+    ) -> None:
+        """From now on, answer a random `rate` share of calls to `method` with one of `statuses`
+        (reproducible with `seed`); rate 0 turns it off."""
+        rng = random.Random(seed)
+        with self._lock:
+            if rate <= 0:
+                self._flaky.pop(method, None)
+            else:
+                self._flaky[method] = (rate, statuses, retry_after, rng)
 
     def slow(self, method: str, seconds: float, times: int = 1) -> None:
         """Delay the answer to the next ``times`` calls to ``method`` (-1: all) by ``seconds``.
@@ -529,7 +556,7 @@ class FakeSlack:
         )
         with self._lock:
             slow = self._take(self._slow, method)
-            fault = self._take(self._faults, method)
+            fault = self._take(self._faults, method) or self._roll_flaky(method)
             if fault is not None:
                 reply = _Reply(
                     fault.status, fault.body.encode(), fault.content_type, dict(fault.headers)
@@ -540,6 +567,16 @@ class FakeSlack:
             call.status = reply.status
             self._calls.append(call)
         return reply
+
+    def _roll_flaky(self, method: str) -> _Fault | None:
+        """A random failure for a flaky method (called with the lock held)."""
+        setting = self._flaky.get(method)
+        if setting is None:
+            return None
+        rate, statuses, retry_after, rng = setting
+        if rng.random() >= rate:
+            return None
+        return _make_fault(1, rng.choice(statuses), retry_after, None, None)
 
     def _answer(self, call: Call) -> _Reply:
         """The non-fault answer (called with the lock held)."""

@@ -103,3 +103,21 @@ def test_posts_to_one_channel_are_paced_a_second_apart(runtime: Runtime, slack: 
     )
     assert waits == [1.0, 1.0]  # the second and third post to C0DIGEST01; the other channel is free
     assert len(slack.calls_to("chat.postMessage")) == 4
+
+
+def test_a_flaky_slack_still_gets_every_notification_once(
+    runtime: Runtime, slack: FakeSlack
+) -> None:
+    slack.flaky("chat.postMessage", 0.2, (429, 503), retry_after=0)
+    for n in range(100):
+        runtime.outbox.submit(
+            TEAM, f"dm:{n}", Post("chat.postMessage", f"U0USER{n:04d}", {"text": "hi"})
+        )
+    for minutes in range(1, 30):
+        with freeze_time(utcnow() + timedelta(minutes=minutes)):
+            runtime.outbox.deliver_due()
+    ok = [c for c in slack.calls_to("chat.postMessage") if c.status == 200]
+    assert sorted(c.params["channel"] for c in ok) == sorted(f"U0USER{n:04d}" for n in range(100))
+    assert (
+        len(slack.calls_to("chat.postMessage")) > 100
+    )  # some calls really failed and were retried
