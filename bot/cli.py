@@ -94,27 +94,24 @@ def _serve_socket_mode(settings: Settings) -> None:
     SocketModeHandler(create_app(settings), settings.slack_app_token).start()
 
 
+def gunicorn_command(
+    host: str, port: int, workers: int, app_ref: str = "bot.wsgi:create_wsgi_app()"
+) -> list[str]:
+    """How HTTP mode is served (the benchmark serves its bare-Bolt baseline the same way)."""
+    options = {
+        "--bind": f"{host}:{port}",
+        "--workers": str(workers),
+        "--worker-class": "gthread",
+        "--threads": "4",
+        "--backlog": "2048",
+        "--graceful-timeout": "10",
+    }
+    return [sys.executable, "-m", "gunicorn", *(x for kv in options.items() for x in kv), app_ref]
+
+
 def _serve_http(host: str, port: int, workers: int) -> None:
     """gunicorn in a child process; this process keeps the scheduler (no fork with threads)."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "--backlog",
-        "2048",
-        "--graceful-timeout",
-        "10",
-        "bot.wsgi:create_wsgi_app()",
-    ]
-    child = subprocess.Popen(cmd, env=os.environ.copy())
+    child = subprocess.Popen(gunicorn_command(host, port, workers), env=os.environ.copy())
     signal.signal(signal.SIGTERM, lambda *_: child.terminate())
     try:
         code = child.wait()

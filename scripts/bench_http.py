@@ -1,0 +1,363 @@
+"""HTTP benchmark: Lockstep under its production server vs a bare Bolt app that only acks.
+
+    .venv/bin/python scripts/bench_http.py               # full run (see README for figures)
+    .venv/bin/python scripts/bench_http.py --quick       # a smoke run in a few seconds
+
+Everything runs on loopback: the fake Slack Web API (bot.standin), gunicorn serving Lockstep
+exactly as `lockstep run --http` does, and gunicorn serving a bare Bolt app with the same settings.
+The load generator signs every request as Slack does. Prints a table; not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.cli import gunicorn_command  # noqa: E402
+from bot.standin.fake_slack import FakeSlack  # noqa: E402
+from bot.standin.signing import (  # noqa: E402
+    event_body,
+    reaction_event,
+    signed_headers,
+    slash_command_body,
+)
+
+SECRET = "bench-signing-secret-0123456789abcdef"
+TOKEN = "xoxb-bench-0000"
+TEAM = "T0FAKE0001"
+
+
+@dataclass
+class Result:
+    name: str
+    concurrency: int
+    requests: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    @property
+    def over_deadline(self) -> int:
+        return sum(1 for x in self.latencies if x > 3.0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(
+    app_ref: str, env: dict[str, str], workers: int
+) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    cmd = gunicorn_command("127.0.0.1", port, workers, app_ref)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.1)
+    # One signed warm-up request per worker (Bolt's first request does auth.test).
+    for _ in range(workers * 4):
+        send_once(
+            port, slash_command_body("/lockstep", "help"), "application/x-www-form-urlencoded"
+        )
+    return proc, port
+
+
+def send_once(port: int, body: str, content_type: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    raw = body.encode()
+    conn.request(
+        "POST", "/slack/events", raw, signed_headers(SECRET, raw, content_type=content_type)
+    )
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def load(name: str, port: int, bodies: list[str], content_type: str, concurrency: int) -> Result:
+    """Send every body once, `concurrency` at a time, each worker on a keep-alive connection."""
+    prepared = []
+    for body in bodies:
+        raw = body.encode()
+        headers = signed_headers(SECRET, raw, content_type=content_type)
+        headers["Content-Length"] = str(len(raw))
+        prepared.append((raw, headers))
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    index = [0]
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if index[0] >= len(prepared):
+                    break
+                raw, headers = prepared[index[0]]
+                index[0] += 1
+            start = time.perf_counter()
+            try:
+                conn.request("POST", "/slack/events", raw, headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += 0 if ok else 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return Result(
+        name, concurrency, len(bodies), time.perf_counter() - started, latencies, errors[0]
+    )
+
+
+def rss_mb(master: subprocess.Popen[bytes]) -> list[float]:
+    """Peak RSS (VmHWM) of each gunicorn worker, in MB."""
+    peaks = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master.pid) and "VmHWM" in fields:
+            peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
+    return peaks
+
+
+def command_bodies(command: str, text: str, n: int) -> list[str]:
+    return [
+        slash_command_body(command, f"{text} #{i}", user_id=f"U0BENCH{i % 500:04d}")
+        for i in range(n)
+    ]
+
+
+def fault_run(slack: FakeSlack, database_url: str, notifications: int) -> dict[str, Any]:
+    """1,000 notifications through the outbox while 20% of posts get 429 or 503."""
+    from freezegun import freeze_time
+    from sqlmodel import SQLModel
+
+    import storage.models  # noqa: F401
+    from bot.clock import utcnow
+    from bot.config import load_settings
+    from bot.delivery import ChannelPacer, Post
+    from bot.runtime import build_runtime
+    from storage.db import make_engine
+
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_API_BASE_URL": slack.base_url,
+            "DATABASE_URL": database_url,
+        }
+    )
+    engine = make_engine(database_url)
+    SQLModel.metadata.create_all(engine)
+    runtime = build_runtime(settings, engine=engine)
+    runtime.outbox.pacer = ChannelPacer(0)  # every notification is a DM to a different person
+    slack.reset()
+    slack.flaky("chat.postMessage", 0.2, (429, 503), retry_after=0)
+    started = time.perf_counter()
+    for n in range(notifications):
+        post = Post("chat.postMessage", f"U0N{n:07d}", {"text": f"Your question #{n} was answered"})
+        runtime.outbox.submit(TEAM, f"fault-run:{n}", post)
+    rounds = 0
+    while rounds < 40:
+        rounds += 1
+        with freeze_time(utcnow() + timedelta(minutes=rounds * 30)):  # let every backoff expire
+            runtime.outbox.deliver_due(limit=notifications)
+        delivered = {
+            c.params["channel"] for c in slack.calls_to("chat.postMessage") if c.status == 200
+        }
+        if len(delivered) == notifications:
+            break
+    ok_calls = [c for c in slack.calls_to("chat.postMessage") if c.status == 200]
+    slack.flaky("chat.postMessage", 0)
+    return {
+        "notifications": notifications,
+        "attempts": len(slack.calls_to("chat.postMessage")),
+        "delivered": len({c.params["channel"] for c in ok_calls}),
+        "duplicates": len(ok_calls) - len({c.params["channel"] for c in ok_calls}),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def reaction_burst(port: int, n: int, concurrency: int) -> Result:
+    bodies = [
+        event_body(
+            reaction_event(
+                "eyes", user=f"U0R{i:06d}", item_channel="C0DIGEST01", item_ts="1700000100.000600"
+            ),
+            team_id=TEAM,
+        )
+        for i in range(n)
+    ]
+    return load("reaction_added burst", port, bodies, "application/json", concurrency)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=3000, help="requests per concurrency level")
+    parser.add_argument("--levels", default="1,8,32")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--command", default=os.environ.get("BENCH_COMMAND", "/prospect-question"))
+    parser.add_argument("--text", default="Does the platform support SSO with Okta and SCIM?")
+    parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--seed-db", default="", help="an existing database to serve (e.g. 1M questions)"
+    )
+    parser.add_argument("--quick", action="store_true", help="small numbers: a smoke run")
+    args = parser.parse_args()
+    if args.quick:
+        args.requests, args.levels = 200, "1,8"
+    levels = [int(x) for x in args.levels.split(",")]
+
+    tmp = Path(tempfile.mkdtemp(prefix="lockstep-bench-"))
+    database_url = args.seed_db or args.database_url or f"sqlite:///{tmp}/bench.db"
+    slack = FakeSlack().start()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_BASE_URL": slack.base_url,
+        "DATABASE_URL": database_url,
+        "LOCKSTEP_COMMAND_RATE_PER_MINUTE": "1000000",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    upgrade(make_engine(database_url))
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"database: {database_url.split('://')[0]}; command: {args.command}; "
+        f"workers: {args.workers}"
+    )
+
+    results: list[Result] = []
+    bare, bare_port = start_server("scripts.bare_bolt:create()", env, args.workers)
+    try:
+        for c in levels:
+            results.append(
+                load(
+                    "bare Bolt ack",
+                    bare_port,
+                    command_bodies(args.command, args.text, args.requests),
+                    "application/x-www-form-urlencoded",
+                    c,
+                )
+            )
+    finally:
+        bare.terminate()
+        bare.wait(10)
+    lockstep, port = start_server("bot.wsgi:create_wsgi_app()", env, args.workers)
+    try:
+        for c in levels:
+            results.append(
+                load(
+                    f"Lockstep {args.command}",
+                    port,
+                    command_bodies(args.command, args.text, args.requests),
+                    "application/x-www-form-urlencoded",
+                    c,
+                )
+            )
+        burst = reaction_burst(port, 200 if args.quick else 2000, 32)
+        results.append(burst)
+        time.sleep(1.0)
+        peaks = rss_mb(lockstep)
+    finally:
+        lockstep.terminate()
+        _, err = lockstep.communicate(timeout=15)
+    print()
+    print(
+        f"{'scenario':<34}{'conc':>5}{'reqs':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'>3s':>5}{'err':>5}"
+    )
+    for r in results:
+        print(
+            f"{r.name:<34}{r.concurrency:>5}{r.requests:>7}{r.rps:>9.0f}{r.pct(50):>9.1f}{r.pct(99):>9.1f}"
+            f"{max(r.latencies) * 1000:>9.1f}{r.over_deadline:>5}{r.errors:>5}"
+        )
+    for c in levels:
+        b = next(r for r in results if r.name == "bare Bolt ack" and r.concurrency == c)
+        ls = next(r for r in results if r.name.startswith("Lockstep") and r.concurrency == c)
+        print(f"throughput at {c:>2} concurrent: Lockstep is {ls.rps / b.rps:.0%} of bare Bolt")
+    print(f"peak RSS per worker: {', '.join(f'{p:.0f} MB' for p in peaks)}")
+    recorded = count_reactions(database_url)
+    if recorded is not None:
+        print(f"reactions recorded: {recorded} of {burst.requests} distinct events")
+    fault = fault_run(slack, f"sqlite:///{tmp}/fault.db", 100 if args.quick else 1000)
+    print(f"fault run (20% 429/503): {json.dumps(fault)}")
+    slack.stop()
+    if "Traceback" in err.decode(errors="replace"):
+        print("server errors:\n" + err.decode(errors="replace")[-3000:])
+
+
+def count_reactions(database_url: str) -> int | None:
+    """Recorded digest reactions, when the reactions feature is installed."""
+    from sqlalchemy import inspect, text
+
+    from storage.db import make_engine
+
+    engine = make_engine(database_url)
+    tables = [t for t in inspect(engine).get_table_names() if "reaction" in t]
+    if not tables:
+        return None
+    with engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {tables[0]}")).scalar_one())
+
+
+if __name__ == "__main__":
+    main()
