@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -149,6 +150,22 @@ def jobs() -> None:
     for job in found:
         when = job.next_run.isoformat(timespec="minutes") if job.next_run else "paused"
         click.echo(f"{job.id:<40} next {when:<26} {job.name}")
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "workdir",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the demo's SQLite file.",
+)
+def demo(workdir: Path) -> None:
+    """See Lockstep work in a minute: no Slack workspace needed."""
+    from bot.demo.main import run_demo
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    run_demo(workdir.resolve(), click.echo)
 
 
 @main.command()

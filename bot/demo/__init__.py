@@ -1,0 +1,1 @@
+"""`lockstep demo`: the real app, a local Slack stand-in, and a realistic week, in a minute."""
