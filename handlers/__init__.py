@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import channels, lockstep
+from handlers import channels, home, lockstep
 
 
 def register_all(app: Any) -> None:
     """Register every feature's listeners on `app` (explicit: greppable, no discovery)."""
     lockstep.register(app)
     channels.register(app)
+    home.register(app)

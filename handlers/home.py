@@ -1,0 +1,79 @@
+"""The Home tab: published when opened, and refreshed after the person acts."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.home import collect_home
+from bot.runtime import Runtime
+from bot.views.home import home_view
+
+log = logging.getLogger(__name__)
+
+
+def register(app: Any) -> None:
+    refresher = HomeRefresher()
+    app.event("app_home_opened")(ack=_ack, lazy=[refresher.home_opened])
+    app.use(refresher.middleware)
+
+
+def _ack(ack: Ack) -> None:
+    ack()
+
+
+def publish(runtime: Runtime, team_id: str, user_id: str) -> None:
+    """Build and publish one person's Home tab."""
+    with Session(runtime.engine) as session:
+        data = collect_home(session, runtime.settings, team_id, user_id)
+    try:
+        runtime.client.views_publish(user_id=user_id, view=home_view(data))
+    except SlackApiError as exc:  # a Home tab that fails to refresh must not fail the action
+        log.warning("views.publish for %s failed: %s", user_id, exc.response.get("error"))
+
+
+class HomeRefresher:
+    """Publishes a Home tab when it is opened; afterwards refreshes it, in the background,
+    whenever that person runs a command, presses a button or submits a form."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="home")
+        self._pending: set[tuple[str, str]] = set()
+        self._known: set[tuple[str, str]] = set()  # Home tabs this process has published
+        self._lock = threading.Lock()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> HomeRefresher:
+        return self
+
+    def home_opened(self, event: dict[str, Any], context: BoltContext) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        team = context.team_id or ""
+        with self._lock:
+            self._known.add((team, event["user"]))
+        publish(context["runtime"], team, event["user"])
+
+    def middleware(self, body: dict[str, Any], context: BoltContext, next: Any) -> None:
+        next()  # the listener (and its ack) runs inside next() with process_before_response
+        if body.get("type") not in ("block_actions", "view_submission") and not body.get("command"):
+            return
+        user, team = context.user_id, context.team_id
+        if not user or not team:
+            return
+        key = (team, user)
+        with self._lock:
+            if key not in self._known or key in self._pending:
+                return  # already queued: one refresh covers both actions
+            self._pending.add(key)
+        self._pool.submit(self._refresh, context["runtime"], team, user)
+
+    def _refresh(self, runtime: Runtime, team: str, user: str) -> None:
+        with self._lock:
+            self._pending.discard((team, user))
+        publish(runtime, team, user)
