@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -166,6 +166,51 @@ def demo(workdir: Path) -> None:
 
     workdir.mkdir(parents=True, exist_ok=True)
     run_demo(workdir.resolve(), click.echo)
+
+
+@main.command()
+@click.argument("what")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only rows from this date."
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+def export(what: str, fmt: str, since: Any, out_path: Path | None) -> None:
+    """Export WHAT (questions, feedback, requests, goals, agendas) as CSV or JSON."""
+    from sqlmodel import Session
+
+    from bot import export as exporting
+
+    known = exporting.exports()
+    spec = known.get(what)
+    if spec is None:
+        fail(f"unknown export '{what}'; choose one of: {', '.join(sorted(known)) or 'none yet'}")
+    settings = settings_or_exit()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    day = since.date() if since else None
+    with Session(engine) as session:
+        total = exporting.count(session, spec, day)
+        items = exporting.rows(session, spec, day)
+        out = out_path.open("w", newline="", encoding="utf-8") if out_path else sys.stdout
+        try:
+            show = out_path is not None and total > 1000
+            with click.progressbar(
+                length=total, label=f"Exporting {what}", file=sys.stderr, hidden=not show
+            ) as bar:
+                written = exporting.write(out, fmt, spec.columns, items, lambda: bar.update(1))
+        finally:
+            if out_path:
+                out.close()
+    if out_path:
+        click.echo(f"Wrote {written} {what} to {out_path}.", err=True)
 
 
 @main.command()
