@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import lockstep
+from handlers import asset_feedback, assets, content_request_triage, content_requests, lockstep
 
 
 def register_all(app: Any) -> None:
     """Register every feature's listeners on `app` (explicit: greppable, no discovery)."""
     lockstep.register(app)
+    assets.register(app)
+    asset_feedback.register(app)
+    content_requests.register(app)
+    content_request_triage.register(app)
