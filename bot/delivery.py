@@ -69,6 +69,9 @@ class Outbox:
         self.client = client
         self.admins = admins
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Outbox:
+        return self  # one per process; Bolt copies context values for lazy listeners
+
     def submit(self, team_id: str, key: str, post: Post, *, send_now: bool = True) -> OutboxMessage:
         """Record `post` under `key` (once per team) and, unless told not to, send it now."""
         payload = {**post.payload, "channel": post.channel}

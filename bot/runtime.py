@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import RetryHandler
@@ -24,6 +25,19 @@ class Runtime:
     engine: Engine
     client: WebClient
     outbox: Outbox
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Runtime:
+        return self  # process-wide services: see shared()
+
+
+def shared(engine: Engine) -> Engine:
+    """Let `engine` pass through Bolt's deep copy of the context for lazy listeners unchanged.
+
+    Bolt copies every custom context value before running lazy listeners and silently drops the
+    ones that cannot be copied (an Engine holds locks). A pool is process-wide, not request data.
+    """
+    engine.__deepcopy__ = lambda memo: engine  # type: ignore[attr-defined]
+    return engine
 
 
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
@@ -49,7 +63,7 @@ def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
 def build_runtime(
     settings: Settings, client: WebClient | None = None, engine: Engine | None = None
 ) -> Runtime:
-    engine = engine or make_engine(settings.database_url)
+    engine = shared(engine or make_engine(settings.database_url))
     if client is None:
         client, outbox_client = make_client(settings), make_client(settings, for_outbox=True)
     else:
