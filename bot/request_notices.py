@@ -53,8 +53,8 @@ def refresh_post(runtime: Runtime, team_id: str, request_id: int) -> None:
     with Session(runtime.engine, expire_on_commit=False) as session:
         request = content_requests.get(session, team_id, request_id)
         posted = outbox.get_by_key(session, team_id, post_key(request_id))
-        if request is None or posted is None or not posted.result_ts:
-            return  # never posted (no triage channel) or not sent yet
+        if request is None or posted is None or not posted.result_ts or request.version == 0:
+            return  # never posted (no triage channel), not sent yet, or unchanged since
         demand = 1 + len(content_requests.voters(session, request_id))
         asset = assets.get(session, team_id, request.asset_id) if request.asset_id else None
     message = views.triage_post(request, demand, asset)
@@ -63,11 +63,16 @@ def refresh_post(runtime: Runtime, team_id: str, request_id: int) -> None:
     runtime.outbox.submit(team_id, f"{post_key(request_id)}:v{request.version}", post)
 
 
-def status_changed(runtime: Runtime, team_id: str, request_id: int) -> None:
-    """DM the requester (and, on delivery, every +1'er), then update the triage post."""
+def status_changed(
+    runtime: Runtime, team_id: str, request_id: int, expected: str | None = None
+) -> None:
+    """DM the requester (and, on delivery, every +1'er), then update the triage post; nothing
+    when the request is not (or no longer) in the `expected` status."""
     with Session(runtime.engine, expire_on_commit=False) as session:
         request = content_requests.get(session, team_id, request_id)
-        if request is None:
+        if request is None or request.status == "submitted":
+            return
+        if expected is not None and request.status != expected:
             return
         asset = assets.get(session, team_id, request.asset_id) if request.asset_id else None
         voters = (

@@ -34,7 +34,7 @@ def feedback_command(
 ) -> None:
     """Open the modal; the search words, if any, pre-select the best catalog match."""
     terms = command_text(command.get("text"))
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         found = assets.search(session, command["team_id"], terms, limit=1) if terms else []
     client.views_open(
         trigger_id=command["trigger_id"], view=views.feedback_modal(found[0] if found else None)
@@ -50,7 +50,7 @@ def feedback_submitted(
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         if form.asset_id is not None:
             asset = assets.get(session, team, form.asset_id)
             if asset is None or asset.retired_at is not None:
@@ -69,7 +69,7 @@ def feedback_submitted(
 def tell_owner(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     """Lazy: the owner's DM (at once, or in the hourly batch when they already had one)."""
     team = body["team"]["id"]
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         fb = assets.feedback_by_key(session, team, f"view:{view['id']}")
     if fb is not None and fb.id is not None:
         asset_jobs.notify_owner(context["runtime"], team, fb.id)
@@ -94,7 +94,7 @@ def reply_clicked(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     team, user = body["team"]["id"], body["user"]["id"]
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         found = _feedback_for_owner(session, context, team, user, body["actions"][0]["value"])
     ack()
     if found is None:
@@ -107,7 +107,7 @@ def reply_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     team, user = body["team"]["id"], body["user"]["id"]
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         found = _feedback_for_owner(session, context, team, user, view["private_metadata"])
     if found is None:
         ack(response_action="errors", errors={views.B_REPLY: "Only the owner can reply."})
@@ -121,7 +121,7 @@ def send_reply(body: dict[str, Any], view: dict[str, Any], context: BoltContext)
     """Lazy: DM the rep the owner's reply (once per submitted view)."""
     team, user = body["team"]["id"], body["user"]["id"]
     text = views.reply_text(view["state"]["values"])
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         found = _feedback_for_owner(session, context, team, user, view["private_metadata"])
     if found is None or not text:
         return
@@ -136,7 +136,7 @@ def followup_clicked(
     """The 14-day follow-up's button: the feedback modal with the delivered asset chosen."""
     team, user = body["team"]["id"], body["user"]["id"]
     ref = body["actions"][0].get("value", "")
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         request = content_requests.get(session, team, int(ref)) if ref.isdigit() else None
         asset = assets.get(session, team, request.asset_id or 0) if request else None
     ack()

@@ -37,7 +37,7 @@ def asset_command(
 ) -> None:
     sub, rest = split_command(command_text(command.get("text")))
     team, user = command["team_id"], command["user_id"]
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         if sub == "help":
             ack(usage("Here is what `/asset` does.", *views.EXAMPLES))
         elif sub == "add":
@@ -127,6 +127,6 @@ def edit_submitted(
 
 def asset_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Type-ahead over the catalog for every asset select (feedback, delivery)."""
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         found = assets.search(session, body["team"]["id"], body.get("value") or "", limit=100)
     ack(options=views.options(found))

@@ -23,6 +23,11 @@ MODALS = {  # button -> (status it leads to, modal builder)
 }
 
 
+STATUS_OF_VIEW = {
+    views.ACCEPT_CALLBACK: "accepted",
+    views.DECLINE_CALLBACK: "declined",
+    views.DELIVER_CALLBACK: "delivered",
+}
 ERROR_BLOCK = {"accepted": views.B_PRIORITY, "declined": views.B_REASON, "delivered": views.B_ASSET}
 
 
@@ -56,7 +61,7 @@ def open_triage_modal(
 ) -> None:
     ack()
     status, build = MODALS[body["actions"][0]["action_id"]]
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         if not _triager(session, context, body):
             respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
             return
@@ -69,7 +74,7 @@ def open_triage_modal(
 
 def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     ack()
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         if not _triager(session, context, body):
             respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
             return
@@ -83,20 +88,23 @@ def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext, respond:
 
 def notify_from_button(body: dict[str, Any], context: BoltContext) -> None:
     """Lazy: DMs and the triage post update (each once per status/version, by outbox key)."""
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         if not _triager(session, context, body):
             return
         request = _button_request(session, body)
     if request is not None and request.id is not None:
-        request_notices.status_changed(context["runtime"], request.team_id, request.id)
+        request_notices.status_changed(
+            context["runtime"], request.team_id, request.id, expected="in_progress"
+        )
 
 
 def notify_from_view(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     ref = view.get("private_metadata", "")
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         if not _triager(session, context, body) or not ref.isdigit():
             return
-    request_notices.status_changed(context["runtime"], body["team"]["id"], int(ref))
+    expected = STATUS_OF_VIEW[view["callback_id"]]
+    request_notices.status_changed(context["runtime"], body["team"]["id"], int(ref), expected)
 
 
 def _view_request(
@@ -117,7 +125,7 @@ def accept_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     fields, errors = views.read_accept(view["state"]["values"], today_somewhere())
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         request, refused = _view_request(session, context, body, view, "accepted")
         if request is None or errors:
             ack(response_action="errors", errors=refused or errors)
@@ -130,7 +138,7 @@ def decline_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     reason, errors = views.read_decline(view["state"]["values"])
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         request, refused = _view_request(session, context, body, view, "declined")
         if request is None or errors:
             ack(response_action="errors", errors=refused or errors)

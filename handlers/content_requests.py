@@ -46,7 +46,7 @@ def request_command(
     if sub not in ("list", "mine"):
         ack(usage("`/content-request` opens the form; `list` shows the queue.", *EXAMPLES))
         return
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         triager = permissions.allowed(session, context["settings"], team, user, "marketer")
         if sub == "list" and triager:
             ack(posts.queue_list(content_requests.queue(session, team, utcnow())))
@@ -62,7 +62,7 @@ def request_submitted(
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         content_requests.create(session, team, f"view:{view['id']}", user, **asdict(form))
     ack()
 
@@ -70,7 +70,7 @@ def request_submitted(
 def announce(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     """Lazy: the triage post and the requester's confirmation (each once, by outbox key)."""
     team = body["team"]["id"]
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         request = content_requests.by_key(session, team, f"view:{view['id']}")
     if request is not None and request.id is not None:
         request_notices.announce(context["runtime"], team, request.id)
@@ -85,7 +85,7 @@ def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Resp
     """A +1 from another rep: counted once per person, while the request is open."""
     ack()
     team, user = body["team"]["id"], body["user"]["id"]
-    with Session(context["engine"]) as session:
+    with Session(context["engine"], expire_on_commit=False) as session:
         request = content_requests.get(session, team, _request_id(body))
         if request is None or request.status not in content_requests.OPEN:
             reply = posts.not_now(request)
