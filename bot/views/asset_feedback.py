@@ -198,9 +198,14 @@ def reply_text(values: dict[str, Any]) -> str:
     return (values.get(B_REPLY, {}).get(INPUT, {}).get("value") or "").strip()
 
 
+def quote(text: str) -> str:
+    """Escaped text as a mrkdwn block quote, every line of it."""
+    return "\n".join(f">{line}" for line in text.split("\n"))
+
+
 def reply_dm(owner: str, asset_title: str, reply: str) -> dict[str, Any]:
     text = (
         f":speech_balloon: {user_mention(owner)} replied to your feedback on "
-        f"*{safe(asset_title, 200)}*:\n>{safe(reply, 2000)}"
+        f"*{safe(asset_title, 200)}*:\n" + quote(safe(reply, 2000))
     )
     return {"text": truncate(text, 3000), "blocks": [{"type": "section", "text": mrkdwn(text)}]}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from bot.text import escape, mrkdwn, plain, safe, truncate, user_mention
+from bot.text import escape, mrkdwn, safe, truncate, user_mention
 from bot.views.common import ephemeral
 from bot.views.forms import (
     modal,
@@ -169,11 +168,3 @@ def not_found(ref: str) -> dict[str, Any]:
 
 def owner_only() -> dict[str, Any]:
     return ephemeral(":lock: Only the asset's owner or an admin can change it.")
-
-
-def when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d") if moment else "never"
-
-
-def title_plain(asset: Asset) -> dict[str, Any]:
-    return plain(asset.title, 150)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.text import escape, mrkdwn, plain, safe, truncate, user_mention
+from bot.views.asset_feedback import quote
 from bot.views.assets import link
 from bot.views.common import ephemeral
 from storage.models import Asset, ContentRequest
@@ -122,7 +123,7 @@ def status_dm(
     else:
         got = link(asset) if asset is not None else "see the triage channel"
         line = f":package: {whose} {n} is delivered: {got}"
-    text = f"{line}\n>{safe(request.what, 500)}"
+    text = f"{line}\n{quote(safe(request.what, 500))}"
     return {"text": truncate(text, 3000), "blocks": [{"type": "section", "text": mrkdwn(text)}]}
 
 
