@@ -54,7 +54,7 @@ def retire(session: Session, asset: Asset) -> Asset:
 def search(session: Session, team_id: str, terms: str, limit: int = 20) -> list[Asset]:
     """Active assets whose title holds every word of `terms` (case-insensitive), by title."""
     stmt = select(Asset).where(Asset.team_id == team_id, col(Asset.retired_at).is_(None))
-    for word in terms.lower().split()[:8]:
+    for word in terms.replace("\x00", "").lower().split()[:8]:  # PostgreSQL refuses NUL
         stmt = stmt.where(func.lower(Asset.title).contains(word, autoescape=True))
     return list(session.exec(stmt.order_by(func.lower(Asset.title), col(Asset.id)).limit(limit)))
 

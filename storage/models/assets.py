@@ -58,7 +58,7 @@ class AssetFeedback(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "source_key"),
         Index("ix_asset_feedback_asset", "asset_id", "created_at"),
-        Index("ix_asset_feedback_pending", "team_id", "notified_at"),
+        Index("ix_asset_feedback_pending", "notified_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

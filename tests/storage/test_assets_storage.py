@@ -122,3 +122,9 @@ def test_queue_order_and_own_requests(any_engine: Engine) -> None:
         order = [r.id for r, _ in content_requests.queue(session, TEAM, NOW + timedelta(days=30))]
         assert order == [ids[1], ids[0], ids[3]]  # the declined one is long closed
         assert [r.what for r in content_requests.mine(session, TEAM, "U0REP00001")] == ["r1"]
+
+
+def test_search_ignores_nul_bytes(any_engine: Engine) -> None:
+    with Session(any_engine, expire_on_commit=False) as session:
+        add_asset(session, "Pricing deck")
+        assert [a.title for a in assets.search(session, TEAM, "pri\x00cing")] == ["Pricing deck"]

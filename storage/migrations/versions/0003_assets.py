@@ -60,7 +60,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("asset_feedback", schema=None) as batch_op:
         batch_op.create_index("ix_asset_feedback_asset", ["asset_id", "created_at"], unique=False)
-        batch_op.create_index("ix_asset_feedback_pending", ["team_id", "notified_at"], unique=False)
+        batch_op.create_index(
+            "ix_asset_feedback_pending", ["notified_at", "created_at"], unique=False
+        )
 
     op.create_table(
         "content_request",
