@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from bot.clock import utcnow
 from bot.delivery import Post
 from bot.runtime import Runtime
 from bot.views import content_request_posts as views
-from storage import assets, content_requests, outbox, roles, workspaces
-from storage.models import Asset, ContentRequest
+from storage import assets, content_requests, outbox, roles
+from storage.models import Asset, ContentRequest, Workspace
 
 
 def post_key(request_id: int) -> str:
@@ -30,12 +31,11 @@ def announce(runtime: Runtime, team_id: str, request_id: int) -> None:
         request = content_requests.get(session, team_id, request_id)
         if request is None:
             return
-        ws = workspaces.get_or_create(session, team_id, runtime.settings.lockstep_timezone)
-        channel = ws.triage_channel
+        ws = session.get(Workspace, team_id)
+        channel = ws.triage_channel if ws is not None else None
         admins = sorted(
             set(runtime.settings.admins) | set(roles.members_with(session, team_id, "admin"))
         )
-        session.commit()
     if channel:
         post = Post("chat.postMessage", channel, views.triage_post(request, 1, None))
         runtime.outbox.submit(team_id, post_key(request_id), post)
@@ -43,9 +43,10 @@ def announce(runtime: Runtime, team_id: str, request_id: int) -> None:
         return
     queued = Post("chat.postMessage", request.requester_id, views.queued_without_triage(request))
     runtime.outbox.submit(team_id, f"content-request-dm:{request_id}:submitted:queued", queued)
+    day = utcnow().date().isoformat()  # at most one reminder per admin per day, not per request
     for admin in admins:
         post = Post("chat.postMessage", admin, views.admin_set_triage(request))
-        runtime.outbox.submit(team_id, f"content-request-no-triage:{request_id}:{admin}", post)
+        runtime.outbox.submit(team_id, f"content-request-no-triage:{day}:{admin}", post)
 
 
 def refresh_post(runtime: Runtime, team_id: str, request_id: int) -> None:
