@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot import request_notices
 from bot.clock import utcnow
 from bot.delivery import Post
 from bot.runtime import Runtime
@@ -81,9 +82,19 @@ def send_followups(runtime: Runtime, now: datetime) -> int:
     return len(due)
 
 
+def post_queued(runtime: Runtime, now: datetime) -> int:
+    """Post the requests made while the team had no triage channel, once it has one."""
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        waiting = content_requests.unposted(session, now)
+    for request in waiting:
+        request_notices.announce(runtime, request.team_id, request.id or 0)
+    return len(waiting)
+
+
 def run(runtime: Runtime, now: datetime) -> dict[str, Any]:
-    """The periodic task: hourly feedback batches and due follow-ups."""
+    """The periodic task: hourly feedback batches, due follow-ups, requests waiting for triage."""
     return {
         "feedback_batches": flush_feedback_batches(runtime, now),
         "followups": send_followups(runtime, now),
+        "queued_posted": post_queued(runtime, now),
     }

@@ -33,13 +33,17 @@ def announce(runtime: Runtime, team_id: str, request_id: int) -> None:
             return
         ws = session.get(Workspace, team_id)
         channel = ws.triage_channel if ws is not None else None
+        demand = 1 + len(content_requests.voters(session, request_id))
+        asset = assets.get(session, team_id, request.asset_id) if request.asset_id else None
         admins = sorted(
             set(runtime.settings.admins) | set(roles.members_with(session, team_id, "admin"))
         )
     if channel:
-        post = Post("chat.postMessage", channel, views.triage_post(request, 1, None))
+        post = Post("chat.postMessage", channel, views.triage_post(request, demand, asset))
         runtime.outbox.submit(team_id, post_key(request_id), post)
-        _dm(runtime, request, request.requester_id, None)
+        with Session(runtime.engine) as session:
+            content_requests.mark_posted(session, request_id, utcnow())
+        _dm(runtime, request, request.requester_id, asset)
         return
     queued = Post("chat.postMessage", request.requester_id, views.queued_without_triage(request))
     runtime.outbox.submit(team_id, f"content-request-dm:{request_id}:submitted:queued", queued)

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
 from bot.scoring import QueueItem, queue_order
-from storage.models import ContentRequest, ContentRequestVote
+from storage.models import ContentRequest, ContentRequestVote, Workspace
 
 # Which statuses each new status may come from.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -176,3 +176,31 @@ def mark_followup(session: Session, request: ContentRequest, when: datetime) -> 
     request.followup_at = when
     session.add(request)
     session.commit()
+
+
+def mark_posted(session: Session, request_id: int, when: datetime) -> None:
+    row = session.get(ContentRequest, request_id)
+    if row is not None and row.posted_at is None:
+        row.posted_at = when
+        session.add(row)
+        session.commit()
+
+
+def unposted(
+    session: Session, now: datetime, window: timedelta = timedelta(days=30)
+) -> list[ContentRequest]:
+    """Open requests never posted to triage (no channel then) in teams that now have one."""
+    return list(
+        session.exec(
+            select(ContentRequest)
+            .join(Workspace, col(Workspace.team_id) == col(ContentRequest.team_id))
+            .where(
+                col(ContentRequest.posted_at).is_(None),
+                col(ContentRequest.created_at) >= now - window,
+                col(ContentRequest.status).in_(OPEN),
+                col(Workspace.triage_channel).is_not(None),
+            )
+            .order_by(col(ContentRequest.id))
+            .limit(100)
+        )
+    )

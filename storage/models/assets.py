@@ -88,6 +88,7 @@ class ContentRequest(SQLModel, table=True):
         UniqueConstraint("team_id", "source_key"),
         Index("ix_content_request_team_status", "team_id", "status"),
         Index("ix_content_request_followup", "status", "delivered_at"),
+        Index("ix_content_request_unposted", "posted_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -110,6 +111,7 @@ class ContentRequest(SQLModel, table=True):
     version: int = 0  # bumped on every change: keys the in-place updates of the triage post
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    posted_at: datetime | None = None  # when it went to the triage channel
     delivered_at: datetime | None = None
     followup_at: datetime | None = None
 

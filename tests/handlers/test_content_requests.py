@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot import asset_jobs
+from bot.clock import utcnow
+from bot.runtime import Runtime
 from bot.views import content_request_posts as posts
 from bot.views import content_requests as views
 from storage import workspaces
@@ -254,11 +257,22 @@ def test_bad_request_input_stores_nothing(http: SlackHTTP, engine: Engine) -> No
 
 
 def test_without_triage_channel_the_rep_and_admins_are_told(
-    http: SlackHTTP, slack: FakeSlack, engine: Engine
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
 ) -> None:
-    http.submit(view_submission_payload(views.REQUEST_CALLBACK, request_values(), user_id=REP))
-    assert "is queued" in wait_dm(slack, REP, 1).params["text"]
+    for what in ("First", "Second"):
+        http.submit(
+            view_submission_payload(views.REQUEST_CALLBACK, request_values(what), user_id=REP)
+        )
+    assert "is queued" in wait_dm(slack, REP, 2).params["text"]
     assert "/lockstep config triage-channel" in wait_dm(slack, ADMIN, 1).params["text"]
+    assert asset_jobs.run(runtime, utcnow())["queued_posted"] == 0
+    set_triage(engine)  # the admin sets the channel: the next tick posts what waited
+    assert asset_jobs.run(runtime, utcnow())["queued_posted"] == 2
+    assert asset_jobs.run(runtime, utcnow())["queued_posted"] == 0
+    posted = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == TRIAGE]
+    assert (
+        len(posted) == 2 and len(dms_to(slack, ADMIN)) == 1
+    )  # one reminder a day, not per request
 
 
 def test_list_shows_the_queue_to_marketers_and_own_requests_to_reps(

@@ -128,3 +128,17 @@ def test_search_ignores_nul_bytes(any_engine: Engine) -> None:
     with Session(any_engine, expire_on_commit=False) as session:
         add_asset(session, "Pricing deck")
         assert [a.title for a in assets.search(session, TEAM, "pri\x00cing")] == ["Pricing deck"]
+
+
+def test_unposted_requests_wait_for_a_triage_channel(any_engine: Engine) -> None:
+    from storage import workspaces
+
+    with Session(any_engine, expire_on_commit=False) as session:
+        req, _ = content_requests.create(session, TEAM, "k", "U0REP00001", what="x")
+        content_requests.create(session, OTHER_TEAM, "k", "U0REP00001", what="y")
+        now = req.created_at
+        assert content_requests.unposted(session, now) == []
+        workspaces.update(session, TEAM, triage_channel="C0TRIAGE01")
+        assert [r.id for r in content_requests.unposted(session, now)] == [req.id]
+        content_requests.mark_posted(session, req.id or 0, now)
+        assert content_requests.unposted(session, now) == []

@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("posted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("delivered_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("followup_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -98,6 +99,9 @@ def upgrade() -> None:
             "ix_content_request_followup", ["status", "delivered_at"], unique=False
         )
         batch_op.create_index("ix_content_request_team_status", ["team_id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_content_request_unposted", ["posted_at", "created_at"], unique=False
+        )
 
     op.create_table(
         "content_request_vote",
@@ -118,6 +122,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("content_request_vote")
     with op.batch_alter_table("content_request", schema=None) as batch_op:
+        batch_op.drop_index("ix_content_request_unposted")
         batch_op.drop_index("ix_content_request_team_status")
         batch_op.drop_index("ix_content_request_followup")
 
