@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage import assets, content_requests
+from storage import assets, content_requests, workspaces
 from storage.models import Asset
 from tests.conftest import OTHER_TEAM, TEAM
 
@@ -131,8 +131,6 @@ def test_search_ignores_nul_bytes(any_engine: Engine) -> None:
 
 
 def test_unposted_requests_wait_for_a_triage_channel(any_engine: Engine) -> None:
-    from storage import workspaces
-
     with Session(any_engine, expire_on_commit=False) as session:
         req, _ = content_requests.create(session, TEAM, "k", "U0REP00001", what="x")
         content_requests.create(session, OTHER_TEAM, "k", "U0REP00001", what="y")
