@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import channels, home, lockstep
+from handlers import (
+    asset_feedback,
+    assets,
+    channels,
+    content_request_triage,
+    content_requests,
+    home,
+    lockstep,
+)
 
 
 def register_all(app: Any) -> None:
     """Register every feature's listeners on `app` (explicit: greppable, no discovery)."""
     lockstep.register(app)
+    assets.register(app)
+    asset_feedback.register(app)
+    content_requests.register(app)
+    content_request_triage.register(app)
     channels.register(app)
     home.register(app)

@@ -3,6 +3,16 @@
 Every domain row carries `team_id`; every timestamp is aware UTC (see bot.clock).
 """
 
+from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 
-__all__ = ["OutboxMessage", "Receipt", "RoleAssignment", "Workspace"]
+__all__ = [
+    "Asset",
+    "AssetFeedback",
+    "ContentRequest",
+    "ContentRequestVote",
+    "OutboxMessage",
+    "Receipt",
+    "RoleAssignment",
+    "Workspace",
+]

@@ -1,0 +1,187 @@
+"""Triage of content requests by marketers: Accept, Decline, Start and Deliver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import permissions, request_notices
+from bot.views import content_request_posts as posts
+from bot.views import content_requests as views
+from bot.views.common import ephemeral
+from handlers.content_requests import today_somewhere
+from storage import assets, content_requests, receipts
+from storage.models import ContentRequest
+
+MODALS = {  # button -> (status it leads to, modal builder)
+    posts.ACCEPT_BUTTON: ("accepted", lambda r, user: views.accept_modal(r, user)),
+    posts.DECLINE_BUTTON: ("declined", lambda r, user: views.decline_modal(r)),
+    posts.DELIVER_BUTTON: ("delivered", lambda r, user: views.deliver_modal(r)),
+}
+
+
+STATUS_OF_VIEW = {
+    views.ACCEPT_CALLBACK: "accepted",
+    views.DECLINE_CALLBACK: "declined",
+    views.DELIVER_CALLBACK: "delivered",
+}
+ERROR_BLOCK = {"accepted": views.B_PRIORITY, "declined": views.B_REASON, "delivered": views.B_ASSET}
+
+
+def register(app: Any) -> None:
+    for button in MODALS:
+        app.action(button)(open_triage_modal)
+    app.action(posts.START_BUTTON)(ack=start_clicked, lazy=[notify_from_button])
+    app.view(views.ACCEPT_CALLBACK)(ack=accept_submitted, lazy=[notify_from_view])
+    app.view(views.DECLINE_CALLBACK)(ack=decline_submitted, lazy=[notify_from_view])
+    app.view(views.DELIVER_CALLBACK)(ack=deliver_submitted, lazy=[notify_from_view])
+
+
+def _triager(session: Session, context: BoltContext, body: dict[str, Any]) -> bool:
+    team, user = body["team"]["id"], body["user"]["id"]
+    return permissions.allowed(session, context["settings"], team, user, "marketer")
+
+
+def _button_request(session: Session, body: dict[str, Any]) -> ContentRequest | None:
+    value = str(body["actions"][0].get("value", ""))
+    return (
+        content_requests.get(session, body["team"]["id"], int(value)) if value.isdigit() else None
+    )
+
+
+def _may_become(request: ContentRequest | None, status: str) -> bool:
+    return request is not None and request.status in content_requests.TRANSITIONS[status]
+
+
+def open_triage_modal(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    status, build = MODALS[body["actions"][0]["action_id"]]
+    with Session(context["engine"], expire_on_commit=False) as session:
+        if not _triager(session, context, body):
+            respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
+            return
+        request = _button_request(session, body)
+    if request is None or not _may_become(request, status):
+        respond({**posts.not_now(request), "replace_original": False})
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=build(request, body["user"]["id"]))
+
+
+def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    ack()
+    with Session(context["engine"], expire_on_commit=False) as session:
+        if not _triager(session, context, body):
+            respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
+            return
+        request = _button_request(session, body)
+        started = request and content_requests.transition(
+            session, request.team_id, request.id or 0, "in_progress"
+        )
+    if not started:
+        respond({**posts.not_now(request), "replace_original": False})
+
+
+def notify_from_button(body: dict[str, Any], context: BoltContext) -> None:
+    """Lazy: DMs and the triage post update (each once per status/version, by outbox key)."""
+    with Session(context["engine"], expire_on_commit=False) as session:
+        if not _triager(session, context, body):
+            return
+        request = _button_request(session, body)
+    if request is not None and request.id is not None:
+        request_notices.status_changed(
+            context["runtime"], request.team_id, request.id, expected="in_progress"
+        )
+
+
+def notify_from_view(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    ref = view.get("private_metadata", "")
+    with Session(context["engine"], expire_on_commit=False) as session:
+        if not _triager(session, context, body) or not ref.isdigit():
+            return
+    expected = STATUS_OF_VIEW[view["callback_id"]]
+    request_notices.status_changed(context["runtime"], body["team"]["id"], int(ref), expected)
+
+
+def _view_request(
+    session: Session, context: BoltContext, body: dict[str, Any], view: dict[str, Any], status: str
+) -> tuple[ContentRequest | None, dict[str, str]]:
+    """The request a triage modal is about, or the error to show (forged or stale modals)."""
+    first_block = ERROR_BLOCK[status]
+    if not _triager(session, context, body):
+        return None, {first_block: "Only marketers or admins can triage requests."}
+    ref = view.get("private_metadata", "")
+    request = content_requests.get(session, body["team"]["id"], int(ref)) if ref.isdigit() else None
+    if not _may_become(request, status):
+        return None, {first_block: posts.not_now(request)["text"]}
+    return request, {}
+
+
+def accept_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    fields, errors = views.read_accept(view["state"]["values"], today_somewhere())
+    with Session(context["engine"], expire_on_commit=False) as session:
+        request, refused = _view_request(session, context, body, view, "accepted")
+        if request is None or errors:
+            ack(response_action="errors", errors=refused or errors)
+            return
+        content_requests.transition(session, request.team_id, request.id or 0, "accepted", **fields)
+    ack()
+
+
+def decline_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    reason, errors = views.read_decline(view["state"]["values"])
+    with Session(context["engine"], expire_on_commit=False) as session:
+        request, refused = _view_request(session, context, body, view, "declined")
+        if request is None or errors:
+            ack(response_action="errors", errors=refused or errors)
+            return
+        content_requests.transition(
+            session, request.team_id, request.id or 0, "declined", decline_reason=reason
+        )
+    ack()
+
+
+def deliver_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    delivery, errors = views.read_deliver(view["state"]["values"])
+    team, user = body["team"]["id"], body["user"]["id"]
+    with Session(context["engine"], expire_on_commit=False) as session:
+        request, refused = _view_request(session, context, body, view, "delivered")
+        if request is None or delivery is None:
+            ack(response_action="errors", errors=refused or errors)
+            return
+        asset_id = delivery.asset_id
+        if asset_id is not None:
+            asset = assets.get(session, team, asset_id)
+            if asset is None or asset.retired_at is not None:
+                ack(
+                    response_action="errors",
+                    errors={views.B_ASSET: "That asset is not in the catalog."},
+                )
+                return
+        elif receipts.first_time(session, team, f"view:{view['id']}"):
+            new = assets.add(
+                session,
+                team,
+                user,
+                title=delivery.title,
+                url=delivery.url,
+                kind=delivery.kind,
+                stage="consideration",
+                owner_id=user,
+            )
+            asset_id = new.id
+        else:
+            ack()  # the same submission again: the first one delivered it
+            return
+        content_requests.transition(session, team, request.id or 0, "delivered", asset_id=asset_id)
+    ack()

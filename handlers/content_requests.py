@@ -1,0 +1,103 @@
+"""`/content-request`: the request modal, the queue, and +1 votes on triage posts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import permissions, request_notices
+from bot.clock import utcnow
+from bot.parsing import command_text, split_command
+from bot.views import content_request_posts as posts
+from bot.views import content_requests as views
+from bot.views.common import usage
+from storage import content_requests
+
+COMMAND = "/content-request"
+EXAMPLES = ("/content-request", "/content-request list")
+
+
+def register(app: Any) -> None:
+    app.command(COMMAND)(request_command)
+    app.view(views.REQUEST_CALLBACK)(ack=request_submitted, lazy=[announce])
+    app.action(posts.PLUS_ONE_BUTTON)(ack=plus_one, lazy=[refresh_after_vote])
+
+
+def today_somewhere() -> date:
+    """The earliest calendar date anywhere on Earth now (UTC-12): no rep is told that their
+    today is in the past."""
+    return (utcnow() - timedelta(hours=12)).date()
+
+
+def request_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    sub, _ = split_command(command_text(command.get("text")))
+    team, user = command["team_id"], command["user_id"]
+    if sub == "":
+        client.views_open(trigger_id=command["trigger_id"], view=views.request_modal())
+        ack()
+        return
+    if sub not in ("list", "mine"):
+        ack(usage("`/content-request` opens the form; `list` shows the queue.", *EXAMPLES))
+        return
+    with Session(context["engine"], expire_on_commit=False) as session:
+        triager = permissions.allowed(session, context["settings"], team, user, "marketer")
+        if sub == "list" and triager:
+            ack(posts.queue_list(content_requests.queue(session, team, utcnow())))
+        else:
+            ack(posts.my_list(content_requests.mine(session, team, user)))
+
+
+def request_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    team, user = body["team"]["id"], body["user"]["id"]
+    form, errors = views.read_request_form(view["state"]["values"], today_somewhere())
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    with Session(context["engine"], expire_on_commit=False) as session:
+        content_requests.create(session, team, f"view:{view['id']}", user, **asdict(form))
+    ack()
+
+
+def announce(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """Lazy: the triage post and the requester's confirmation (each once, by outbox key)."""
+    team = body["team"]["id"]
+    with Session(context["engine"], expire_on_commit=False) as session:
+        request = content_requests.by_key(session, team, f"view:{view['id']}")
+    if request is not None and request.id is not None:
+        request_notices.announce(context["runtime"], team, request.id)
+
+
+def _request_id(body: dict[str, Any]) -> int:
+    value = str(body["actions"][0].get("value", ""))
+    return int(value) if value.isdigit() else 0
+
+
+def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """A +1 from another rep: counted once per person, while the request is open."""
+    ack()
+    team, user = body["team"]["id"], body["user"]["id"]
+    with Session(context["engine"], expire_on_commit=False) as session:
+        request = content_requests.get(session, team, _request_id(body))
+        if request is None or request.status not in content_requests.OPEN:
+            reply = posts.not_now(request)
+        elif request.requester_id == user:
+            reply = posts.own_request()
+        elif content_requests.vote(session, team, request.id or 0, user):
+            reply = posts.voted(1 + len(content_requests.voters(session, request.id or 0)))
+        else:
+            reply = posts.already_voted()
+    respond({**reply, "replace_original": False})
+
+
+def refresh_after_vote(body: dict[str, Any], context: BoltContext) -> None:
+    """Lazy: show the new demand on the triage post (keyed by version: no duplicate update)."""
+    request_notices.refresh_post(context["runtime"], body["team"]["id"], _request_id(body))

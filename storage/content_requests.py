@@ -1,0 +1,206 @@
+"""Content requests and their +1 votes: create, move through the lifecycle, list the queue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.clock import utcnow
+from bot.scoring import QueueItem, queue_order
+from storage.models import ContentRequest, ContentRequestVote, Workspace
+
+# Which statuses each new status may come from.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "accepted": ("submitted",),
+    "declined": ("submitted", "accepted", "in_progress"),
+    "in_progress": ("accepted",),
+    "delivered": ("accepted", "in_progress"),
+}
+OPEN = ("submitted", "accepted", "in_progress")
+RECENTLY_CLOSED = timedelta(days=14)
+
+
+def create(
+    session: Session, team_id: str, source_key: str, requester_id: str, **fields: Any
+) -> tuple[ContentRequest, bool]:
+    """Record a request once per Slack delivery; returns (row, created)."""
+    existing = by_key(session, team_id, source_key)
+    if existing is not None:
+        return existing, False
+    row = ContentRequest(
+        team_id=team_id, source_key=source_key, requester_id=requester_id, **fields
+    )
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:  # the same delivery, handled by another process first
+        session.rollback()
+        again = by_key(session, team_id, source_key)
+        assert again is not None
+        return again, False
+    return row, True
+
+
+def by_key(session: Session, team_id: str, source_key: str) -> ContentRequest | None:
+    return session.exec(
+        select(ContentRequest).where(
+            ContentRequest.team_id == team_id, ContentRequest.source_key == source_key
+        )
+    ).first()
+
+
+def get(session: Session, team_id: str, request_id: int) -> ContentRequest | None:
+    row = session.get(ContentRequest, request_id, populate_existing=True)
+    return row if row is not None and row.team_id == team_id else None
+
+
+def transition(
+    session: Session, team_id: str, request_id: int, status: str, **fields: Any
+) -> ContentRequest | None:
+    """Move a request to `status` if its current status allows it (atomic); None otherwise."""
+    now = utcnow()
+    values: dict[str, Any] = {"status": status, "updated_at": now, **fields}
+    if status == "delivered":
+        values["delivered_at"] = now
+    result = session.exec(
+        update(ContentRequest)
+        .where(
+            col(ContentRequest.id) == request_id,
+            col(ContentRequest.team_id) == team_id,
+            col(ContentRequest.status).in_(TRANSITIONS[status]),
+        )
+        .values(version=ContentRequest.version + 1, **values)
+    )
+    session.commit()
+    if result.rowcount != 1:
+        return None
+    return get(session, team_id, request_id)
+
+
+def vote(session: Session, team_id: str, request_id: int, user_id: str) -> bool:
+    """A +1 from `user_id`; False when they had already voted."""
+    session.add(ContentRequestVote(team_id=team_id, request_id=request_id, user_id=user_id))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    session.exec(
+        update(ContentRequest)
+        .where(col(ContentRequest.id) == request_id)
+        .values(version=ContentRequest.version + 1)
+    )
+    session.commit()
+    return True
+
+
+def voters(session: Session, request_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(ContentRequestVote.user_id)
+            .where(ContentRequestVote.request_id == request_id)
+            .order_by(col(ContentRequestVote.id))
+        )
+    )
+
+
+def vote_counts(session: Session, request_ids: Sequence[int]) -> dict[int, int]:
+    if not request_ids:
+        return {}
+    rows = session.exec(
+        select(ContentRequestVote.request_id, func.count(col(ContentRequestVote.id)))
+        .where(col(ContentRequestVote.request_id).in_(list(request_ids)))
+        .group_by(col(ContentRequestVote.request_id))
+    )
+    return dict(rows.all())
+
+
+def queue(
+    session: Session, team_id: str, now: datetime, limit: int = 30
+) -> list[tuple[ContentRequest, int]]:
+    """Open requests and those closed in the last 14 days, in queue order, with their demand."""
+    rows = list(
+        session.exec(
+            select(ContentRequest).where(
+                ContentRequest.team_id == team_id,
+                (col(ContentRequest.status).in_(OPEN))
+                | (col(ContentRequest.updated_at) >= now - RECENTLY_CLOSED),
+            )
+        )
+    )
+    votes = vote_counts(session, [r.id for r in rows if r.id is not None])
+    by_id = {r.id: r for r in rows}
+    items = [
+        QueueItem(r.id, r.status, r.priority, 1 + votes.get(r.id, 0), r.created_at)
+        for r in rows
+        if r.id is not None
+    ]
+    return [(by_id[i.request_id], i.demand) for i in queue_order(items)][:limit]
+
+
+def mine(session: Session, team_id: str, user_id: str, limit: int = 20) -> list[ContentRequest]:
+    return list(
+        session.exec(
+            select(ContentRequest)
+            .where(ContentRequest.team_id == team_id, ContentRequest.requester_id == user_id)
+            .order_by(col(ContentRequest.created_at).desc(), col(ContentRequest.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+def due_followups(
+    session: Session, now: datetime, after: timedelta, window: timedelta = timedelta(days=60)
+) -> list[ContentRequest]:
+    """Delivered requests whose follow-up is due: delivered `after` ago, within `window`."""
+    return list(
+        session.exec(
+            select(ContentRequest)
+            .where(
+                ContentRequest.status == "delivered",
+                col(ContentRequest.followup_at).is_(None),
+                col(ContentRequest.delivered_at) <= now - after,
+                col(ContentRequest.delivered_at) > now - after - window,
+            )
+            .order_by(col(ContentRequest.id))
+        )
+    )
+
+
+def mark_followup(session: Session, request: ContentRequest, when: datetime) -> None:
+    request.followup_at = when
+    session.add(request)
+    session.commit()
+
+
+def mark_posted(session: Session, request_id: int, when: datetime) -> None:
+    row = session.get(ContentRequest, request_id)
+    if row is not None and row.posted_at is None:
+        row.posted_at = when
+        session.add(row)
+        session.commit()
+
+
+def unposted(
+    session: Session, now: datetime, window: timedelta = timedelta(days=30)
+) -> list[ContentRequest]:
+    """Open requests never posted to triage (no channel then) in teams that now have one."""
+    return list(
+        session.exec(
+            select(ContentRequest)
+            .join(Workspace, col(Workspace.team_id) == col(ContentRequest.team_id))
+            .where(
+                col(ContentRequest.posted_at).is_(None),
+                col(ContentRequest.created_at) >= now - window,
+                col(ContentRequest.status).in_(OPEN),
+                col(Workspace.triage_channel).is_not(None),
+            )
+            .order_by(col(ContentRequest.id))
+            .limit(100)
+        )
+    )

@@ -1,0 +1,83 @@
+"""The 14-day follow-up: once per delivered request, its button files feedback on the asset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun import freeze_time
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot import asset_jobs, jobs
+from bot.runtime import Runtime
+from bot.views import asset_feedback as feedback_views
+from bot.views import content_request_posts as posts
+from storage import content_requests
+from storage.models import AssetFeedback, ContentRequest
+from tests.blockkit import assert_valid_message, assert_valid_modal
+from tests.conftest import TEAM
+from tests.fake_slack import FakeSlack
+from tests.handlers.asset_support import MARKETER, OTHER_REP, REP
+from tests.handlers.test_asset_feedback import feedback_values
+from tests.handlers.test_assets import make_asset
+from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
+
+DELIVERED = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
+
+
+def delivered_request(engine: Engine) -> tuple[int, int]:
+    asset = make_asset(engine, "Bank case study")
+    with Session(engine) as session:
+        request, _ = content_requests.create(session, TEAM, "view:V1", REP, what="Bank story")
+        rid = request.id or 0
+        content_requests.transition(session, TEAM, rid, "accepted", priority="P1")
+        with freeze_time(DELIVERED):
+            content_requests.transition(session, TEAM, rid, "delivered", asset_id=asset.id)
+    return rid, asset.id or 0
+
+
+def followups(slack: FakeSlack) -> list:  # type: ignore[type-arg]
+    return [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == REP]
+
+
+def test_followup_is_sent_once_14_days_after_delivery(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    rid, _ = delivered_request(engine)
+    assert asset_jobs.run(runtime, DELIVERED + timedelta(days=13, hours=23))["followups"] == 0
+    assert followups(slack) == []
+    due = DELIVERED + timedelta(days=14, minutes=1)
+    assert jobs.tick(due, runtime)["assets"]["followups"] == 1  # through the scheduler's tick
+    assert asset_jobs.run(runtime, due + timedelta(minutes=1))["followups"] == 0
+    (dm,) = followups(slack)
+    message = {"text": dm.params["text"], "blocks": dm.json("blocks")}
+    assert_valid_message(message)
+    button = message["blocks"][0]["accessory"]
+    assert button["action_id"] == posts.FOLLOWUP_BUTTON and button["value"] == str(rid)
+    with Session(engine) as session:
+        request = session.get(ContentRequest, rid)
+        assert request is not None and request.followup_at == due
+
+
+def test_followup_button_opens_prefilled_feedback_that_files_for_the_asset(
+    http: SlackHTTP, runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    rid, asset_id = delivered_request(engine)
+    asset_jobs.run(runtime, DELIVERED + timedelta(days=15))
+    http.action(block_action_payload(posts.FOLLOWUP_BUTTON, str(rid), user_id=OTHER_REP))
+    http.action(block_action_payload(posts.FOLLOWUP_BUTTON, str(rid), user_id=REP))
+    view = slack.wait_for("views.open")[0].json("view")
+    assert len(slack.calls_to("views.open")) == 1  # only the requester gets the form
+    assert_valid_modal(view)
+    assert view["blocks"][0]["element"]["initial_option"]["value"] == str(asset_id)
+    payload = view_submission_payload(
+        feedback_views.FEEDBACK_CALLBACK,
+        feedback_values(asset_id, "4"),
+        user_id=REP,
+        private_metadata=view["private_metadata"],
+    )
+    assert http.submit(payload) == (200, "")
+    with Session(engine) as session:
+        (fb,) = session.exec(select(AssetFeedback)).all()
+    assert fb.request_id == rid and fb.asset_id == asset_id and fb.rating == 4
+    slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == MARKETER)
