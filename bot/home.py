@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlmodel import Session
 
 from bot import permissions
+from bot.clock import utcnow
 from bot.config import Settings
 
 
@@ -46,14 +46,19 @@ def collect_home(session: Session, settings: Settings, team_id: str, user_id: st
 
 def _sections(session: Session, team_id: str, user_id: str, role: str) -> list[HomeSection]:
     """Each feature's sections for this role (explicit list; features add theirs here)."""
-    sections: list[HomeSection] = []
-    del session, team_id, user_id, role
-    return sections
+    from bot import home_sections as parts  # the sections import every feature's storage
+
+    now = utcnow()
+    if role in ("marketer", "admin"):
+        return [
+            parts.request_queue(session, team_id, now),
+            parts.asset_scores(session, team_id, now),
+        ]
+    if role == "leader":
+        return [parts.request_queue(session, team_id, now)]
+    return [parts.my_requests(session, team_id, user_id)]
 
 
 def cap(lines: list[str], limit: int) -> tuple[list[str], int]:
     """At most `limit` lines, and how many were left out."""
     return lines[:limit], max(0, len(lines) - limit)
-
-
-Builder = Any

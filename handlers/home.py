@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.home import collect_home
 from bot.runtime import Runtime
-from bot.views.home import home_view
+from bot.views.home import START_PREFIX, home_view, start_form
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,17 @@ log = logging.getLogger(__name__)
 def register(app: Any) -> None:
     refresher = HomeRefresher()
     app.event("app_home_opened")(ack=_ack, lazy=[refresher.home_opened])
+    app.action(re.compile("^" + re.escape(START_PREFIX)))(start_action)
     app.use(refresher.middleware)
+
+
+def start_action(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """A Home tab button opens the same form as the command it stands for."""
+    ack()
+    what = body["actions"][0]["action_id"].removeprefix(START_PREFIX)
+    view = start_form(what, context.user_id or "")
+    if view is not None:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def _ack(ack: Ack) -> None:

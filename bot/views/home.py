@@ -8,8 +8,13 @@ from bot.home import HomeData, HomeSection
 from bot.text import mrkdwn, plain, truncate
 
 MAX_BLOCKS = 100
-# (action_id, label) of the buttons that start each action; features register theirs.
-START_BUTTONS: list[tuple[str, str]] = []
+START_PREFIX = "home_start:"
+# The buttons that start each action: (what, label, roles that see it; empty = everyone).
+START_BUTTONS: list[tuple[str, str, frozenset[str]]] = [
+    ("feedback", "Give asset feedback", frozenset()),
+    ("request", "Request content", frozenset()),
+    ("asset", "Add an asset", frozenset({"marketer", "admin"})),
+]
 ROLE_INTRO = {
     "rep": "Your questions, your content requests and the goals we share.",
     "marketer": "The triage queue and how your content is doing in the field.",
@@ -48,15 +53,13 @@ def home_view(data: HomeData) -> dict[str, Any]:
             "text": mrkdwn(f"*You're a {data.main_role}.* {ROLE_INTRO[data.main_role]}"),
         },
     ]
-    if START_BUTTONS:
-        blocks.append({
-            "type": "actions",
-            "block_id": "home_start",
-            "elements": [
-                {"type": "button", "action_id": action_id, "text": plain(label, 75)}
-                for action_id, label in START_BUTTONS[:25]
-            ],
-        })  # fmt: skip
+    buttons = [
+        {"type": "button", "action_id": START_PREFIX + what, "text": plain(label, 75)}
+        for what, label, roles in START_BUTTONS
+        if not roles or roles & data.roles
+    ]
+    if buttons:
+        blocks.append({"type": "actions", "block_id": "home_start", "elements": buttons[:25]})
     for section in data.sections:
         part = _section_blocks(section)
         if len(blocks) + len(part) + 2 > MAX_BLOCKS:
@@ -67,3 +70,18 @@ def home_view(data: HomeData) -> dict[str, Any]:
         blocks.append({"type": "divider"})
         blocks.extend(part)
     return {"type": "home", "blocks": blocks}
+
+
+def start_form(what: str, user_id: str) -> dict[str, Any] | None:
+    """The modal a Home start button opens (permissions are checked again on submit)."""
+    from bot.views.asset_feedback import feedback_modal
+    from bot.views.assets import asset_modal
+    from bot.views.content_requests import request_modal
+
+    forms = {
+        "feedback": lambda: feedback_modal(None),
+        "request": request_modal,
+        "asset": lambda: asset_modal(None, user_id),
+    }
+    build = forms.get(what)
+    return build() if build else None

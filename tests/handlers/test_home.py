@@ -58,3 +58,39 @@ def test_messages_tab_is_not_the_home(http: SlackHTTP, slack: FakeSlack) -> None
     http.event(opened("U0OTHER001"))
     published_for(slack, "U0OTHER001")
     assert all(c.params.get("user_id") != ADMIN for c in slack.calls_to("views.publish"))
+
+
+def test_marketer_sees_queue_and_scores_rep_sees_own_requests(
+    http: SlackHTTP, slack: FakeSlack, session: Session
+) -> None:
+    from storage import assets, content_requests
+
+    roles.grant(session, TEAM, "U0MKT00001", "marketer", ADMIN)
+    assets.add(
+        session,
+        TEAM,
+        "U0MKT00001",
+        title="SSO <!channel> whitepaper",
+        url="https://example.com/sso",
+        kind="whitepaper",
+        stage="consideration",
+        owner_id="U0MKT00001",
+    )
+    content_requests.create(session, TEAM, "req-1", "U0REP00001", what="Okta SSO one-pager")
+    http.event(opened("U0MKT00001"))
+    marketer = str(published_for(slack, "U0MKT00001"))
+    assert "Asset scores" in marketer and "SSO &lt;!channel&gt; whitepaper" in marketer
+    assert "Content requests by priority" in marketer and "Okta SSO one-pager" in marketer
+    assert "Add an asset" in marketer
+    http.event(opened("U0REP00001"))
+    rep = str(published_for(slack, "U0REP00001"))
+    assert "Your content requests" in rep and "Okta SSO one-pager" in rep and "submitted" in rep
+    assert "Asset scores" not in rep and "Add an asset" not in rep
+
+
+def test_start_buttons_open_the_forms(http: SlackHTTP, slack: FakeSlack) -> None:
+    from tests.slack_signing import block_action_payload
+
+    http.action(block_action_payload("home_start:request", user_id="U0REP00001"))
+    view = slack.wait_for("views.open")[0].json("view")
+    assert view["callback_id"] == "content_request"
