@@ -24,7 +24,21 @@ class Export:
 
 def exports() -> dict[str, Export]:
     """Everything `lockstep export` knows, by name (features add theirs here)."""
-    return {}
+    from storage.models.assets import AssetFeedback, ContentRequest
+
+    return {
+        "feedback": Export(
+            AssetFeedback, "created_at",
+            ("id", "team_id", "created_at", "asset_id", "asset_name", "user_id", "with_prospect",
+             "rating", "deal_stage", "worked", "missing", "request_id"),
+        ),
+        "requests": Export(
+            ContentRequest, "created_at",
+            ("id", "team_id", "created_at", "requester_id", "what", "why", "deal_stage",
+             "desired_date", "question_refs", "status", "priority", "owner_id", "expected_date",
+             "decline_reason", "asset_id", "delivered_at"),
+        ),
+    }  # fmt: skip
 
 
 def _filtered(spec: Export, since: date | None) -> Any:
