@@ -17,7 +17,7 @@ from bot.delivery import ChannelPacer
 from bot.demo.render import builder_link, mrkdwn_to_text, render_message
 from bot.runtime import Runtime, build_runtime
 from bot.standin.fake_slack import Call, FakeSlack
-from bot.standin.signing import SlackHTTP
+from bot.standin.signing import SlackHTTP, block_action_payload, view_submission_payload
 from bot.wsgi import make_wsgi
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -45,6 +45,57 @@ class Person:
     @property
     def label(self) -> str:
         return f"{self.name} ({self.role})"
+
+
+def _find_element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any] | None:
+    for block in blocks:
+        candidates = list(block.get("elements", []))
+        if block.get("accessory"):
+            candidates.append(block["accessory"])
+        for element in candidates:
+            if isinstance(element, dict) and element.get("action_id") == action_id:
+                return {**element, "_block_id": block.get("block_id", "b")}
+    return None
+
+
+def _posted_channel(call: Call) -> str:
+    """DMs are posted to a user id; the message lives in the DM channel Slack answers with."""
+    return str(call.response.get("channel") or call.params.get("channel", ""))
+
+
+def _state(element: dict[str, Any], answer: str | None) -> dict[str, Any]:
+    """view.state value for one input element, as Slack would send it."""
+    kind = element["type"]
+    initial = element.get("initial_option")
+    if kind in ("static_select", "external_select"):
+        options = element.get("options") or [
+            o for g in element.get("option_groups", []) for o in g.get("options", [])
+        ]
+        chosen = next((o for o in options if o["value"] == answer), None) if answer else None
+        if chosen is None and answer and kind == "external_select":
+            chosen = {"text": {"type": "plain_text", "text": answer}, "value": answer}
+        return {"type": kind, "selected_option": chosen or initial}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": answer or element.get("initial_date")}
+    if kind == "timepicker":
+        return {"type": kind, "selected_time": answer or element.get("initial_time")}
+    if kind == "users_select":
+        return {"type": kind, "selected_user": answer or element.get("initial_user")}
+    if kind == "multi_users_select":
+        users = answer.split(",") if answer else element.get("initial_users", [])
+        return {"type": kind, "selected_users": users}
+    if kind in ("conversations_select", "channels_select"):
+        key = "selected_conversation" if kind == "conversations_select" else "selected_channel"
+        return {"type": kind, key: answer or element.get("initial_conversation")}
+    if kind in ("checkboxes", "multi_static_select"):
+        picked = [
+            o for o in element.get("options", []) if answer and o["value"] in answer.split(",")
+        ]
+        return {"type": kind, "selected_options": picked}
+    if kind == "radio_buttons":
+        chosen = next((o for o in element.get("options", []) if o["value"] == answer), None)
+        return {"type": kind, "selected_option": chosen or initial}
+    return {"type": kind, "value": answer if answer is not None else element.get("initial_value")}
 
 
 class _Server(ThreadingMixIn, WSGIServer):
@@ -121,6 +172,65 @@ class Stage:
         self.out(f"▶ {description}")
         self.http.event(event, team_id=TEAM)
         self.show_new()
+
+    def press(self, who: Person, action_id: str, label: str = "", where: str = "") -> Any:
+        """Click the button `action_id` on the newest message (in `where`) that shows it."""
+        for call in reversed(self.slack.calls):
+            if call.method not in ("chat.postMessage", "chat.update") or call.status != 200:
+                continue
+            channel = str(call.params.get("channel", ""))
+            if where and channel != where:
+                continue
+            button = _find_element(call.json("blocks") or [], action_id)
+            if button is None:
+                continue
+            ts = str(call.params.get("ts") or self._ts_of(call))
+            message = {"ts": ts, "text": call.params.get("text", ""), "blocks": call.json("blocks")}
+            payload = block_action_payload(
+                action_id,
+                str(button.get("value", "")),
+                user_id=who.id,
+                team_id=TEAM,
+                channel_id=_posted_channel(call),
+                message_ts=ts,
+                message=message,
+                block_id=str(button.get("_block_id", "b")),
+                response_url=self.slack.new_response_url(),
+            )
+            text = (button.get("text") or {}).get("text", action_id)
+            return self.interact(who, f"clicks [{label or text}]", payload)
+        raise LookupError(f"no message shows a button {action_id}")
+
+    def fill(self, who: Person, answers: dict[str, str], what: str = "") -> Any:
+        """Fill the form that just opened (by block id) and submit it."""
+        opened = [c for c in self.slack.calls if c.method in ("views.open", "views.push")]
+        if not opened:
+            raise LookupError("no form is open")
+        view = opened[-1].json("view")
+        values = {}
+        for block in view.get("blocks", []):
+            element = block.get("element")
+            if block.get("type") != "input" or not element:
+                continue
+            answer = answers.get(block["block_id"])
+            values[block["block_id"]] = {element["action_id"]: _state(element, answer)}
+        payload = view_submission_payload(
+            view.get("callback_id", ""),
+            values,
+            user_id=who.id,
+            team_id=TEAM,
+            private_metadata=view.get("private_metadata", ""),
+            blocks=view.get("blocks"),
+            title=(view.get("title") or {}).get("text", "Lockstep"),
+        )
+        shown = ", ".join(f"{k}: {v}" for k, v in answers.items())
+        return self.interact(
+            who, f"fills in the form{' (' + what + ')' if what else ''} — {shown}", payload
+        )
+
+    def _ts_of(self, call: Call) -> str:
+        """The ts the stand-in gave a posted message."""
+        return str(call.response.get("ts", ""))
 
     def note(self, text: str) -> None:
         self.out(f"  ({text})")

@@ -23,6 +23,74 @@ def set_up(stage: Stage) -> None:
     stage.command(LEO, "/lockstep", f"role <@{LEO.id}|leo> leader")
 
 
+def content(stage: Stage) -> None:
+    """Mia adds a whitepaper; Ana rates it; Raj's content request goes from triage to delivery."""
+    from bot.views import asset_feedback as fb
+    from bot.views import assets as av
+    from bot.views import content_request_posts as posts
+    from bot.views import content_requests as cr
+
+    stage.scene("Monday 10:00 — Mia (marketing) adds the SSO whitepaper to the catalog")
+    stage.command(MIA, "/asset", "add")
+    stage.fill(
+        MIA,
+        {
+            av.B_TITLE: "Enterprise SSO & SCIM whitepaper",
+            av.B_URL: "https://example.com/sso-whitepaper",
+            av.B_KIND: "whitepaper",
+            av.B_STAGE: "consideration",
+        },
+    )
+
+    stage.scene("Tuesday 15:10 — Ana used it on a call and rates it")
+    stage.command(ANA, "/asset-feedback", "SSO")
+    stage.fill(
+        ANA,
+        {
+            fb.B_PROSPECT: "yes",
+            fb.B_RATING: "5",
+            fb.B_DEAL: "proposal",
+            fb.B_WORKED: "The SCIM diagram answered the CISO's questions",
+            fb.B_MISSING: "A one-page summary for the buyer",
+        },
+    )
+
+    stage.scene("Wednesday 11:00 — Raj asks marketing for a one-pager; Ana needs it too")
+    stage.command(RAJ, "/content-request")
+    stage.fill(
+        RAJ,
+        {
+            cr.B_WHAT: "A one-page SSO summary for economic buyers",
+            cr.B_WHY: "Two deals in proposal stage stall on security review",
+            cr.B_STAGE: "proposal",
+        },
+    )
+    stage.press(ANA, posts.PLUS_ONE_BUTTON, where=TRIAGE)
+
+    stage.scene("Wednesday 14:00 — Mia triages it: accepted, started, delivered")
+    stage.press(MIA, posts.ACCEPT_BUTTON, where=TRIAGE)
+    stage.fill(MIA, {cr.B_PRIORITY: "P1", cr.B_EXPECTED: _in_days(2)})
+    stage.press(MIA, posts.START_BUTTON, where=TRIAGE)
+    stage.press(MIA, posts.DELIVER_BUTTON, where=TRIAGE)
+    stage.fill(
+        MIA,
+        {
+            cr.B_NEW_TITLE: "SSO one-pager for buyers",
+            cr.B_NEW_URL: "https://example.com/sso-one-pager",
+            cr.B_NEW_KIND: "one-pager",
+        },
+    )
+
+
+def _in_days(days: int) -> str:
+    from datetime import timedelta
+
+    from bot.clock import utcnow
+
+    return (utcnow() + timedelta(days=days)).date().isoformat()
+
+
 def play(stage: Stage) -> None:
     """Every scene, in order."""
     set_up(stage)
+    content(stage)

@@ -105,7 +105,10 @@ class Call:
     body: bytes = b""
     http_method: str = "POST"
     status: int = 200
-    path_id: str | None = None  # the <id> of /upload/<id> and /response/<id>
+    path_id: str | None = None
+    response: dict[str, Any] = field(
+        default_factory=dict
+    )  # what the fake answered (JSON)  # the <id> of /upload/<id> and /response/<id>
 
     def json(self, key: str) -> Any:
         """``params[key]`` parsed from JSON if it is a string, else as-is (KeyError if absent)."""
@@ -565,6 +568,8 @@ class FakeSlack:
                 reply = self._answer(call)
             reply.delay = slow.delay if slow is not None else 0.0
             call.status = reply.status
+            if reply.content_type.startswith("application/json"):
+                call.response = json.loads(reply.body or b"{}")
             self._calls.append(call)
         return reply
 

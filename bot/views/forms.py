@@ -11,8 +11,12 @@ INPUT = "value"  # every input block holds one element with this action_id
 
 
 def state_value(values: dict[str, Any], block_id: str) -> str | None:
-    """The submitted value of a block's element, whatever its type (None when empty)."""
-    item = values.get(block_id, {}).get(INPUT) or {}
+    """The submitted value of a block's element, whatever its type (None when empty).
+
+    An input block holds one element; Slack keys its state by that element's action_id, which
+    is INPUT for our text fields but the select's own id for shared selects (asset_pick).
+    """
+    item = next(iter(values.get(block_id, {}).values()), None) or {}
     option = item.get("selected_option")
     if isinstance(option, dict):
         return str(option.get("value"))
