@@ -5,4 +5,6 @@ from __future__ import annotations
 SCOPES: dict[str, str] = {
     "chat:write": "post replies, triage posts, digests, agendas and DMs",
     "commands": "the slash commands",
+    "files:write": "upload the weekly digest's progress chart",
+    "reactions:read": "record reactions to the weekly digest (who saw it, who can help)",
 }

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import lockstep
+from handlers import goals, lockstep, reactions
 
 
 def register_all(app: Any) -> None:
     """Register every feature's listeners on `app` (explicit: greppable, no discovery)."""
     lockstep.register(app)
+    goals.register(app)
+    reactions.register(app)

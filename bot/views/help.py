@@ -16,6 +16,11 @@ COMMANDS: list[tuple[str, str]] = [
         "admins: grant a role (`role remove` takes it back)",
     ),
     ("/lockstep roles", "who holds which role"),
+    ("/lockstep config digest monday 09:00 [Europe/Paris] #channel", "admins: the weekly digest"),
+    ("/lockstep preview digest", "the next weekly digest, only to you, now"),
+    ("/goal new", "leaders: create a shared goal (`/goal edit <goal>` changes one)"),
+    ("/goal update <goal> <value | +change> [note]", "anyone on either team: log progress"),
+    ("/goal list", "every goal with progress, pace and owners"),
 ]
 
 INTRO = (

@@ -4,5 +4,15 @@ Every domain row carries `team_id`; every timestamp is aware UTC (see bot.clock)
 """
 
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
+from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 
-__all__ = ["OutboxMessage", "Receipt", "RoleAssignment", "Workspace"]
+__all__ = [
+    "Digest",
+    "DigestReaction",
+    "Goal",
+    "GoalUpdate",
+    "OutboxMessage",
+    "Receipt",
+    "RoleAssignment",
+    "Workspace",
+]
