@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -35,8 +35,8 @@ def trigger(ws: Workspace) -> CronTrigger:
 
 
 def digest_key(occurrence: datetime, channel: str) -> str:
-    """The outbox key of one channel's digest for one scheduled moment."""
-    return f"digest:{occurrence.isoformat()}:{channel}"
+    """The outbox key of one channel's digest for one scheduled moment (in UTC: stable)."""
+    return f"digest:{occurrence.astimezone(UTC).isoformat()}:{channel}"
 
 
 def parse_schedule(text: str) -> DigestSchedule:
