@@ -12,6 +12,9 @@ from sqlmodel import Session, col, select
 from bot.goal_input import GoalInput
 from storage.models import Goal, GoalUpdate
 
+CLOSE = 0.6  # difflib ratio from which a name counts as a match
+CLEAR_WIN = 0.1  # a best match this much closer than the next is taken alone
+
 
 def create(session: Session, team_id: str, data: GoalInput, created_by: str) -> Goal | None:
     """A new goal; None when the team already has a goal of that name."""
@@ -75,9 +78,14 @@ def find(session: Session, team_id: str, query: str) -> list[Goal]:
     containing = [g for g in goals if wanted in g.name.casefold()]
     if containing:
         return containing
-    names = {g.name.casefold(): g for g in goals}
-    close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
-    return [names[n] for n in close]
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, wanted, g.name.casefold()).ratio(), g) for g in goals),
+        key=lambda pair: -pair[0],
+    )
+    close = [(score, g) for score, g in scored if score >= CLOSE][:5]
+    if len(close) > 1 and close[0][0] - close[1][0] >= CLEAR_WIN:
+        return [close[0][1]]  # one name is clearly the closest
+    return [g for _, g in close]
 
 
 def log_progress(
