@@ -46,13 +46,7 @@ def collect(
 ) -> DigestData:
     """Everything the digest shows, for the week ending `now` (one windowed update query)."""
     since = now - WEEK
-    change: dict[int, float] = {}
-    people: dict[int, list[str]] = {}
-    for update in goals.updates_between(session, team_id, since, now):
-        change[update.goal_id] = change.get(update.goal_id, 0.0) + update.delta
-        who = people.setdefault(update.goal_id, [])
-        if update.user_id not in who:
-            who.append(update.user_id)
+    change, people = goals.week_summary(session, team_id, since, now)
     figures = [
         GoalFigures(
             goal_id=g.id or 0,

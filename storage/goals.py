@@ -6,6 +6,7 @@ import difflib
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -134,6 +135,37 @@ def updates_between(
         .order_by(col(GoalUpdate.created_at), col(GoalUpdate.id))
     )
     return list(session.exec(stmt))
+
+
+def week_summary(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> tuple[dict[int, float], dict[int, list[str]]]:
+    """Per goal, the net change in [since, until) and who logged it (first contributor first).
+
+    Aggregated in the database over the (team, time) index: cost grows with the goals, not
+    with how many updates the week had.
+    """
+    window = (
+        GoalUpdate.team_id == team_id,
+        col(GoalUpdate.created_at) >= since,
+        col(GoalUpdate.created_at) < until,
+    )
+    change = session.exec(
+        select(GoalUpdate.goal_id, func.sum(GoalUpdate.delta))
+        .where(*window)
+        .group_by(col(GoalUpdate.goal_id))
+    )
+    first = func.min(GoalUpdate.created_at)
+    people: dict[int, list[str]] = {}
+    pairs = session.exec(
+        select(GoalUpdate.goal_id, GoalUpdate.user_id)
+        .where(*window)
+        .group_by(col(GoalUpdate.goal_id), col(GoalUpdate.user_id))
+        .order_by(first, col(GoalUpdate.user_id))
+    )
+    for goal_id, user_id in pairs:
+        people.setdefault(goal_id, []).append(user_id)
+    return {goal_id: float(total or 0.0) for goal_id, total in change}, people
 
 
 def history(session: Session, goal_id: int, since: datetime) -> list[tuple[datetime, float]]:
