@@ -9,6 +9,7 @@ from slack_bolt import Ack, BoltContext
 from sqlmodel import Session
 
 from bot import digest_schedule, permissions
+from bot.config import Settings
 from bot.goal_input import InputError
 from bot.parsing import channel_id, split_command, user_id
 from bot.views import admin as views
@@ -71,7 +72,7 @@ def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
     return usage("I can set `triage-channel`, `timezone` or `digest`.", *views.CONFIG_EXAMPLES)
 
 
-def _config_digest(session: Session, settings: Any, team: str, value: str) -> dict[str, Any]:
+def _config_digest(session: Session, settings: Settings, team: str, value: str) -> dict[str, Any]:
     """`digest <day> <HH:MM> [timezone] #channel`: when and where the weekly digest posts."""
     try:
         plan = digest_schedule.parse_schedule(value)

@@ -20,8 +20,11 @@ MAX_BLOCKS = 50
 NO_GOALS = "No shared goals yet: leaders can create one with `/goal new`."
 
 
-def digest_message(data: DigestData) -> dict[str, Any]:
-    """The digest: header, one line group per goal, the loop, engagement, legend, a button."""
+def digest_message(data: DigestData, reserved: int = 0) -> dict[str, Any]:
+    """The digest: header, one line group per goal, the loop, engagement, legend, a button.
+
+    `reserved` blocks are left free under the 50-block limit for a caller to add.
+    """
     title = f"Shared goals · week of {data.today:%b} {data.today.day}"
     top: list[dict[str, Any]] = [
         {"type": "header", "text": plain(title, 150)},
@@ -45,16 +48,16 @@ def digest_message(data: DigestData) -> dict[str, Any]:
         }
         bottom.append({"type": "actions", "elements": [button]})
     lines = [goal_line(g, data.today) for g in data.goals] or [NO_GOALS]
-    sections = _fit(pack(lines), MAX_BLOCKS - len(top) - len(bottom))
+    sections = _fit(pack(lines), MAX_BLOCKS - reserved - len(top) - len(bottom))
     text = f"{title}: {summary(data.goals, data.today)}"
     return {"text": text, "blocks": top + [section(s) for s in sections] + bottom}
 
 
 def preview_message(data: DigestData) -> dict[str, Any]:
     """The next digest, shown only to the asker."""
-    message = digest_message(data)
+    message = digest_message(data, reserved=1)
     note = _context(":eyes: Preview: only you can see this; the digest itself posts on schedule.")
-    blocks = [note, *message["blocks"]][:MAX_BLOCKS]
+    blocks = [note, *message["blocks"]]
     return {"response_type": "ephemeral", "text": message["text"], "blocks": blocks}
 
 

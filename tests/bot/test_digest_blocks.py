@@ -124,11 +124,16 @@ def test_engagement_and_legend() -> None:
     assert ":raised_hands: I can help" in contexts and ":warning: I see a risk" in contexts
 
 
-def test_preview_is_ephemeral_and_valid() -> None:
-    goals = [goal(i, name=f"G{i}") for i in range(60)]
-    message = preview_message(DigestData(TODAY, goals))
+@pytest.mark.parametrize("count", [0, 60, 500])
+def test_preview_is_ephemeral_and_valid(count: int) -> None:
+    goals = [
+        goal(i, name=f"G{i} " + "y" * 90, contributors=("U0REP00001",) * 9) for i in range(count)
+    ]
+    message = preview_message(DigestData(TODAY, goals, engagement=Engagement(1, 1)))
     assert message["response_type"] == "ephemeral"
     assert_valid_message(message)
+    assert message["blocks"][0]["type"] == "context"
+    assert (message["blocks"][-1]["type"] == "actions") == bool(count)
 
 
 def test_numbers_and_packing() -> None:

@@ -204,6 +204,10 @@ def test_digest_button_opens_the_progress_form(
 ) -> None:
     with Session(engine, expire_on_commit=False) as session:
         goal = make_goal(session, TEAM)
+    url = slack.new_response_url()
+    http.action(block_action_payload(LOG_PROGRESS, "log", user_id=STRANGER, response_url=url))
+    (refused,) = slack.wait_for("response_url")
+    assert ":lock:" in refused.params["text"] and slack.calls_to("views.open") == []
     grant(engine, REP, "rep")
     http.action(block_action_payload(LOG_PROGRESS, "log", user_id=REP))
     view = slack.wait_for("views.open")[0].json("view")
