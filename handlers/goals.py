@@ -18,7 +18,7 @@ from bot.goal_input import InputError, parse_progress, split_update, validate_go
 from bot.parsing import command_text, split_command
 from bot.text import safe
 from bot.views import goals as views
-from bot.views.common import usage
+from bot.views.common import ephemeral, usage
 from bot.views.digest import LOG_PROGRESS, preview_message
 from storage import goals, receipts, workspaces
 
@@ -65,7 +65,7 @@ def _open_form(
 ) -> None:
     team, user = command["team_id"], command["user_id"]
     if not permissions.allowed(session, context["settings"], team, user, *LEADS):
-        ack(usage(permissions.refusal("leaders")))
+        ack(ephemeral(permissions.refusal("leaders")))
         return
     goal = None
     if edit is not None:
@@ -89,7 +89,7 @@ def _update(
 ) -> dict[str, Any]:
     team, user = command["team_id"], command["user_id"]
     if not permissions.allowed(session, context["settings"], team, user, *MEMBERS):
-        return usage(permissions.refusal("reps", "marketers", "leaders"))
+        return ephemeral(permissions.refusal("reps", "marketers", "leaders"))
     readings = split_update(rest)
     if not readings:
         return usage("Tell me the goal and a number.", *views.EXAMPLES[1:3])
@@ -137,18 +137,24 @@ def submit_goal(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
             ack(response_action="errors", errors=data)
             return
         editing = view.get("private_metadata", "")
-        if not receipts.first_time(session, team, f"view:{view['id']}"):
-            ack()
-            return
-        if editing.isdigit():
-            goal = goals.edit(session, team, int(editing), data)
-        else:
-            goal = goals.create(session, team, data, created_by=user)
-        if goal is None:
+        goal_id = int(editing) if editing.isdigit() else None
+        if goals.name_taken(session, team, data.name, goal_id):
             ack(response_action="errors", errors={"name": "A goal with this name already exists."})
             return
+        if not receipts.first_time(session, team, f"view:{view['id']}"):
+            ack()  # the same submission delivered again: done the first time
+            return
+        if goal_id is not None:
+            goal = goals.edit(session, team, goal_id, data)
+        else:
+            goal = goals.create(session, team, data, created_by=user)
+        if goal is None:  # lost a race for the name, or the goal was removed meanwhile
+            ack(response_action="errors", errors={"name": "That name is taken; try another."})
+            return
         ack()
-    post = Post("chat.postMessage", user, views.goal_saved(goal, not editing))
+        ws = workspaces.get_or_create(session, team, context["settings"].lockstep_timezone)
+        session.commit()
+    post = Post("chat.postMessage", user, views.goal_saved(goal, not editing, ws.digest_channel))
     context["outbox"].submit(team, f"goal-saved:{view['id']}", post)
 
 
@@ -161,7 +167,8 @@ def open_log_form(
     with Session(context["engine"]) as session:
         if not permissions.allowed(session, context["settings"], team, user, *MEMBERS):
             respond(
-                **usage(permissions.refusal("reps", "marketers", "leaders")), replace_original=False
+                **ephemeral(permissions.refusal("reps", "marketers", "leaders")),
+                replace_original=False,
             )
             return
         active = goals.active(session, team)
@@ -203,7 +210,7 @@ def pick_goal(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltCon
     choice = views.read_choice(body["actions"][0].get("value", ""))
     with Session(context["engine"], expire_on_commit=False) as session:
         if not permissions.allowed(session, context["settings"], team, user, *MEMBERS):
-            reply = usage(permissions.refusal("reps", "marketers", "leaders"))
+            reply = ephemeral(permissions.refusal("reps", "marketers", "leaders"))
         elif choice is None:
             reply = usage("That choice is no longer valid.", *views.EXAMPLES[1:2])
         else:

@@ -63,6 +63,12 @@ def get(session: Session, team_id: str, goal_id: int) -> Goal | None:
     return goal if goal is not None and goal.team_id == team_id else None
 
 
+def name_taken(session: Session, team_id: str, name: str, except_id: int | None = None) -> bool:
+    """True when another goal of the team already has this name."""
+    stmt = select(Goal.id).where(Goal.team_id == team_id, Goal.name == name)
+    return any(goal_id != except_id for goal_id in session.exec(stmt))
+
+
 def active(session: Session, team_id: str) -> list[Goal]:
     """The team's goals that are not archived, oldest first."""
     stmt = select(Goal).where(Goal.team_id == team_id, col(Goal.archived).is_(False))

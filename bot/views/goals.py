@@ -190,12 +190,20 @@ def read_choice(value: str) -> tuple[int, str, str] | None:
         return None
 
 
-def goal_saved(goal: Goal, created: bool) -> dict[str, Any]:
-    """The DM confirming a new or edited goal."""
+def goal_saved(goal: Goal, created: bool, digest_channel: str | None) -> dict[str, Any]:
+    """The DM confirming a new or edited goal (and where its digest goes, if anywhere)."""
     verb = "created" if created else "updated"
     text = (
         f":dart: Shared goal *{safe(goal.name, 100)}* {verb}: {number(goal.target)} "
         f"{safe(goal.unit, 30)} by {goal.end_date.isoformat()}, owned by "
         f"{user_mention(goal.sales_owner)} and {user_mention(goal.marketing_owner)}."
     )
+    channel = goal.channel or digest_channel
+    if channel:
+        text += f" It appears in the weekly digest in <#{channel}>."
+    else:
+        text += (
+            " No digest channel is set yet: an admin can set one with "
+            "`/lockstep config digest monday 09:00 #channel`."
+        )
     return {"text": text, "blocks": [section(text)]}

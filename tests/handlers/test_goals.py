@@ -64,8 +64,16 @@ def test_goal_form_creates_one_goal_once_and_dms_the_creator(
     assert goal.channel == DIGEST_CHANNEL and goal.created_by == LEAD
     dms = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEAD)
     assert len(dms) == 1 and "Signed contracts" in dms[0].params["text"]
-    _, body = http.submit(view_submission_payload(views.FORM_CALLBACK, form(), user_id=LEAD))
+    assert f"<#{DIGEST_CHANNEL}>" in dms[0].params["text"]
+    retry = view_submission_payload(views.FORM_CALLBACK, form(), user_id=LEAD, view_id="V0SAMEVIEW")
+    _, body = http.submit(retry)
     assert body["errors"] == {"name": "A goal with this name already exists."}
+    # The person fixes the name in the same modal (same view id): it is created.
+    fixed = view_submission_payload(
+        views.FORM_CALLBACK, form(name="Signed contracts EMEA"), user_id=LEAD, view_id="V0SAMEVIEW"
+    )
+    assert http.submit(fixed)[1] == ""
+    assert len(stored(engine, Goal)) == 2
 
 
 def test_forged_goal_form_from_a_rep_changes_nothing(http: SlackHTTP, engine: Engine) -> None:
