@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.chart import Series
 from bot.clock import to_local
 from bot.digest import DigestData, Engagement, GoalFigures, LoopStats
 from storage import digests, goals, roles
@@ -80,13 +79,3 @@ def engagement(session: Session, team_id: str, before: datetime) -> Engagement |
     marketers = reactors & set(roles.members_with(session, team_id, "marketer"))
     reps = (reactors - marketers) & set(roles.members_with(session, team_id, "rep"))
     return Engagement(len(marketers), len(reps), len(reactors - marketers - reps))
-
-
-def chart_series(session: Session, team_goals: list[Goal]) -> list[Series]:
-    """Each goal's value after every update in its period, for the chart."""
-    series = []
-    for g in team_goals:
-        start = datetime.combine(g.start_date, time(), tzinfo=UTC)
-        points = [(when.date(), value) for when, value in goals.history(session, g.id or 0, start)]
-        series.append(Series(g.name, g.target, g.start_date, g.end_date, points))
-    return series

@@ -9,7 +9,7 @@ posted message's ts onto the Digest row (reactions map to it) and upload the cha
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,13 +18,13 @@ from sqlmodel import Session
 
 from bot import chart
 from bot.delivery import Post
-from bot.digest_data import chart_series, collect, goals_for
+from bot.digest_data import collect, goals_for
 from bot.digest_schedule import digest_key, trigger
 from bot.runtime import Runtime
 from bot.schedule import due_occurrence
 from bot.views.digest import digest_message
-from storage import digests, outbox, workspaces
-from storage.models import Digest, Workspace
+from storage import digests, goals, outbox, workspaces
+from storage.models import Digest, Goal, Workspace
 
 log = logging.getLogger(__name__)
 CHART_LEASE = timedelta(minutes=10)
@@ -103,3 +103,13 @@ def _upload_chart(runtime: Runtime, session: Session, digest: Digest, now: datet
         log.warning("chart upload for digest %s failed: %r", digest.id, exc)
         return False
     return True
+
+
+def chart_series(session: Session, team_goals: list[Goal]) -> list[chart.Series]:
+    """Each goal's value after every update in its period, for the chart."""
+    series = []
+    for g in team_goals:
+        start = datetime.combine(g.start_date, time(), tzinfo=UTC)
+        points = [(when.date(), value) for when, value in goals.history(session, g.id or 0, start)]
+        series.append(chart.Series(g.name, g.target, g.start_date, g.end_date, points))
+    return series
