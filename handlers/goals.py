@@ -49,6 +49,8 @@ def goal_command(
             ack(views.goal_list(data.goals, data.today))
         elif sub == "update":
             ack(_update(session, context, command, rest))
+        elif sub == "archive":
+            ack(_archive(session, context, command, rest))
         elif sub in ("new", "edit"):
             _open_form(ack, client, session, context, command, rest if sub == "edit" else None)
         else:
@@ -82,6 +84,20 @@ def _open_form(
     client.views_open(
         trigger_id=command["trigger_id"], view=views.goal_form(goal, ws.digest_channel, today)
     )
+
+
+def _archive(
+    session: Session, context: BoltContext, command: dict[str, Any], rest: str
+) -> dict[str, Any]:
+    team, user = command["team_id"], command["user_id"]
+    if not permissions.allowed(session, context["settings"], team, user, *LEADS):
+        return ephemeral(permissions.refusal("leaders"))
+    found = goals.find(session, team, rest)
+    if len(found) != 1:
+        names = ", ".join(f"`{safe(g.name, 60)}`" for g in found[:5]) or "none"
+        return usage(f"Name one goal to archive (matches: {names}).", "/goal archive Q3 pipeline")
+    goals.archive(session, found[0])
+    return ephemeral(f":file_cabinet: *{safe(found[0].name, 100)}* is archived.")
 
 
 def _update(

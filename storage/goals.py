@@ -58,6 +58,13 @@ def _fields(data: GoalInput) -> dict[str, Any]:
     }
 
 
+def archive(session: Session, goal: Goal) -> None:
+    """Take a goal out of lists and digests (its history stays)."""
+    goal.archived = True
+    session.add(goal)
+    session.commit()
+
+
 def get(session: Session, team_id: str, goal_id: int) -> Goal | None:
     goal = session.get(Goal, goal_id)
     return goal if goal is not None and goal.team_id == team_id else None

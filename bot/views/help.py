@@ -18,7 +18,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("/lockstep roles", "who holds which role"),
     ("/lockstep config digest monday 09:00 [Europe/Paris] #channel", "admins: the weekly digest"),
     ("/lockstep preview digest", "the next weekly digest, only to you, now"),
-    ("/goal new", "leaders: create a shared goal (`/goal edit <goal>` changes one)"),
+    ("/goal new", "leaders: create a shared goal (`/goal edit|archive <goal>` change one)"),
     ("/goal update <goal> <value | +change> [note]", "anyone on either team: log progress"),
     ("/goal list", "every goal with progress, pace and owners"),
 ]

@@ -235,3 +235,19 @@ def test_digest_button_opens_the_progress_form(
     assert status == 200 and body == ""
     (update,) = stored(engine, GoalUpdate)
     assert update.value == 4 and update.user_id == REP
+
+
+def test_archive_is_for_leaders_and_hides_the_goal(http: SlackHTTP, engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        make_goal(session, TEAM, name="Q3 pipeline")
+    grant(engine, REP, "rep")
+    _, body = http.command("/goal", "archive Q3 pipeline", user_id=REP)
+    assert ":lock:" in body["text"]
+    _, body = http.command("/goal", "archive nothing", user_id=ADMIN)
+    assert "Name one goal" in body["text"]
+    _, body = http.command("/goal", "archive q3 pipeline", user_id=ADMIN)
+    assert "archived" in body["text"]
+    _, body = http.command("/goal", "list")
+    assert "No shared goals yet" in body["text"]
+    _, body = http.command("/goal", "update Q3 pipeline +1", user_id=REP)
+    assert "no goal" in body["text"]
