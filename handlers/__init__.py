@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import goals, lockstep, reactions
+from handlers import goals, lockstep, progress, reactions
 
 
 def register_all(app: Any) -> None:
     """Register every feature's listeners on `app` (explicit: greppable, no discovery)."""
     lockstep.register(app)
     goals.register(app)
+    progress.register(app)
     reactions.register(app)
