@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot import asset_jobs
+from bot import asset_jobs, digest_jobs
 from bot.clock import utcnow
 from bot.runtime import Runtime
 
@@ -44,7 +44,7 @@ def deliver_outbox() -> dict[str, Any]:
 
 def periodic_tasks() -> dict[str, Periodic]:
     """Every feature's due-work function, by name (explicit, so it is greppable)."""
-    return {"assets": asset_jobs.run}
+    return {"assets": asset_jobs.run, "digest": digest_jobs.post_due_digests}
 
 
 def tick(now: datetime | None = None, runtime: Runtime | None = None) -> dict[str, Any]:

@@ -7,4 +7,6 @@ SCOPES: dict[str, str] = {
     "groups:read": "member_joined_channel in private channels (the join introduction)",
     "chat:write": "post replies, triage posts, digests, agendas and DMs",
     "commands": "the slash commands",
+    "files:write": "upload the weekly digest's progress chart",
+    "reactions:read": "record reactions to the weekly digest (who saw it, who can help)",
 }

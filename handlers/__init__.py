@@ -10,8 +10,11 @@ from handlers import (
     channels,
     content_request_triage,
     content_requests,
+    goals,
     home,
     lockstep,
+    progress,
+    reactions,
 )
 
 
@@ -22,5 +25,8 @@ def register_all(app: Any) -> None:
     asset_feedback.register(app)
     content_requests.register(app)
     content_request_triage.register(app)
+    goals.register(app)
+    progress.register(app)
+    reactions.register(app)
     channels.register(app)
     home.register(app)

@@ -8,11 +8,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_bolt import Ack, BoltContext
 from sqlmodel import Session
 
-from bot import permissions
+from bot import digest_schedule, permissions
+from bot.config import Settings
+from bot.goal_input import InputError
 from bot.parsing import channel_id, split_command, user_id
 from bot.views import admin as views
 from bot.views.common import usage
 from bot.views.help import help_message
+from handlers import goals
 from storage import roles, workspaces
 from storage.models.core import ROLES
 
@@ -64,7 +67,27 @@ def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
                 )
             workspaces.update(session, team, settings.lockstep_timezone, timezone=value.strip())
             return views.config_saved("Time zone", value.strip())
-    return usage("I can set `triage-channel` or `timezone`.", *views.CONFIG_EXAMPLES)
+        if key.lower() == "digest":
+            return _config_digest(session, settings, team, value)
+    return usage("I can set `triage-channel`, `timezone` or `digest`.", *views.CONFIG_EXAMPLES)
+
+
+def _config_digest(session: Session, settings: Settings, team: str, value: str) -> dict[str, Any]:
+    """`digest <day> <HH:MM> [timezone] #channel`: when and where the weekly digest posts."""
+    try:
+        plan = digest_schedule.parse_schedule(value)
+    except InputError as exc:
+        return usage(str(exc), digest_schedule.EXAMPLE)
+    changes: dict[str, object] = {
+        "digest_weekday": plan.weekday,
+        "digest_time": plan.time,
+        "digest_channel": plan.channel,
+    }
+    if plan.timezone:
+        changes["timezone"] = plan.timezone
+    ws = workspaces.update(session, team, settings.lockstep_timezone, **changes)
+    when = f"{views.WEEKDAYS[ws.digest_weekday]} {ws.digest_time} ({views.clip(ws.timezone)})"
+    return views.config_saved("The weekly digest", f"{when} in <#{plan.channel}>")
 
 
 def _role(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
@@ -93,4 +116,9 @@ def _roles(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str
     return views.role_list(held, context["settings"].admins)
 
 
-SUBCOMMANDS = {"config": _config, "role": _role, "roles": _roles}
+SUBCOMMANDS = {
+    "config": _config,
+    "role": _role,
+    "roles": _roles,
+    "preview": goals.preview,
+}

@@ -12,6 +12,7 @@ from storage.models import Workspace
 CONFIG_EXAMPLES = (
     "/lockstep config triage-channel #marketing-triage",
     "/lockstep config timezone Europe/Paris",
+    "/lockstep config digest monday 09:00 Europe/Paris #sales-marketing",
 )
 ROLE_EXAMPLES = ("/lockstep role @dana marketer", "/lockstep role remove @dana marketer")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

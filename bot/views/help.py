@@ -20,6 +20,11 @@ COMMANDS: list[tuple[str, str]] = [
     ("/asset add | edit 12 | retire 12", "marketers: add an asset; owners and admins: change it"),
     ("/asset-feedback [words]", "rate an asset you used with a prospect"),
     ("/content-request", "ask marketing for content; `/content-request list` shows the queue"),
+    ("/lockstep config digest monday 09:00 [Europe/Paris] #channel", "admins: the weekly digest"),
+    ("/lockstep preview digest", "the next weekly digest, only to you, now"),
+    ("/goal new", "leaders: create a shared goal (`/goal edit|archive <goal>` change one)"),
+    ("/goal update <goal> <value | +change> [note]", "anyone on either team: log progress"),
+    ("/goal list", "every goal with progress, pace and owners"),
 ]
 
 INTRO = (

@@ -5,12 +5,17 @@ Every domain row carries `team_id`; every timestamp is aware UTC (see bot.clock)
 
 from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
+from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 
 __all__ = [
     "Asset",
     "AssetFeedback",
     "ContentRequest",
     "ContentRequestVote",
+    "Digest",
+    "DigestReaction",
+    "Goal",
+    "GoalUpdate",
     "OutboxMessage",
     "Receipt",
     "RoleAssignment",

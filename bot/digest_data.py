@@ -1,0 +1,81 @@
+"""Collecting a digest's data from storage: goals, this week's changes, the loop, engagement."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.clock import to_local
+from bot.digest import DigestData, Engagement, GoalFigures, LoopStats
+from storage import digests, goals, roles
+from storage.models import Goal
+
+WEEK = timedelta(days=7)
+
+
+def collect_loop_stats(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> LoopStats:
+    """ "This week in the loop" from the questions and assets/requests features.
+
+    Those features live on other branches; the integrator wires their queries in here. Until
+    then there is no data, and the digest shows no loop lines.
+    """
+    return LoopStats()
+
+
+def goals_for(
+    session: Session, team_id: str, channel: str | None, default: str | None
+) -> list[Goal]:
+    """The team's active goals, or only those whose digest goes to `channel`."""
+    found = goals.active(session, team_id)
+    if channel is None:
+        return found
+    return [g for g in found if (g.channel or default) == channel]
+
+
+def collect(
+    session: Session,
+    team_id: str,
+    zone: ZoneInfo,
+    now: datetime,
+    team_goals: list[Goal],
+) -> DigestData:
+    """Everything the digest shows, for the week ending `now` (one windowed update query)."""
+    since = now - WEEK
+    change, people = goals.week_summary(session, team_id, since, now)
+    figures = [
+        GoalFigures(
+            goal_id=g.id or 0,
+            name=g.name,
+            unit=g.unit,
+            target=g.target,
+            value=g.current_value,
+            start=g.start_date,
+            end=g.end_date,
+            sales_owner=g.sales_owner,
+            marketing_owner=g.marketing_owner,
+            week_change=change.get(g.id or 0, 0.0),
+            contributors=tuple(people.get(g.id or 0, [])),
+        )
+        for g in team_goals
+    ]
+    return DigestData(
+        today=to_local(now, zone).date(),
+        goals=figures,
+        loop=collect_loop_stats(session, team_id, since, now),
+        engagement=engagement(session, team_id, now),
+    )
+
+
+def engagement(session: Session, team_id: str, before: datetime) -> Engagement | None:
+    """How many marketers and reps reacted to the team's previous digest; None if none yet."""
+    previous = digests.previous(session, team_id, before)
+    if not previous:
+        return None
+    reactors = {r.user_id for r in digests.reactions(session, [d.id for d in previous if d.id])}
+    marketers = reactors & set(roles.members_with(session, team_id, "marketer"))
+    reps = (reactors - marketers) & set(roles.members_with(session, team_id, "rep"))
+    return Engagement(len(marketers), len(reps), len(reactors - marketers - reps))

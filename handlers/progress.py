@@ -1,0 +1,131 @@
+"""Logging progress on a goal: `/goal update`, the "which goal?" buttons, the digest's button.
+
+Any member (rep, marketer or leader; admins always) may log progress; checked on every path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import permissions
+from bot.goal_input import InputError, parse_progress, split_update
+from bot.views import goals as views
+from bot.views.common import ephemeral, usage
+from bot.views.digest import LOG_PROGRESS
+from storage import goals, receipts
+
+MEMBERS = ("leader", "marketer", "rep")
+
+
+def register(app: Any) -> None:
+    app.view(views.LOG_CALLBACK)(submit_progress)
+    app.action(LOG_PROGRESS)(open_log_form)
+    app.action(re.compile(rf"^{views.PICK_ACTION}_\d+$"))(pick_goal)
+
+
+def update_command(
+    session: Session, context: BoltContext, command: dict[str, Any], rest: str
+) -> dict[str, Any]:
+    team, user = command["team_id"], command["user_id"]
+    if not permissions.allowed(session, context["settings"], team, user, *MEMBERS):
+        return ephemeral(permissions.refusal("reps", "marketers", "leaders"))
+    readings = split_update(rest)
+    if not readings:
+        return usage("Tell me the goal and a number.", *views.EXAMPLES[1:3])
+    found, progress, note = goals.match_update(session, team, readings)
+    if not found:
+        return usage("I found no goal by that name. `/goal list` shows them all.")
+    if len(found) > 1:
+        return views.choose_goal(found, progress, note)
+    key = f"trigger:{command['trigger_id']}"
+    return _apply(session, team, user, found[0].id or 0, progress, note, key)[0]
+
+
+def _apply(
+    session: Session, team: str, user: str, goal_id: int, progress: str, note: str, key: str
+) -> tuple[dict[str, Any], str | None]:
+    """Validate and record an update once per delivery: (reply, field in error or None)."""
+    try:
+        step = parse_progress(progress)
+    except InputError as exc:
+        return usage(str(exc), *views.EXAMPLES[1:3]), "progress"
+    goal = goals.get(session, team, goal_id)
+    if goal is None:
+        return usage("That goal no longer exists. `/goal list` shows them all."), "goal"
+    new_value = goal.current_value + step.amount if step.is_delta else step.amount
+    if new_value < 0:
+        return usage("Progress cannot go below 0.", *views.EXAMPLES[1:3]), "progress"
+    if not receipts.first_time(session, team, key):
+        return usage("That update was already recorded."), None
+    update = goals.log_progress(
+        session, team, goal_id, user, step.amount, is_delta=step.is_delta, note=note
+    )
+    assert update is not None
+    return views.update_saved(goal, update), None
+
+
+def open_log_form(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """The digest's "Log progress" button: any member."""
+    team, user = body["team"]["id"], body["user"]["id"]
+    ack()
+    with Session(context["engine"]) as session:
+        if not permissions.allowed(session, context["settings"], team, user, *MEMBERS):
+            respond(
+                **ephemeral(permissions.refusal("reps", "marketers", "leaders")),
+                replace_original=False,
+            )
+            return
+        active = goals.active(session, team)
+    client.views_open(trigger_id=body["trigger_id"], view=views.log_modal(active))
+
+
+def submit_progress(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    team, user = body["team"]["id"], body["user"]["id"]
+    fields = views.form_values(view["state"]["values"])
+    with Session(context["engine"], expire_on_commit=False) as session:
+        if not permissions.allowed(session, context["settings"], team, user, *MEMBERS):
+            ack(
+                response_action="errors",
+                errors={"goal": permissions.refusal("reps", "marketers", "leaders")},
+            )
+            return
+        goal_id = fields.get("goal") or ""
+        reply, field = _apply(
+            session,
+            team,
+            user,
+            int(goal_id) if goal_id.isdigit() else 0,
+            fields.get("progress") or "",
+            fields.get("note") or "",
+            f"view:{view['id']}",
+        )
+    if field is None:
+        ack()
+    else:
+        ack(response_action="errors", errors={field: reply["text"].split("\n")[0][:150]})
+
+
+def pick_goal(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    """A button from the "which goal?" choice: apply the update it carries."""
+    ack()
+    team, user = body["team"]["id"], body["user"]["id"]
+    choice = views.read_choice(body["actions"][0].get("value", ""))
+    with Session(context["engine"], expire_on_commit=False) as session:
+        if not permissions.allowed(session, context["settings"], team, user, *MEMBERS):
+            reply = ephemeral(permissions.refusal("reps", "marketers", "leaders"))
+        elif choice is None:
+            reply = usage("That choice is no longer valid.", *views.EXAMPLES[1:2])
+        else:
+            goal_id, progress, note = choice
+            key = f"trigger:{body['trigger_id']}"
+            reply = _apply(session, team, user, goal_id, progress, note, key)[0]
+    respond(**reply, replace_original=True)

@@ -1,0 +1,157 @@
+"""Digests posted (which message belongs to which team and week) and the reactions to them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.clock import utcnow
+from storage.models import Digest, DigestReaction, Goal, Workspace
+
+CHART_ATTEMPTS = 3
+
+
+def record(session: Session, team_id: str, channel: str, occurrence: datetime, key: str) -> Digest:
+    """The digest row for this channel and occurrence, created once (before anything is posted)."""
+    existing = _find(session, team_id, channel, occurrence)
+    if existing is not None:
+        return existing
+    row = Digest(team_id=team_id, channel=channel, occurrence=occurrence, outbox_key=key[:255])
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:  # another process recorded it first
+        session.rollback()
+        again = _find(session, team_id, channel, occurrence)
+        assert again is not None
+        return again
+    return row
+
+
+def _find(session: Session, team_id: str, channel: str, occurrence: datetime) -> Digest | None:
+    return session.exec(
+        select(Digest).where(
+            Digest.team_id == team_id, Digest.channel == channel, Digest.occurrence == occurrence
+        )
+    ).first()
+
+
+def mark_posted(session: Session, digest_id: int, ts: str) -> None:
+    session.exec(update(Digest).where(col(Digest.id) == digest_id).values(ts=ts))
+    session.commit()
+
+
+def unfinished(session: Session, since: datetime) -> list[Digest]:
+    """Recent digests still waiting for their message ts or their chart."""
+    stmt = select(Digest).where(
+        col(Digest.created_at) >= since,
+        or_(col(Digest.ts).is_(None), col(Digest.chart_status).in_(("pending", "uploading"))),
+    )
+    return list(session.exec(stmt.order_by(col(Digest.id))))
+
+
+def claim_chart(session: Session, digest_id: int, lease: timedelta) -> bool:
+    """Take the chart upload of a posted digest; False when done, failed or held by another."""
+    now = utcnow()
+    result = session.exec(
+        update(Digest)
+        .where(
+            col(Digest.id) == digest_id,
+            col(Digest.ts).is_not(None),
+            or_(
+                col(Digest.chart_status) == "pending",
+                and_(
+                    col(Digest.chart_status) == "uploading",
+                    col(Digest.chart_claimed_at) < now - lease,
+                ),
+            ),
+        )
+        .values(
+            chart_status="uploading",
+            chart_claimed_at=now,
+            chart_attempts=Digest.chart_attempts + 1,
+        )
+    )
+    session.commit()
+    return bool(result.rowcount == 1)
+
+
+def finish_chart(session: Session, digest_id: int, ok: bool) -> str:
+    """Mark the upload done, or pending again (failed after CHART_ATTEMPTS); the new status."""
+    row = session.get(Digest, digest_id, populate_existing=True)
+    assert row is not None
+    if ok:
+        row.chart_status = "done"
+    else:
+        row.chart_status = "failed" if row.chart_attempts >= CHART_ATTEMPTS else "pending"
+    session.add(row)
+    session.commit()
+    return row.chart_status
+
+
+def by_message(session: Session, team_id: str, channel: str, ts: str) -> Digest | None:
+    return session.exec(
+        select(Digest).where(Digest.team_id == team_id, Digest.channel == channel, Digest.ts == ts)
+    ).first()
+
+
+def previous(session: Session, team_id: str, before: datetime) -> list[Digest]:
+    """The team's digests of the latest occurrence before `before` (one per channel)."""
+    latest = session.exec(
+        select(Digest.occurrence)
+        .where(Digest.team_id == team_id, col(Digest.occurrence) < before)
+        .order_by(col(Digest.occurrence).desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return []
+    stmt = select(Digest).where(Digest.team_id == team_id, Digest.occurrence == latest)
+    return list(session.exec(stmt))
+
+
+def add_reaction(session: Session, digest: Digest, user_id: str, reaction: str) -> bool:
+    """Record a reaction once; False when it was already recorded (a redelivered event)."""
+    assert digest.id is not None
+    session.add(
+        DigestReaction(
+            team_id=digest.team_id, digest_id=digest.id, user_id=user_id, reaction=reaction[:100]
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def remove_reaction(session: Session, digest: Digest, user_id: str, reaction: str) -> bool:
+    result = session.exec(
+        delete(DigestReaction).where(
+            col(DigestReaction.digest_id) == digest.id,
+            col(DigestReaction.user_id) == user_id,
+            col(DigestReaction.reaction) == reaction,
+        )
+    )
+    session.commit()
+    return bool(result.rowcount)
+
+
+def reactions(session: Session, digest_ids: list[int]) -> list[DigestReaction]:
+    """Every recorded reaction on these digests (the agenda reads them too)."""
+    if not digest_ids:
+        return []
+    stmt = select(DigestReaction).where(col(DigestReaction.digest_id).in_(digest_ids))
+    return list(session.exec(stmt.order_by(col(DigestReaction.id))))
+
+
+def digest_teams(session: Session) -> list[str]:
+    """Teams that may need a digest: a digest channel is set, or a goal names its channel."""
+    configured = select(Workspace.team_id).where(col(Workspace.digest_channel).is_not(None))
+    with_goals = select(Goal.team_id).where(
+        col(Goal.channel).is_not(None), col(Goal.archived).is_(False)
+    )
+    return sorted(set(session.exec(configured)) | set(session.exec(with_goals)))

@@ -1,0 +1,81 @@
+"""Shared goals, their progress history, the weekly digests and the reactions to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.clock import utcnow
+
+
+class Goal(SQLModel, table=True):
+    """A measure both teams share: a target over a period, with a sales and a marketing owner."""
+
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    name: str = Field(max_length=100)
+    unit: str = Field(default="", max_length=30)
+    target: float
+    current_value: float = 0.0  # the latest update's value (history is in goal_update)
+    start_date: date
+    end_date: date
+    sales_owner: str = Field(max_length=32)
+    marketing_owner: str = Field(max_length=32)
+    channel: str | None = Field(default=None, max_length=32)  # None: the workspace's digest channel
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+    archived: bool = False
+
+
+class GoalUpdate(SQLModel, table=True):
+    """One logged progress step: the value it set, the change, who logged it and when."""
+
+    __tablename__ = "goal_update"
+    __table_args__ = (Index("ix_goal_update_team_time", "team_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    value: float
+    delta: float
+    note: str = Field(default="", max_length=300)
+    user_id: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Digest(SQLModel, table=True):
+    """One weekly digest in one channel, recorded before it is posted; maps reactions to it."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel", "occurrence"),
+        Index("ix_digest_message", "team_id", "channel", "ts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel: str = Field(max_length=32)
+    occurrence: datetime  # the scheduled moment (UTC) this digest is for
+    outbox_key: str = Field(max_length=255)
+    ts: str | None = Field(default=None, max_length=32)
+    chart_status: str = Field(default="pending", max_length=16)  # pending|uploading|done|failed
+    chart_attempts: int = 0
+    chart_claimed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DigestReaction(SQLModel, table=True):
+    """Who reacted with what on which digest (a removed reaction deletes its row)."""
+
+    __tablename__ = "digest_reaction"
+    __table_args__ = (UniqueConstraint("digest_id", "user_id", "reaction"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    digest_id: int = Field(foreign_key="digest.id", index=True)
+    user_id: str = Field(max_length=32)
+    reaction: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
