@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.clock import to_local
 from bot.digest import DigestData, Engagement, GoalFigures, LoopStats
-from storage import digests, goals, roles
+from storage import digests, goals, loop, roles
 from storage.models import Goal
 
 WEEK = timedelta(days=7)
@@ -18,12 +18,21 @@ WEEK = timedelta(days=7)
 def collect_loop_stats(
     session: Session, team_id: str, since: datetime, until: datetime
 ) -> LoopStats:
-    """ "This week in the loop" from the questions and assets/requests features.
-
-    Those features live on other branches; the integrator wires their queries in here. Until
-    then there is no data, and the digest shows no loop lines.
-    """
-    return LoopStats()
+    """ "This week in the loop" from the questions and assets/requests features; a part with no
+    data stays empty (None), and the digest leaves its line out."""
+    ratings = loop.asset_ratings(session, team_id, since, until)
+    best = [(title, mean) for title, mean, _ in ratings[:3]]
+    worst = (
+        [(title, mean) for title, mean, _ in reversed(ratings[3:])][:3] if len(ratings) > 3 else []
+    )
+    delivered = loop.requests_delivered(session, team_id, since, until)
+    still_open = loop.requests_open(session, team_id)
+    return LoopStats(
+        best_assets=best,
+        worst_assets=worst,
+        requests_delivered=delivered or None,
+        requests_open=still_open or None,
+    )
 
 
 def goals_for(
