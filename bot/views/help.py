@@ -16,6 +16,14 @@ COMMANDS: list[tuple[str, str]] = [
         "admins: grant a role (`role remove` takes it back)",
     ),
     ("/lockstep roles", "who holds which role"),
+    ("/agenda setup", "leaders: set up a meeting series whose agenda Lockstep builds and posts"),
+    ("/agenda list", "meeting series, their schedules and next meetings"),
+    ("/agenda add <series> <topic>", "put a topic on the next agenda (others vote on it)"),
+    ("/agenda preview <series>", "the next agenda, to you only, now"),
+    (
+        "/agenda pause|resume <series>, /agenda skip <series> <YYYY-MM-DD>",
+        "leaders: pause a series or skip one meeting",
+    ),
 ]
 
 INTRO = (

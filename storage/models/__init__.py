@@ -4,5 +4,6 @@ Every domain row carries `team_id`; every timestamp is aware UTC (see bot.clock)
 """
 
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
+from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 
 __all__ = ["OutboxMessage", "Receipt", "RoleAssignment", "Workspace"]
