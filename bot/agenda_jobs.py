@@ -99,9 +99,15 @@ def post_agenda(engine: Engine, outbox: Outbox, series_id: int, now: datetime) -
             sections, voices = build_for(session, series, meeting_utc)
             snapshot, items = to_storage(sections)
             agendas.create_agenda(
-                session, series.team_id, series_id, meeting_utc, series.channel,
-                snapshot, items, voices,
-            )  # fmt: skip
+                session,
+                series.team_id,
+                series_id,
+                meeting_utc,
+                series.channel,
+                snapshot,
+                items,
+                voices,
+            )
             agenda = agendas.agenda_for(session, series_id, meeting_utc)  # ours or a racer's
         assert agenda is not None
         if agenda.ts:

@@ -17,19 +17,20 @@ from bot.views import meetings as views
 from bot.views import meetings_forms as forms
 from bot.views import meetings_replies as replies
 from bot.views.common import ephemeral
+from handlers.lazy_context import lazy
 from storage import agendas, meetings, receipts
 from storage.agendas import NewItem
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
 
 def register(app: Any) -> None:
-    app.action(views.VOTE)(ack=_ack, lazy=[vote])
-    app.action(views.DISCUSSED)(ack=_ack, lazy=[mark_discussed])
-    app.action(views.DONE)(ack=_ack, lazy=[action_done])
+    app.action(views.VOTE)(ack=_ack, lazy=[lazy(app, vote)])
+    app.action(views.DISCUSSED)(ack=_ack, lazy=[lazy(app, mark_discussed)])
+    app.action(views.DONE)(ack=_ack, lazy=[lazy(app, action_done)])
     app.action(views.ADD_TOPIC)(open_topic_modal)
     app.action(views.ADD_ACTION)(open_action_modal)
-    app.view(forms.TOPIC)(ack=submit_topic, lazy=[refresh_from_view])
-    app.view(forms.ACTION)(ack=submit_action, lazy=[refresh_from_view])
+    app.view(forms.TOPIC)(ack=submit_topic, lazy=[lazy(app, refresh_after_topic)])
+    app.view(forms.ACTION)(ack=submit_action, lazy=[lazy(app, refresh_after_action)])
 
 
 def _ack(ack: Ack) -> None:
@@ -201,8 +202,24 @@ def submit_action(
     ack()
 
 
-def refresh_from_view(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+def refresh_after_topic(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """Update the agenda once a topic was accepted (the lazy part runs after errors too)."""
+    if str(forms.value_of(view["state"]["values"], "text") or "").strip():
+        _refresh(body, view, context, need_member=False)
+
+
+def refresh_after_action(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    if forms.read_action(view["state"]["values"])[0] is not None:
+        _refresh(body, view, context, need_member=True)
+
+
+def _refresh(
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, need_member: bool
+) -> None:
     with Session(context["engine"]) as session:
-        agenda, _ = _view_agenda(session, body, view)
-    if agenda is not None and agenda.id is not None:
-        agenda_jobs.refresh_agenda(context["runtime"], body["team"]["id"], agenda.id)
+        agenda, series = _view_agenda(session, body, view)
+        if agenda is None or agenda.id is None or series is None:
+            return
+        if need_member and not is_member_or_leader(session, context, series, body["user"]["id"]):
+            return
+    agenda_jobs.refresh_agenda(context["runtime"], body["team"]["id"], agenda.id)

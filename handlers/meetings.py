@@ -21,6 +21,7 @@ from bot.views import meetings_forms as forms
 from bot.views import meetings_replies as replies
 from bot.views.common import ephemeral
 from handlers import meeting_actions
+from handlers.lazy_context import lazy
 from storage import agendas, meetings, receipts, workspaces
 from storage.agendas import NewItem
 from storage.models.meetings import MeetingSeries
@@ -30,8 +31,8 @@ LEADERS = ("leader",)
 
 
 def register(app: Any) -> None:
-    app.command(COMMAND)(ack=agenda_command, lazy=[agenda_command_later])
-    app.view(forms.SETUP)(ack=submit_setup, lazy=[confirm_setup])
+    app.command(COMMAND)(ack=agenda_command, lazy=[lazy(app, agenda_command_later)])
+    app.view(forms.SETUP)(ack=submit_setup, lazy=[lazy(app, confirm_setup)])
     meeting_actions.register(app)
 
 
@@ -199,12 +200,23 @@ def submit_setup(
             return
         spec = form.spec
         meetings.save_series(
-            session, team, form.name, user,
-            kind=form.kind, pattern=spec.pattern, weekday=spec.weekday, nth=spec.nth,
-            day=spec.day, time=spec.time, cron=spec.cron, timezone=spec.timezone,
-            channel=form.channel, lead_minutes=form.lead_minutes,
-            sales=form.sales, marketing=form.marketing,
-        )  # fmt: skip
+            session,
+            team,
+            form.name,
+            user,
+            kind=form.kind,
+            pattern=spec.pattern,
+            weekday=spec.weekday,
+            nth=spec.nth,
+            day=spec.day,
+            time=spec.time,
+            cron=spec.cron,
+            timezone=spec.timezone,
+            channel=form.channel,
+            lead_minutes=form.lead_minutes,
+            sales=form.sales,
+            marketing=form.marketing,
+        )
     ack()
 
 

@@ -33,14 +33,17 @@ def test_weekly_meeting_agenda_due_at_lead_time_in_series_zone() -> None:
 
 
 def test_nth_weekday_and_last_weekday() -> None:
-    second_tue = make_trigger(ScheduleSpec("nth_weekday", weekday=1, nth=2, time="14:30",
-                                           timezone="America/New_York"))  # fmt: skip
+    second_tue = make_trigger(
+        ScheduleSpec("nth_weekday", weekday=1, nth=2, time="14:30", timezone="America/New_York")
+    )
     found = occurrences(
         second_tue, datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
     )
     assert [f.astimezone(NY).date().isoformat() for f in found] == [
-        "2026-01-13", "2026-02-10", "2026-03-10",
-    ]  # fmt: skip
+        "2026-01-13",
+        "2026-02-10",
+        "2026-03-10",
+    ]
     assert all(f.astimezone(NY).strftime("%H:%M") == "14:30" for f in found)
     last_fri = make_trigger(ScheduleSpec("nth_weekday", weekday=4, nth=-1, timezone="UTC"))
     first = next_meeting(last_fri, datetime(2026, 2, 1, tzinfo=UTC))
