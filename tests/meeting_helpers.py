@@ -16,6 +16,7 @@ MARKETING = ["U0MKTG0001", "U0MKTG0002"]
 
 
 def make_series(session: Session, name: str = "Weekly sync", **fields: Any) -> MeetingSeries:
+    team = fields.pop("team_id", TEAM)
     values: dict[str, Any] = {
         "kind": "weekly",
         "pattern": "weekly",
@@ -28,5 +29,5 @@ def make_series(session: Session, name: str = "Weekly sync", **fields: Any) -> M
         "marketing": list(MARKETING),
     }
     values.update(fields)
-    series, _ = meetings.save_series(session, fields.pop("team_id", TEAM), name, ADMIN, **values)
+    series, _ = meetings.save_series(session, team, name, ADMIN, **values)
     return series

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -183,3 +184,47 @@ def test_action_item_reminder_the_day_before_once(
         agendas.complete_action(session, action, MARKETING[0])
     with freeze_time(remind + timedelta(hours=1)):
         assert remind_actions(runtime, remind + timedelta(hours=1)) == {"reminders_due": 0}
+
+
+@pytest.mark.parametrize(
+    ("fields", "post_at"),
+    [
+        # 2nd Tuesday of December 14:30 New York, 48 h lead
+        (
+            {
+                "pattern": "nth_weekday",
+                "weekday": 1,
+                "nth": 2,
+                "time": "14:30",
+                "timezone": "America/New_York",
+                "lead_minutes": 48 * 60,
+            },
+            datetime(2026, 12, 6, 14, 30, tzinfo=ZoneInfo("America/New_York")),
+        ),
+        # cron: 16:00 on the 1st of each quarter month, Paris, 1 h lead
+        (
+            {
+                "pattern": "cron",
+                "cron": "0 16 1 1,4,7,10 *",
+                "kind": "quarterly",
+                "lead_minutes": 60,
+            },
+            datetime(2027, 1, 1, 15, 0, tzinfo=PARIS),
+        ),
+        # weekly Monday 09:00 Paris just after summer time ends (Sun 25 Oct 2026)
+        ({}, datetime(2026, 10, 25, 9, 0, tzinfo=PARIS)),
+        # New York enters summer time on Sun 8 Mar 2026: Monday 09:00 local is 13:00 UTC
+        ({"timezone": "America/New_York"}, datetime(2026, 3, 8, 13, 0, tzinfo=UTC)),
+    ],
+)
+def test_posting_time_for_each_schedule_kind_and_across_dst(
+    runtime: Runtime, slack: FakeSlack, engine: Engine, fields: dict, post_at: datetime
+) -> None:
+    with freeze_time(post_at - timedelta(days=20)), Session(engine) as session:
+        make_series(session, **fields)
+    before = post_at - timedelta(minutes=1)
+    with freeze_time(before):
+        assert post_due_agendas(runtime, before)["posted"] == 0
+    with freeze_time(post_at):
+        assert post_due_agendas(runtime, post_at)["posted"] == 1
+    assert len(posts(slack)) == 1
