@@ -16,7 +16,7 @@ from sqlmodel import Session
 from bot import agenda as domain
 from bot.agenda import AgendaInputs, Entry, Section, SinceLastTime
 from bot.rotation import pick_voices
-from storage import agendas, meetings
+from storage import action_items, agendas, meetings
 from storage.agendas import NewItem
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
@@ -47,12 +47,12 @@ def collect_inputs(
     ]
     actions = [
         Entry("action", a.id, a.text, owner=a.owner, due=a.due)
-        for a in agendas.open_actions(session, series.id)
+        for a in action_items.open_actions(session, series.id)
     ]
     added = sum(1 for t in open_topics if since <= t.created_at < until)
     since_last = SinceLastTime(
         topics_added=added,
-        actions_done=agendas.actions_done_between(session, series.id, since, until),
+        actions_done=action_items.actions_done_between(session, series.id, since, until),
     )
     voices = pick_voices(
         {"sales": series.sales, "marketing": series.marketing},
@@ -114,7 +114,7 @@ def _entry(session: Session, team_id: str, item: Any, votes: dict[int, int]) -> 
         discussed=item.discussed_at is not None,
     )
     if item.kind == "action" and item.ref_id is not None:
-        action = agendas.get_action(session, team_id, item.ref_id)
+        action = action_items.get_action(session, team_id, item.ref_id)
         if action is not None:
             entry = replace(
                 entry, owner=action.owner, due=action.due, discussed=bool(action.done_at)

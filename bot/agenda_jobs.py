@@ -21,7 +21,7 @@ from bot.delivery import Outbox, Post
 from bot.meeting_schedule import ScheduleError, ScheduleSpec, due_meeting, make_trigger
 from bot.runtime import Runtime
 from bot.views import meetings as views
-from storage import agendas, meetings
+from storage import action_items, agendas, meetings
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def refresh_agenda(runtime: Runtime, team_id: str, agenda_id: int) -> bool:
 def remind_actions(runtime: Runtime, now: datetime) -> dict[str, int]:
     """DM each open action item's owner once, from 09:00 (series time) the day before it is due."""
     with Session(runtime.engine, expire_on_commit=False) as session:
-        due_soon = agendas.actions_due_between(
+        due_soon = action_items.actions_due_between(
             session, (now - timedelta(days=2)).date(), (now + timedelta(days=2)).date()
         )
         work = []

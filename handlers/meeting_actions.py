@@ -18,7 +18,7 @@ from bot.views import meetings_forms as forms
 from bot.views import meetings_replies as replies
 from bot.views.common import ephemeral
 from handlers.lazy_context import lazy
-from storage import agendas, meetings, receipts
+from storage import action_items, agendas, meetings, receipts
 from storage.agendas import NewItem
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
@@ -96,7 +96,7 @@ def action_done(body: dict[str, Any], context: BoltContext, respond: Any) -> Non
     team, user, value = _who(body)
     number = _number(value)
     with Session(context["engine"]) as session:
-        action = agendas.get_action(session, team, number) if number else None
+        action = action_items.get_action(session, team, number) if number else None
         if action is None or action.id is None:
             return
         may = user in (action.owner, action.created_by) or permissions.allowed(
@@ -105,8 +105,8 @@ def action_done(body: dict[str, Any], context: BoltContext, respond: Any) -> Non
         if not may:
             _tell(respond, body, permissions.refusal("the owner", "leaders"))
             return
-        agendas.complete_action(session, action, user)
-        listed = agendas.agendas_with_action(session, action.id)
+        action_items.complete_action(session, action, user)
+        listed = action_items.agendas_with_action(session, action.id)
         container = body.get("container") or {}
         on_agenda = agendas.agenda_at(
             session, team, str(container.get("channel_id")), str(container.get("message_ts"))
@@ -198,7 +198,7 @@ def submit_action(
             return
         if receipts.first_time(session, team, f"view:{view['id']}"):
             text, owner, due = parsed
-            agendas.add_action(session, agenda, text, owner, due, user)
+            action_items.add_action(session, agenda, text, owner, due, user)
     ack()
 
 

@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from bot import agenda_jobs, permissions
 from bot.clock import utcnow
-from bot.delivery import Post
 from bot.meeting_schedule import next_meeting
 from bot.parsing import command_text, split_command
 from bot.text import safe
@@ -20,7 +19,7 @@ from bot.views import meetings as views
 from bot.views import meetings_forms as forms
 from bot.views import meetings_replies as replies
 from bot.views.common import ephemeral
-from handlers import meeting_actions
+from handlers import meeting_actions, meeting_setup
 from handlers.lazy_context import lazy
 from storage import agendas, meetings, receipts, workspaces
 from storage.agendas import NewItem
@@ -32,7 +31,7 @@ LEADERS = ("leader",)
 
 def register(app: Any) -> None:
     app.command(COMMAND)(ack=agenda_command, lazy=[lazy(app, agenda_command_later)])
-    app.view(forms.SETUP)(ack=submit_setup, lazy=[lazy(app, confirm_setup)])
+    meeting_setup.register(app)
     meeting_actions.register(app)
 
 
@@ -183,56 +182,6 @@ def _preview(context: BoltContext, command: dict[str, Any], rest: str) -> dict[s
         sections, _ = agenda_jobs.build_for(session, series, meeting)
     message = views.agenda_message(series.name, series.kind, meeting, sections)
     return {"response_type": "ephemeral", **message}
-
-
-def submit_setup(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-) -> None:
-    """Validate the setup modal (inline errors) and save the series."""
-    team, user = body["team"]["id"], body["user"]["id"]
-    with Session(context["engine"]) as session:
-        if not permissions.allowed(session, context["settings"], team, user, *LEADERS):
-            ack(response_action="errors", errors={"name": permissions.refusal("leaders")[:150]})
-            return
-        form, errors = forms.read_setup(view["state"]["values"])
-        if form is None:
-            ack(response_action="errors", errors=errors)
-            return
-        spec = form.spec
-        meetings.save_series(
-            session,
-            team,
-            form.name,
-            user,
-            kind=form.kind,
-            pattern=spec.pattern,
-            weekday=spec.weekday,
-            nth=spec.nth,
-            day=spec.day,
-            time=spec.time,
-            cron=spec.cron,
-            timezone=spec.timezone,
-            channel=form.channel,
-            lead_minutes=form.lead_minutes,
-            sales=form.sales,
-            marketing=form.marketing,
-        )
-    ack()
-
-
-def confirm_setup(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """DM the person who saved the series what was set up (once per submission)."""
-    team, user = body["team"]["id"], body["user"]["id"]
-    form, _ = forms.read_setup(view["state"]["values"])
-    if form is None:
-        return
-    with Session(context["engine"]) as session:
-        if not permissions.allowed(session, context["settings"], team, user, *LEADERS):
-            return
-    message = replies.series_saved(form.name, form.spec, form.channel)
-    message.pop("response_type", None)
-    post = Post("chat.postMessage", user, message)
-    context["outbox"].submit(team, f"agenda-setup:{view['id']}", post)
 
 
 SUBCOMMANDS = {

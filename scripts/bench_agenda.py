@@ -28,7 +28,7 @@ import storage.models  # noqa: F401  (registers every table)
 from bot.agenda import AgendaInputs, QuestionItem, build
 from bot.agenda_collect import collect_inputs, to_storage
 from bot.views.meetings import agenda_message
-from storage import agendas, meetings
+from storage import action_items, agendas, meetings
 from storage.db import make_engine
 from storage.models.meetings import MeetingSeries
 
@@ -116,7 +116,7 @@ def fill_meetings(engine: Engine) -> list[MeetingSeries]:
                     if rng.random() < 0.8:
                         agendas.mark_discussed(session, item, "U1")
                 for a in range(3):
-                    action = agendas.add_action(
+                    action = action_items.add_action(
                         session,
                         agenda,
                         f"Action {week}.{a}",
@@ -125,7 +125,7 @@ def fill_meetings(engine: Engine) -> list[MeetingSeries]:
                         "U1",
                     )
                     if rng.random() < 0.9:
-                        agendas.complete_action(session, action, "U1")
+                        action_items.complete_action(session, action, "U1")
     return made
 
 

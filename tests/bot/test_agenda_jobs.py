@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot import jobs
 from bot.agenda_jobs import post_due_agendas, remind_actions
 from bot.runtime import Runtime, build_runtime
-from storage import agendas, meetings
+from storage import action_items, agendas, meetings
 from tests.blockkit import assert_valid_message, live_mentions
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
@@ -126,13 +126,13 @@ def test_carry_over_of_undiscussed_items_and_open_action_items(
         assert first is not None and first.id is not None
         items = {i.text: i for i in agendas.items_of(session, first.id)}
         agendas.mark_discussed(session, items["Discussed topic"], SALES[0])
-        agendas.add_action(
+        action_items.add_action(
             session, first, "Send the deck", MARKETING[0], date(2026, 11, 26), SALES[0]
         )
-        done = agendas.add_action(
+        done = action_items.add_action(
             session, first, "Book room", SALES[0], date(2026, 11, 25), SALES[0]
         )
-        agendas.complete_action(session, done, SALES[0])
+        action_items.complete_action(session, done, SALES[0])
         meetings.add_topic(session, TEAM, series_id, "Fresh topic", MARKETING[1])
     nxt = POST_AT + timedelta(days=7)
     with freeze_time(nxt):
@@ -166,7 +166,7 @@ def test_action_item_reminder_the_day_before_once(
     with Session(engine, expire_on_commit=False) as session:
         agenda = agendas.agenda_for(session, series_id, MEETING.astimezone(UTC))
         assert agenda is not None
-        action = agendas.add_action(
+        action = action_items.add_action(
             session, agenda, "Ship <@U0EVIL0001> deck", MARKETING[0], date(2026, 11, 26), SALES[0]
         )
     remind = datetime(2026, 11, 25, 9, 0, tzinfo=PARIS)
@@ -181,7 +181,7 @@ def test_action_item_reminder_the_day_before_once(
     assert "&lt;@U0EVIL0001&gt;" in dms[0]["text"] and "<@U0EVIL0001>" not in blocks_text(dms[0])
     assert f'"value": "{action.id}"' in blocks_text(dms[0])
     with Session(engine) as session:
-        agendas.complete_action(session, action, MARKETING[0])
+        action_items.complete_action(session, action, MARKETING[0])
     with freeze_time(remind + timedelta(hours=1)):
         assert remind_actions(runtime, remind + timedelta(hours=1)) == {"reminders_due": 0}
 

@@ -15,7 +15,7 @@ from bot.agenda_jobs import post_due_agendas, remind_actions
 from bot.runtime import Runtime
 from bot.views import meetings as views
 from bot.views import meetings_forms as forms
-from storage import agendas, meetings
+from storage import action_items, agendas, meetings
 from storage.models.meetings import PostedAgenda
 from tests.blockkit import assert_valid_message, assert_valid_modal
 from tests.conftest import OTHER_TEAM, TEAM
@@ -194,7 +194,7 @@ def test_action_item_modal_reminder_dm_and_done(
     updates(slack, 1)
     assert "Send the ROI deck" in last_update_text(slack)
     with Session(engine) as session:
-        (action,) = agendas.open_actions(session, agenda.series_id)
+        (action,) = action_items.open_actions(session, agenda.series_id)
     remind_at = datetime.combine(due - timedelta(days=1), datetime.min.time(), UTC)
     with freeze_time(remind_at + timedelta(hours=9)):
         remind_actions(runtime, remind_at + timedelta(hours=9))
@@ -207,4 +207,4 @@ def test_action_item_modal_reminder_dm_and_done(
     assert "~:ballot_box_with_check: Send the ROI deck" in last_update_text(slack)
     assert reply(slack, url).params.get("replace_original") in (True, "true")
     with Session(engine) as session:
-        assert agendas.open_actions(session, agenda.series_id) == []
+        assert action_items.open_actions(session, agenda.series_id) == []

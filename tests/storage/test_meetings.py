@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage import agendas, meetings
+from storage import action_items, agendas, meetings
 from storage.agendas import NewItem
 from tests.conftest import OTHER_TEAM, TEAM
 from tests.meeting_helpers import make_series
@@ -62,14 +62,16 @@ def test_one_agenda_per_meeting_with_items_actions_and_voices(any_engine: Engine
         assert agendas.upcoming_agenda(session, series.id, MEETING - timedelta(hours=1)) is not None
         assert agendas.bump_revision(session, agenda) == 1
         assert agendas.bump_revision(session, agenda) == 2
-        action = agendas.add_action(session, agenda, "Deck", "U0M0000001", date(2026, 11, 26), "U1")
-        assert [a.id for a in agendas.open_actions(session, series.id)] == [action.id]
-        assert agendas.agendas_with_action(session, action.id or 0) == [agenda.id]
-        due = agendas.actions_due_between(session, date(2026, 11, 25), date(2026, 11, 27))
+        action = action_items.add_action(
+            session, agenda, "Deck", "U0M0000001", date(2026, 11, 26), "U1"
+        )
+        assert [a.id for a in action_items.open_actions(session, series.id)] == [action.id]
+        assert action_items.agendas_with_action(session, action.id or 0) == [agenda.id]
+        due = action_items.actions_due_between(session, date(2026, 11, 25), date(2026, 11, 27))
         assert [a.id for a in due] == [action.id]
-        assert agendas.complete_action(session, action, "U0M0000001")
-        assert not agendas.complete_action(session, action, "U0M0000001")
-        assert agendas.open_actions(session, series.id) == []
+        assert action_items.complete_action(session, action, "U0M0000001")
+        assert not action_items.complete_action(session, action, "U0M0000001")
+        assert action_items.open_actions(session, series.id) == []
         history = agendas.voice_history(session, series.id)
         assert history["sales"] == [("U0S0000001", MEETING)]
         (a_item, b_item, _) = agendas.items_of(session, agenda.id)
