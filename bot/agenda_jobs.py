@@ -67,7 +67,7 @@ def render(session: Session, series: MeetingSeries, agenda: PostedAgenda) -> dic
 
 def post_due_agendas(runtime: Runtime, now: datetime) -> dict[str, int]:
     """Post every agenda whose lead time has come (once per meeting); returns counts."""
-    counts = {"posted": 0, "pending": 0}
+    counts = {"posted": 0, "pending": 0, "failed": 0}
     with Session(runtime.engine) as session:
         series_ids = [s.id for s in meetings.active_series(session) if s.id is not None]
     for series_id in series_ids:
@@ -78,7 +78,7 @@ def post_due_agendas(runtime: Runtime, now: datetime) -> dict[str, int]:
 
 
 def post_agenda(engine: Engine, outbox: Outbox, series_id: int, now: datetime) -> str:
-    """Post the due agenda of one series: 'posted', 'pending' (outbox retrying) or 'none'."""
+    """Post one series' due agenda: 'posted', 'pending' (outbox retrying), 'failed' or 'none'."""
     with Session(engine, expire_on_commit=False) as session:
         series = session.get(MeetingSeries, series_id)
         if series is None:
@@ -115,6 +115,8 @@ def post_agenda(engine: Engine, outbox: Outbox, series_id: int, now: datetime) -
         message = render(session, series, agenda)
         post = Post("chat.postMessage", agenda.channel, message)
         row = outbox.submit(series.team_id, agenda_key(series_id, meeting_utc), post)
+        if row.status == "failed":  # admins were alerted; the outbox never retries it
+            return "failed"
         if row.status != "sent" or not row.result_ts:
             return "pending"
         agendas.set_posted(session, agenda, row.result_ts, row.result_channel)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -115,6 +115,13 @@ def next_meeting(
         if moment.date().isoformat() not in skip_dates:  # fire times are in the series zone
             return moment
     return None
+
+
+def meets_on(trigger: CronTrigger, day: date, tz: ZoneInfo) -> bool:
+    """True when the series has a meeting on local date `day`."""
+    start = datetime.combine(day, datetime.min.time(), tz)
+    moment = trigger.get_next_fire_time(None, start)
+    return moment is not None and moment.astimezone(tz).date() == day
 
 
 def due_meeting(

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot import agenda_jobs, permissions
 from bot.clock import utcnow
-from bot.meeting_schedule import next_meeting
+from bot.meeting_schedule import meets_on, next_meeting
 from bot.parsing import command_text, split_command
 from bot.text import safe
 from bot.views import meetings as views
@@ -141,8 +141,11 @@ def _skip(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str,
         series = meetings.find_series(session, team, name) if name else None
         if series is None:
             return replies.no_series(name) if name else replies.help_usage("Name the series.")
-        if day < utcnow().astimezone(ZoneInfo(series.timezone)).date():
+        tz = ZoneInfo(series.timezone)
+        if day < utcnow().astimezone(tz).date():
             return replies.help_usage("That date has passed; pick a coming one.")
+        if not meets_on(agenda_jobs.trigger_of(series), day, tz):
+            return replies.help_usage(f"*{safe(series.name, 80)}* does not meet on {day}.")
         meetings.add_skip(session, series, day)
         safe_name = safe(series.name, 80)
     return replies.done(f"No agenda for *{safe_name}* on {day.isoformat()}.")

@@ -78,12 +78,24 @@ def test_rate_limited_post_is_recorded_once_sent(
     later = POST_AT + timedelta(seconds=10)
     with freeze_time(later):
         runtime.outbox.deliver_due()
-        assert post_due_agendas(runtime, later) == {"posted": 1, "pending": 0}
+        assert post_due_agendas(runtime, later) == {"posted": 1, "pending": 0, "failed": 0}
         post_due_agendas(runtime, later)
     assert len(posts(slack)) == 1
     with Session(engine) as session:
         agenda = agendas.agenda_for(session, series_id, MEETING.astimezone(UTC))
         assert agenda is not None and agenda.ts
+
+
+def test_channel_the_bot_is_not_in_alerts_admins_once(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    setup_series(engine)
+    slack.fail("chat.postMessage", status=200, error="not_in_channel", times=1)
+    with freeze_time(POST_AT):
+        assert post_due_agendas(runtime, POST_AT)["failed"] == 1
+        assert post_due_agendas(runtime, POST_AT)["failed"] == 1
+    assert len(slack.calls_to("chat.postMessage")) == 2  # the agenda once, one admin alert
+    assert "/invite" in slack.calls_to("chat.postMessage")[1].params["text"]
 
 
 def test_skip_and_pause(runtime: Runtime, slack: FakeSlack, engine: Engine) -> None:

@@ -132,6 +132,8 @@ def test_list_pause_resume_skip(http: SlackHTTP, session: Session) -> None:
     assert "paused" in body["text"]
     _, body = http.command("/agenda", "resume Sync & <!here>", user_id=ADMIN)
     assert "active again" in body["text"]
+    _, body = http.command("/agenda", "skip Sync & <!here> 2099-12-29", user_id=ADMIN)
+    assert "does not meet on 2099-12-29" in body["text"]  # a Tuesday
     _, body = http.command("/agenda", "skip Sync & <!here> 2099-12-28", user_id=ADMIN)
     assert "2099-12-28" in body["text"]
     session.expire_all()
