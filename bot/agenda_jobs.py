@@ -59,6 +59,17 @@ def build_for(
     return build(inputs), inputs.voices
 
 
+def preview_sections(
+    session: Session, series: MeetingSeries, meeting_at: datetime
+) -> list[Section]:
+    """The next agenda as it stands: the stored one if already built, else built now."""
+    assert series.id is not None
+    existing = agendas.agenda_for(session, series.id, meeting_at.astimezone(UTC))
+    if existing is not None:
+        return stored_sections(session, existing)
+    return build_for(session, series, meeting_at)[0]
+
+
 def render(session: Session, series: MeetingSeries, agenda: PostedAgenda) -> dict[str, Any]:
     local = agenda.meeting_at.astimezone(ZoneInfo(series.timezone))
     sections = stored_sections(session, agenda)

@@ -40,7 +40,7 @@ def agenda_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> N
     sub, rest = split_command(command_text(command.get("text")))
     action = SUBCOMMANDS.get(sub)
     if action is None:
-        problem = "What would you like to do?" if not sub else f"I don't know `{sub[:20]}`."
+        problem = "What would you like to do?" if not sub else f"I don't know `{safe(sub, 20)}`."
         ack(replies.help_usage(problem))
         return
     ack(action(context, command, rest))
@@ -161,8 +161,8 @@ def _add(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, 
                 if rest
                 else replies.help_usage("Name the series and the topic.")
             )
-        if not text:
-            return replies.help_usage("Say what the topic is.")
+        if not text or len(text) > 300:
+            return replies.help_usage("Say what the topic is, in up to 300 characters.")
         if not receipts.first_time(session, team, f"trigger:{command['trigger_id']}"):
             return replies.note("Already added.")
         topic = meetings.add_topic(session, team, series.id, text, user)
@@ -182,7 +182,7 @@ def _preview(context: BoltContext, command: dict[str, Any], rest: str) -> dict[s
         meeting = next_meeting(trigger, utcnow(), frozenset(series.skip_dates))
         if meeting is None:
             return replies.note("This series has no coming meeting.")
-        sections, _ = agenda_jobs.build_for(session, series, meeting)
+        sections = agenda_jobs.preview_sections(session, series, meeting)
     message = views.agenda_message(series.name, series.kind, meeting, sections)
     return {"response_type": "ephemeral", **message}
 

@@ -99,6 +99,11 @@ def test_vote_once_per_person_updates_the_agenda(
     assert "already voted" in reply(slack, url).params["text"]
     assert len(slack.calls_to("chat.update")) == 1
     assert slack.calls_to("chat.update")[0].params["ts"] == agenda.ts
+    _, preview = http.command("/agenda", "preview Weekly sync", user_id=OUTSIDER)
+    shown = json.dumps(
+        preview["blocks"], ensure_ascii=False
+    )  # the posted agenda as it stands, without buttons
+    assert "Battlecards \u2014 *1* vote" in shown and views.VOTE not in shown
 
 
 def test_mark_discussed_members_only(

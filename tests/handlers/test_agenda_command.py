@@ -166,6 +166,8 @@ def test_add_topic_and_preview_to_the_asker_only(
 def test_unknown_subcommand_shows_usage(http: SlackHTTP) -> None:
     _, body = http.command("/agenda", "frobnicate")
     assert "/agenda setup" in body["text"]
+    _, body = http.command("/agenda", "&lt;!channel&gt; hi")
+    assert live_mentions(body) == [] and "&lt;!channel&gt;" in body["text"]
     _, body = http.command("/agenda", "")
     assert "/agenda list" in body["text"]
 
