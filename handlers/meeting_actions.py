@@ -111,10 +111,14 @@ def action_done(body: dict[str, Any], context: BoltContext, respond: Any) -> Non
         on_agenda = agendas.agenda_at(
             session, team, str(container.get("channel_id")), str(container.get("message_ts"))
         )
-    for agenda_id in listed:
+    # the latest agenda listing it and the one clicked on; older ones stay as they were posted
+    targets = set(listed[-1:]) | ({on_agenda.id} if on_agenda and on_agenda.id else set())
+    for agenda_id in sorted(targets):
         agenda_jobs.refresh_agenda(context["runtime"], team, agenda_id)
     if on_agenda is None and body.get("response_url"):  # the reminder DM
-        respond(**replies.done("Marked done. Thank you!"), replace_original=True)
+        message = replies.done("Marked done. Thank you!")
+        message.pop("response_type", None)
+        respond(**message, replace_original=True)
 
 
 def _agenda_from_button(
