@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot import asset_jobs, digest_jobs
+from bot import agenda_jobs, asset_jobs, digest_jobs
 from bot.clock import utcnow
 from bot.runtime import Runtime
 
@@ -44,7 +44,12 @@ def deliver_outbox() -> dict[str, Any]:
 
 def periodic_tasks() -> dict[str, Periodic]:
     """Every feature's due-work function, by name (explicit, so it is greppable)."""
-    return {"assets": asset_jobs.run, "digest": digest_jobs.post_due_digests}
+    return {
+        "assets": asset_jobs.run,
+        "digest": digest_jobs.post_due_digests,
+        "agendas": agenda_jobs.post_due_agendas,
+        "action_reminders": agenda_jobs.remind_actions,
+    }
 
 
 def tick(now: datetime | None = None, runtime: Runtime | None = None) -> dict[str, Any]:

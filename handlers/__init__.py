@@ -13,6 +13,7 @@ from handlers import (
     goals,
     home,
     lockstep,
+    meetings,
     progress,
     reactions,
 )
@@ -28,5 +29,6 @@ def register_all(app: Any) -> None:
     goals.register(app)
     progress.register(app)
     reactions.register(app)
+    meetings.register(app)
     channels.register(app)
     home.register(app)

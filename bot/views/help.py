@@ -25,6 +25,14 @@ COMMANDS: list[tuple[str, str]] = [
     ("/goal new", "leaders: create a shared goal (`/goal edit|archive <goal>` change one)"),
     ("/goal update <goal> <value | +change> [note]", "anyone on either team: log progress"),
     ("/goal list", "every goal with progress, pace and owners"),
+    ("/agenda setup", "leaders: set up a meeting series whose agenda Lockstep builds and posts"),
+    ("/agenda list", "meeting series, their schedules and next meetings"),
+    ("/agenda add <series> <topic>", "put a topic on the next agenda (others vote on it)"),
+    ("/agenda preview <series>", "the next agenda, to you only, now"),
+    (
+        "/agenda pause|resume <series>, /agenda skip <series> <YYYY-MM-DD>",
+        "leaders: pause a series or skip one meeting",
+    ),
 ]
 
 INTRO = (

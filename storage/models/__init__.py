@@ -6,6 +6,7 @@ Every domain row carries `team_id`; every timestamp is aware UTC (see bot.clock)
 from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
+from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 
 __all__ = [
     "Asset",

@@ -1,0 +1,228 @@
+"""The agenda builder: pure functions from what happened since the last meeting to ranked sections.
+
+Inputs are small dataclasses so other features (questions, content, goals) plug in their data
+through collectors; a section with no data is simply left out. No Slack, no SQL here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.text import safe, user_mention
+
+CAP = 5  # items shown per section; the rest become "+N more"
+URGENT = ("behind", "at_risk")
+FLAG_REACTIONS = ("warning", "raised_hands")
+
+
+@dataclass(frozen=True)
+class QuestionItem:
+    id: int
+    text: str
+    plus_ones: int
+    answered: bool
+    asked_at: datetime
+
+
+@dataclass(frozen=True)
+class GoalItem:
+    name: str
+    status: str  # behind | at_risk | on_track | done
+    owners: tuple[str, ...] = ()
+    delta: float | None = None  # change since the last meeting (quarterly: over the quarter)
+    flagged_reactions: int = 0  # :warning: / :raised_hands: on the digest lines of this goal
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    id: int
+    title: str
+    kind: str  # request | asset
+    waiting: bool = False  # a request waiting for a decision
+    resonance: float | None = None  # assets: average rating, lower is worse
+    uses: int = 0
+
+
+@dataclass(frozen=True)
+class SinceLastTime:
+    questions_asked: int = 0
+    questions_answered: int = 0
+    requests_delivered: int = 0
+    topics_added: int = 0
+    actions_done: int = 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An agenda line people act on: a member topic, a carried item or an action item."""
+
+    kind: str  # topic | note | action
+    ref_id: int | None
+    text: str
+    votes: int = 0
+    created_at: datetime | None = None
+    owner: str | None = None
+    due: date | None = None
+    item_id: int | None = None  # the stored AgendaItem, once posted
+    discussed: bool = False
+
+
+@dataclass
+class AgendaInputs:
+    kind: str = "weekly"
+    since: SinceLastTime = field(default_factory=SinceLastTime)
+    questions: list[QuestionItem] = field(default_factory=list)
+    goals: list[GoalItem] = field(default_factory=list)
+    content: list[ContentItem] = field(default_factory=list)
+    topics: list[Entry] = field(default_factory=list)
+    carried: list[Entry] = field(default_factory=list)
+    actions: list[Entry] = field(default_factory=list)
+    voices: dict[str, str] = field(default_factory=dict)  # side -> user id
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    lines: tuple[str, ...] = ()  # escaped mrkdwn, for read-only sections
+    entries: tuple[Entry, ...] = ()  # for sections with buttons
+    more: int = 0
+
+
+ORDER = {
+    "weekly": ("since", "goals", "questions", "content", "topics", "carried", "voices"),
+    "brainstorm": ("questions", "content", "topics", "since", "goals", "carried", "voices"),
+    "quarterly": ("goals", "since", "questions", "content", "topics", "carried", "voices"),
+}
+TITLES = {
+    "since": ":calendar: Since last time",
+    "goals": ":dart: Shared goals",
+    "questions": ":speech_balloon: Top prospect questions",
+    "content": ":page_facing_up: Content",
+    "topics": ":raising_hand: Member topics",
+    "carried": ":arrow_right_hook: Carried over",
+    "voices": ":microphone: Voices",
+}
+
+
+def rank_questions(items: list[QuestionItem]) -> list[QuestionItem]:
+    """Unanswered first, then by +1s, then the most recent."""
+    return sorted(items, key=lambda q: (q.answered, -q.plus_ones, -q.asked_at.timestamp(), q.id))
+
+
+def goal_rank(goal: GoalItem) -> tuple[int, int, str]:
+    """Behind, then at risk, then goals the digest readers flagged, then the rest."""
+    if goal.status == "behind":
+        tier = 0
+    elif goal.status == "at_risk":
+        tier = 1
+    elif goal.flagged_reactions > 0:
+        tier = 2
+    else:
+        tier = 3 if goal.status != "done" else 4
+    return tier, -goal.flagged_reactions, goal.name.lower()
+
+
+def rank_goals(items: list[GoalItem]) -> list[GoalItem]:
+    return sorted(items, key=goal_rank)
+
+
+def rank_content(items: list[ContentItem]) -> list[ContentItem]:
+    """Requests waiting for a decision first, then unused and lowest-resonance assets."""
+
+    def key(c: ContentItem) -> tuple[int, int, float, int]:
+        if c.kind == "request":
+            return (0 if c.waiting else 2, 0, 0.0, c.id)
+        return (1, c.uses, c.resonance if c.resonance is not None else 0.0, c.id)
+
+    return sorted((c for c in items if c.kind != "request" or c.waiting), key=key)
+
+
+def rank_topics(items: list[Entry]) -> list[Entry]:
+    """Most votes first, then the oldest."""
+    oldest = datetime.max
+    return sorted(
+        items,
+        key=lambda e: (-e.votes, (e.created_at or oldest).replace(tzinfo=None), e.ref_id or 0),
+    )
+
+
+def build(inputs: AgendaInputs) -> list[Section]:
+    """The agenda's sections in the order of the series kind; empty sections are left out."""
+    builders = {
+        "since": _since,
+        "goals": lambda i: _capped("goals", [_goal_line(g, i.kind) for g in rank_goals(i.goals)]),
+        "questions": lambda i: _capped(
+            "questions", [_question_line(q) for q in rank_questions(i.questions)]
+        ),
+        "content": lambda i: _capped(
+            "content", [_content_line(c) for c in rank_content(i.content)]
+        ),
+        "topics": lambda i: _entries("topics", rank_topics(i.topics)),
+        "carried": lambda i: _entries("carried", list(i.carried) + list(i.actions)),
+        "voices": _voices,
+    }
+    sections = [builders[key](inputs) for key in ORDER.get(inputs.kind, ORDER["weekly"])]
+    return [s for s in sections if s is not None]
+
+
+def _capped(key: str, lines: list[str]) -> Section | None:
+    if not lines:
+        return None
+    return Section(key, TITLES[key], lines=tuple(lines[:CAP]), more=max(len(lines) - CAP, 0))
+
+
+def _entries(key: str, entries: list[Entry]) -> Section | None:
+    if not entries:
+        return None
+    shown = tuple(entries[:CAP] if key == "topics" else entries[: CAP * 2])
+    return Section(key, TITLES[key], entries=shown, more=len(entries) - len(shown))
+
+
+def _since(inputs: AgendaInputs) -> Section | None:
+    s = inputs.since
+    parts = [
+        (s.questions_asked, "prospect questions asked"),
+        (s.questions_answered, "answered"),
+        (s.requests_delivered, "content requests delivered"),
+        (s.topics_added, "topics added"),
+        (s.actions_done, "action items done"),
+    ]
+    lines = [f"• {n} {what}" for n, what in parts if n]
+    return Section("since", TITLES["since"], lines=tuple(lines)) if lines else None
+
+
+def _goal_line(goal: GoalItem, kind: str) -> str:
+    status = {"behind": ":red_circle: behind", "at_risk": ":large_orange_circle: at risk"}.get(
+        goal.status, ":large_green_circle: " + goal.status.replace("_", " ")
+    )
+    line = f"• *{safe(goal.name, 150)}* — {status}"
+    if goal.delta is not None:
+        span = "this quarter" if kind == "quarterly" else "since last time"
+        line += f" ({goal.delta:+g} {span})"
+    if goal.owners:
+        line += " — " + ", ".join(user_mention(o) for o in goal.owners[:5])
+    if goal.flagged_reactions:
+        line += f" — :warning: flagged {goal.flagged_reactions}×"
+    return line
+
+
+def _question_line(q: QuestionItem) -> str:
+    mark = ":white_check_mark:" if q.answered else ":grey_question:"
+    plus = f" (+{q.plus_ones})" if q.plus_ones else ""
+    return f"• {mark} {safe(q.text, 200)}{plus}"
+
+
+def _content_line(c: ContentItem) -> str:
+    if c.kind == "request":
+        return f"• :hourglass: Request waiting for a decision: {safe(c.title, 150)}"
+    detail = "never used" if c.uses == 0 else f"used {c.uses}×"
+    if c.resonance is not None:
+        detail += f", rated {c.resonance:.1f}"
+    return f"• :chart_with_downwards_trend: {safe(c.title, 150)} ({detail})"
+
+
+def _voices(inputs: AgendaInputs) -> Section | None:
+    lines = [f"• {side.capitalize()}: {user_mention(user)}" for side, user in inputs.voices.items()]
+    return Section("voices", TITLES["voices"], lines=tuple(lines)) if lines else None

@@ -1,0 +1,78 @@
+"""Action items decided at meetings: on every agenda of their series until done."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from bot.clock import utcnow
+from storage.agendas import NewItem, add_item
+from storage.models.meetings import ActionItem, AgendaItem, PostedAgenda
+
+
+def agendas_with_action(session: Session, action_id: int) -> list[int]:
+    """Ids of the agendas listing an action item (to update them when it is done)."""
+    stmt = select(AgendaItem.agenda_id).where(
+        AgendaItem.kind == "action", AgendaItem.ref_id == action_id
+    )
+    return sorted(set(session.exec(stmt)))
+
+
+def add_action(
+    session: Session, agenda: PostedAgenda, text: str, owner: str, due: date, user: str
+) -> ActionItem:
+    """An action item decided at this agenda's meeting; it also joins the agenda's list."""
+    action = ActionItem(
+        team_id=agenda.team_id,
+        series_id=agenda.series_id,
+        agenda_id=agenda.id,
+        text=text[:300],
+        owner=owner,
+        due=due,
+        created_by=user,
+    )
+    session.add(action)
+    session.flush()
+    add_item(session, agenda, NewItem("carried", "action", action.id, text))
+    return action
+
+
+def get_action(session: Session, team_id: str, action_id: int) -> ActionItem | None:
+    row = session.get(ActionItem, action_id)
+    return row if row is not None and row.team_id == team_id else None
+
+
+def complete_action(session: Session, action: ActionItem, user: str) -> bool:
+    if action.done_at is not None:
+        return False
+    action.done_at, action.done_by = utcnow(), user
+    session.add(action)
+    session.commit()
+    return True
+
+
+def open_actions(session: Session, series_id: int) -> list[ActionItem]:
+    stmt = select(ActionItem).where(
+        ActionItem.series_id == series_id, col(ActionItem.done_at).is_(None)
+    )
+    return list(session.exec(stmt.order_by(col(ActionItem.due), col(ActionItem.id))))
+
+
+def actions_due_between(session: Session, first: date, last: date) -> list[ActionItem]:
+    """Open action items of every team due from `first` to `last` (reminder candidates)."""
+    stmt = select(ActionItem).where(
+        col(ActionItem.done_at).is_(None),
+        col(ActionItem.due) >= first,
+        col(ActionItem.due) <= last,
+    )
+    return list(session.exec(stmt.order_by(col(ActionItem.id))))
+
+
+def actions_done_between(session: Session, series_id: int, start: datetime, end: datetime) -> int:
+    stmt = select(ActionItem.id).where(
+        ActionItem.series_id == series_id,
+        col(ActionItem.done_at) >= start,
+        col(ActionItem.done_at) < end,
+    )
+    return len(list(session.exec(stmt)))
