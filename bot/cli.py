@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -211,6 +212,55 @@ def export(what: str, fmt: str, since: Any, out_path: Path | None) -> None:
                 out.close()
     if out_path:
         click.echo(f"Wrote {written} {what} to {out_path}.", err=True)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["digest", "agenda"]))
+@click.option("--series", default="", help="The meeting series (for agenda).")
+@click.option("--team", default="", help="The Slack team id (when the database holds several).")
+def preview(what: str, series: str, team: str) -> None:
+    """Render the next digest or agenda from the database as text and Block Kit, without posting."""
+    from sqlmodel import Session
+
+    from bot import preview as previews
+    from bot.clock import utcnow
+    from bot.demo.render import builder_link, render_message
+
+    settings = settings_or_exit()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        team = team or _only_team(session)
+        if what == "digest":
+            message = previews.digest(session, settings, team, utcnow())
+            session.commit()
+        else:
+            if not series:
+                fail("name the series: lockstep preview agenda --series 'Weekly check-in'")
+            found, coming = previews.agenda(session, team, series, utcnow())
+            if found is None:
+                fail(f"no series called '{series}' in team {team}")
+            if coming is None:
+                fail(f"'{series}' has no coming meeting (paused, or every date skipped)")
+            message = coming[1]
+    click.echo(f"── {what} for team {team} (text) ──")
+    for line in render_message(message, {}):
+        click.echo(f"  {line}")
+    click.echo(f"── Block Kit JSON ──\n{json.dumps(message.get('blocks', []), indent=2)}")
+    click.echo(f"── Open in Block Kit Builder ──\n{builder_link(message.get('blocks', []))}")
+
+
+def _only_team(session: Any) -> str:
+    from sqlmodel import select
+
+    from storage.models import Workspace
+
+    teams = list(session.exec(select(Workspace.team_id)))
+    if len(teams) == 1:
+        return str(teams[0])
+    if not teams:
+        fail("no workspace in this database yet: run Lockstep and use it in Slack first")
+    fail("several workspaces in this database: choose one with --team " + " | ".join(teams))
 
 
 @main.command()

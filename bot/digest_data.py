@@ -54,8 +54,20 @@ def collect(
 ) -> DigestData:
     """Everything the digest shows, for the week ending `now` (one windowed update query)."""
     since = now - WEEK
+    return DigestData(
+        today=to_local(now, zone).date(),
+        goals=goal_figures(session, team_id, since, now, team_goals),
+        loop=collect_loop_stats(session, team_id, since, now),
+        engagement=engagement(session, team_id, now),
+    )
+
+
+def goal_figures(
+    session: Session, team_id: str, since: datetime, now: datetime, team_goals: list[Goal]
+) -> list[GoalFigures]:
+    """Each goal as the digest shows it, with its change and contributors in [since, now)."""
     change, people = goals.week_summary(session, team_id, since, now)
-    figures = [
+    return [
         GoalFigures(
             goal_id=g.id or 0,
             name=g.name,
@@ -71,12 +83,6 @@ def collect(
         )
         for g in team_goals
     ]
-    return DigestData(
-        today=to_local(now, zone).date(),
-        goals=figures,
-        loop=collect_loop_stats(session, team_id, since, now),
-        engagement=engagement(session, team_id, now),
-    )
 
 
 def engagement(session: Session, team_id: str, before: datetime) -> Engagement | None:

@@ -10,13 +10,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.config import Settings
 from bot.scopes import SCOPES
 from storage.db import ping
 from storage.migrate import alembic_config, current_revision
-from storage.models import Workspace
+from storage.models import Goal, Workspace
+from storage.models.meetings import MeetingSeries
 
 TOKEN_FIXES = {
     "invalid_auth": "SLACK_BOT_TOKEN is wrong: copy the Bot User OAuth Token (xoxb-…) again",
@@ -108,13 +109,24 @@ def _slack(client: WebClient, engine: Engine) -> Iterator[Check]:
 
 def channels_to_check(session: Session) -> list[tuple[str, str]]:
     """(channel id, what Lockstep posts there) for every channel the configuration names."""
-    found: list[tuple[str, str]] = []
+    found: dict[str, list[str]] = {}
+
+    def add(channel: str | None, purpose: str) -> None:
+        if channel and purpose not in found.setdefault(channel, []):
+            found[channel].append(purpose)
+
     for ws in session.exec(select(Workspace)):
-        if ws.triage_channel:
-            found.append((ws.triage_channel, "triage posts"))
-        if ws.digest_channel:
-            found.append((ws.digest_channel, "the weekly digest"))
-    return found
+        add(ws.triage_channel, "triage posts")
+        add(ws.digest_channel, "the weekly digest")
+    for goal_channel in session.exec(
+        select(Goal.channel)
+        .where(col(Goal.channel).is_not(None), col(Goal.archived).is_(False))
+        .distinct()
+    ):
+        add(goal_channel, "the weekly digest")
+    for series in session.exec(select(MeetingSeries).where(col(MeetingSeries.paused).is_(False))):
+        add(series.channel, f"agendas of {series.name}")
+    return [(channel, " and ".join(purposes)) for channel, purposes in found.items()]
 
 
 def _channels(client: WebClient, engine: Engine) -> Iterator[Check]:

@@ -6,7 +6,7 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import IO, Any
 
 from sqlalchemy import func
@@ -25,6 +25,8 @@ class Export:
 def exports() -> dict[str, Export]:
     """Everything `lockstep export` knows, by name (features add theirs here)."""
     from storage.models.assets import AssetFeedback, ContentRequest
+    from storage.models.goals import Goal, GoalUpdate
+    from storage.models.meetings import PostedAgenda
 
     return {
         "feedback": Export(
@@ -38,6 +40,19 @@ def exports() -> dict[str, Export]:
              "desired_date", "question_refs", "status", "priority", "owner_id", "expected_date",
              "decline_reason", "asset_id", "delivered_at"),
         ),
+        "goals": Export(
+            Goal, "created_at",
+            ("id", "team_id", "created_at", "name", "unit", "target", "current_value",
+             "start_date", "end_date", "sales_owner", "marketing_owner", "channel", "archived"),
+        ),
+        "goal-updates": Export(
+            GoalUpdate, "created_at",
+            ("id", "team_id", "created_at", "goal_id", "value", "delta", "note", "user_id"),
+        ),
+        "agendas": Export(
+            PostedAgenda, "meeting_at",
+            ("id", "team_id", "meeting_at", "series_id", "channel", "ts", "revision", "sections"),
+        ),
     }  # fmt: skip
 
 
@@ -45,7 +60,7 @@ def _filtered(spec: Export, since: date | None) -> Any:
     stmt = select(spec.model)
     if since is not None:
         column = col(getattr(spec.model, spec.time_column))
-        stmt = stmt.where(column >= datetime.combine(since, datetime.min.time()).astimezone())
+        stmt = stmt.where(column >= datetime.combine(since, time.min, tzinfo=UTC))
     return stmt
 
 
@@ -65,6 +80,8 @@ def rows(session: Session, spec: Export, since: date | None) -> Iterator[dict[st
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
     return value
 
 

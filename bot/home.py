@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot import permissions
 from bot.clock import utcnow
 from bot.config import Settings
+from storage import workspaces
 
 
 @dataclass
@@ -49,14 +51,17 @@ def _sections(session: Session, team_id: str, user_id: str, role: str) -> list[H
     from bot import home_sections as parts  # the sections import every feature's storage
 
     now = utcnow()
-    if role in ("marketer", "admin"):
-        return [
-            parts.request_queue(session, team_id, now),
-            parts.asset_scores(session, team_id, now),
-        ]
+    zone = ZoneInfo(workspaces.get_or_create(session, team_id).timezone)
+    goals = parts.shared_goals(session, team_id, now, zone)
+    queue = parts.request_queue(session, team_id, now)
+    if role == "admin":
+        scores = parts.asset_scores(session, team_id, now)
+        return [queue, goals, parts.next_agendas(session, team_id, now), scores]
+    if role == "marketer":
+        return [queue, parts.asset_scores(session, team_id, now), goals]
     if role == "leader":
-        return [parts.request_queue(session, team_id, now)]
-    return [parts.my_requests(session, team_id, user_id)]
+        return [goals, parts.next_agendas(session, team_id, now), queue]
+    return [parts.my_requests(session, team_id, user_id), goals]
 
 
 def cap(lines: list[str], limit: int) -> tuple[list[str], int]:

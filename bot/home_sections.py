@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.clock import to_local
+from bot.digest import goal_line
+from bot.digest_data import goal_figures
 from bot.home import HomeSection, cap
+from bot.preview import next_agenda_of
 from bot.text import safe
 from bot.views.assets import asset_line
-from storage import assets, content_requests
+from storage import assets, content_requests, goals, meetings
 from storage.models.assets import ContentRequest
 
 LIMIT = 8
@@ -61,3 +66,34 @@ def asset_scores(session: Session, team_id: str, now: datetime) -> HomeSection:
     lines = [asset_line(a, stats.get(a.id) if a.id is not None else None) for a in ranked]
     shown, more = cap(lines, LIMIT)
     return HomeSection("Asset scores", shown, "No assets yet — `/asset add`.", more)
+
+
+def shared_goals(session: Session, team_id: str, now: datetime, zone: ZoneInfo) -> HomeSection:
+    """Each active goal with progress and pace (the digest's own lines)."""
+    team_goals = goals.active(session, team_id)
+    figures = goal_figures(session, team_id, now - timedelta(days=7), now, team_goals)
+    today = to_local(now, zone).date()
+    lines = [goal_line(f, today) for f in figures]
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Shared goals", shown, "No shared goals yet — leaders: `/goal new`.", more)
+
+
+def next_agendas(session: Session, team_id: str, now: datetime) -> HomeSection:
+    """The next meeting of each active series, with how much is on its agenda."""
+    lines = []
+    for series in meetings.list_series(session, team_id):
+        if series.paused:
+            lines.append(f"⏸️ *{safe(series.name, 80)}* — paused")
+            continue
+        coming = next_agenda_of(session, series, now)
+        if coming is None:
+            continue
+        meeting, message = coming
+        when = meeting.astimezone(ZoneInfo(series.timezone)).strftime("%a %d %b %H:%M")
+        blocks = len(message.get("blocks", []))
+        lines.append(
+            f"🗓️ *{safe(series.name, 80)}* — {when} ({safe(series.timezone, 40)}) in "
+            f"<#{series.channel}> · agenda of {blocks} blocks so far"
+        )
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Next meetings", shown, "No meeting series yet — `/agenda setup`.", more)

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions
+from bot import preview as previews
 from bot.clock import utcnow
 from bot.delivery import Post
 from bot.digest_data import collect
@@ -21,7 +22,6 @@ from bot.parsing import command_text, split_command
 from bot.text import safe
 from bot.views import goals as views
 from bot.views.common import ephemeral, usage
-from bot.views.digest import preview_message
 from handlers import progress
 from storage import goals, receipts, workspaces
 
@@ -136,9 +136,7 @@ def preview(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
     """`/lockstep preview digest`: the digest as it would post now, to the asker only."""
     if rest.strip().lower() != "digest":
         return usage("I can preview the digest.", "/lockstep preview digest")
-    team = command["team_id"]
     with Session(context["engine"], expire_on_commit=False) as session:
-        ws = workspaces.get_or_create(session, team, context["settings"].lockstep_timezone)
-        data = collect(session, team, ZoneInfo(ws.timezone), utcnow(), goals.active(session, team))
+        message = previews.digest(session, context["settings"], command["team_id"], utcnow())
         session.commit()
-    return preview_message(data)
+    return message

@@ -10,12 +10,11 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import agenda_jobs, permissions
+from bot import agenda_jobs, permissions, preview
 from bot.clock import utcnow
 from bot.meeting_schedule import meets_on, next_meeting
 from bot.parsing import command_text, split_command
 from bot.text import safe
-from bot.views import meetings as views
 from bot.views import meetings_forms as forms
 from bot.views import meetings_replies as replies
 from bot.views.common import ephemeral
@@ -173,17 +172,15 @@ def _add(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, 
 
 
 def _preview(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    if not rest:
+        return replies.help_usage("Name the series.")
     with Session(context["engine"]) as session:
-        series = meetings.find_series(session, command["team_id"], rest) if rest else None
-        if series is None:
-            return replies.no_series(rest) if rest else replies.help_usage("Name the series.")
-        trigger = agenda_jobs.trigger_of(series)
-        meeting = next_meeting(trigger, utcnow(), frozenset(series.skip_dates))
-        if meeting is None:
-            return replies.note("This series has no coming meeting.")
-        sections = agenda_jobs.preview_sections(session, series, meeting)
-    message = views.agenda_message(series.name, series.kind, meeting, sections)
-    return {"response_type": "ephemeral", **message}
+        series, coming = preview.agenda(session, command["team_id"], rest, utcnow())
+    if series is None:
+        return replies.no_series(rest)
+    if coming is None:
+        return replies.note("This series has no coming meeting.")
+    return {"response_type": "ephemeral", **coming[1]}
 
 
 SUBCOMMANDS = {

@@ -72,3 +72,19 @@ def test_deleted_channel(tmp_path: Path, slack: FakeSlack) -> None:
     configured_db(tmp_path)
     code, out = doctor(tmp_path, slack)
     assert code == 1 and "channel_not_found" in out
+
+
+def test_doctor_checks_series_and_goal_channels(tmp_path: Path, slack: FakeSlack) -> None:
+    from tests.meeting_helpers import make_series
+
+    slack.scopes = sorted(SCOPES)
+    configured_db(tmp_path)
+    engine = make_engine(f"sqlite:///{tmp_path}/cli.db")
+    with Session(engine) as session:
+        make_series(session, "Weekly check-in", channel="C0MEET0001")
+    engine.dispose()
+    code, out = doctor(tmp_path, slack)
+    assert code == 0, out
+    assert "agendas of Weekly check-in" in out
+    asked = {c.params.get("channel") for c in slack.calls_to("conversations.info")}
+    assert asked == {"C0TRIAGE01", "C0MEET0001"}

@@ -55,3 +55,17 @@ def test_unknown_export_is_explained(tmp_path: Path) -> None:
 def test_empty_export_is_valid_json(tmp_path: Path) -> None:
     result = lockstep(tmp_path, "export", "feedback", "--format", "json")
     assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+def test_every_export_runs_in_both_formats(tmp_path: Path) -> None:
+    from bot.export import exports
+
+    seed(tmp_path)
+    for name in exports():
+        for fmt in ("csv", "json"):
+            result = lockstep(tmp_path, "export", name, "--format", fmt, "--since", "2026-01-01")
+            assert result.returncode == 0, (name, fmt, result.stderr)
+            if fmt == "json":
+                json.loads(result.stdout)
+            else:
+                assert next(csv.reader(result.stdout.splitlines()))[0] == "id"

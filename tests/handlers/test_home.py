@@ -94,3 +94,40 @@ def test_start_buttons_open_the_forms(http: SlackHTTP, slack: FakeSlack) -> None
     http.action(block_action_payload("home_start:request", user_id="U0REP00001"))
     view = slack.wait_for("views.open")[0].json("view")
     assert view["callback_id"] == "content_request"
+
+
+def test_leader_sees_goal_pace_and_next_meetings(
+    http: SlackHTTP, slack: FakeSlack, session: Session
+) -> None:
+    from datetime import timedelta
+
+    from bot.clock import utcnow
+    from bot.goal_input import GoalInput
+    from storage import goals
+    from tests.meeting_helpers import make_series
+
+    today = utcnow().date()
+    roles.grant(session, TEAM, "U0LEAD0001", "leader", ADMIN)
+    goals.create(
+        session,
+        TEAM,
+        GoalInput(
+            "Signed <!here> contracts",
+            "deals",
+            40.0,
+            today - timedelta(days=10),
+            today + timedelta(days=50),
+            "U0REP00001",
+            "U0MKT00001",
+            None,
+        ),
+        "U0LEAD0001",
+    )
+    make_series(session, "Weekly <!channel> check-in")
+    http.event(opened("U0LEAD0001"))
+    leader = str(published_for(slack, "U0LEAD0001"))
+    assert "Shared goals" in leader and "Signed &lt;!here&gt; contracts" in leader
+    assert "Next meetings" in leader and "Weekly &lt;!channel&gt; check-in" in leader
+    assert "<!here>" not in leader and "<!channel>" not in leader
+    http.event(opened("U0REP00001"))
+    assert "Signed &lt;!here&gt; contracts" in str(published_for(slack, "U0REP00001"))
