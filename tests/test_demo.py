@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import urllib.parse
 from pathlib import Path
+
+import pytest
 
 from bot.demo.main import run_demo
 from bot.demo.render import BUILDER
 from tests.blockkit import assert_valid_message
 
 
-def test_demo_transcript(tmp_path: Path) -> None:
+def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
     lines: list[str] = []
     started = time.monotonic()
     stage = run_demo(tmp_path, lines.append)
@@ -63,3 +67,5 @@ def test_demo_transcript(tmp_path: Path) -> None:
     assert f"The database is {stage.db_path}" in transcript and stage.db_path.exists()
     assert "manifest.yml" in transcript
     assert elapsed < 30
+    problems = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert problems == []  # nothing failed behind the scenes either (lazy listeners, jobs)
