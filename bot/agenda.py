@@ -183,13 +183,13 @@ def _entries(key: str, entries: list[Entry]) -> Section | None:
 def _since(inputs: AgendaInputs) -> Section | None:
     s = inputs.since
     parts = [
-        (s.questions_asked, "prospect questions asked"),
+        (s.questions_asked, "prospect question{} asked"),
         (s.questions_answered, "answered"),
-        (s.requests_delivered, "content requests delivered"),
-        (s.topics_added, "topics added"),
-        (s.actions_done, "action items done"),
+        (s.requests_delivered, "content request{} delivered"),
+        (s.topics_added, "topic{} added"),
+        (s.actions_done, "action item{} done"),
     ]
-    lines = [f"• {n} {what}" for n, what in parts if n]
+    lines = [f"• {n} {what.format('' if n == 1 else 's')}" for n, what in parts if n]
     return Section("since", TITLES["since"], lines=tuple(lines)) if lines else None
 
 

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions
+from bot.delivery import Post
 from bot.goal_input import InputError, parse_progress, split_update
 from bot.views import goals as views
 from bot.views.common import ephemeral, usage
@@ -108,10 +109,14 @@ def submit_progress(
             fields.get("note") or "",
             f"view:{view['id']}",
         )
-    if field is None:
-        ack()
-    else:
+    if field is not None:
         ack(response_action="errors", errors={field: reply["text"].split("\n")[0][:150]})
+        return
+    ack()
+    # the form just closes: confirm in a DM, once per submission (a redelivery reuses the key)
+    message = {k: v for k, v in reply.items() if k in ("text", "blocks")}
+    post = Post("chat.postMessage", user, message)
+    context["outbox"].submit(team, f"progress-dm:{view['id']}", post)
 
 
 def pick_goal(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:

@@ -50,6 +50,15 @@ EMOJI = {
     "large_green_circle": "🟢",
     "large_yellow_circle": "🟡",
     "red_circle": "🔴",
+    "large_orange_circle": "🟠",
+    "raising_hand": "🙋",
+    "microphone": "🎤",
+    "arrow_right_hook": "↪️",
+    "ballot_box_with_check": "☑️",
+    "ballot_box": "🗳️",
+    "information_source": "ℹ️",
+    "file_cabinet": "🗄️",
+    "point_right": "👉",
 }
 
 

@@ -47,7 +47,17 @@ class Person:
         return f"{self.name} ({self.role})"
 
 
-def _find_element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any] | None:
+def _block_text(block: dict[str, Any]) -> str:
+    return str((block.get("text") or {}).get("text", ""))
+
+
+def _find_element(
+    blocks: list[dict[str, Any]], action_id: str, after: str = ""
+) -> dict[str, Any] | None:
+    """The first element `action_id`, in or below the first block whose text contains `after`."""
+    if after:
+        starts = [i for i, b in enumerate(blocks) if after in _block_text(b)]
+        blocks = blocks[starts[0] :] if starts else []
     for block in blocks:
         candidates = list(block.get("elements", []))
         if block.get("accessory"):
@@ -169,19 +179,24 @@ class Stage:
         return body
 
     def event(self, description: str, event: dict[str, Any]) -> None:
-        self.out(f"▶ {description}")
+        self.out(f"▶ {mrkdwn_to_text(description, self.names)}")
         self.http.event(event, team_id=TEAM)
         self.show_new()
 
-    def press(self, who: Person, action_id: str, label: str = "", where: str = "") -> Any:
-        """Click the button `action_id` on the newest message (in `where`) that shows it."""
+    def press(
+        self, who: Person, action_id: str, label: str = "", where: str = "", after: str = ""
+    ) -> Any:
+        """Click the button `action_id` on the newest message (in `where`) that shows it.
+
+        With `after`, the first such button at or below the block whose text contains `after`
+        (e.g. the [Vote] under one topic of an agenda)."""
         for call in reversed(self.slack.calls):
             if call.method not in ("chat.postMessage", "chat.update") or call.status != 200:
                 continue
             channel = str(call.params.get("channel", ""))
             if where and channel != where:
                 continue
-            button = _find_element(call.json("blocks") or [], action_id)
+            button = _find_element(call.json("blocks") or [], action_id, after)
             if button is None:
                 continue
             ts = str(call.params.get("ts") or self._ts_of(call))
@@ -207,13 +222,16 @@ class Stage:
         if not opened:
             raise LookupError("no form is open")
         view = opened[-1].json("view")
-        values = {}
+        values, shown = {}, []
         for block in view.get("blocks", []):
             element = block.get("element")
             if block.get("type") != "input" or not element:
                 continue
             answer = answers.get(block["block_id"])
-            values[block["block_id"]] = {element["action_id"]: _state(element, answer)}
+            state = _state(element, answer)
+            values[block["block_id"]] = {element["action_id"]: state}
+            if answer is not None:
+                shown.append(f"{block['block_id']}: {self._answer_text(state, answer)}")
         payload = view_submission_payload(
             view.get("callback_id", ""),
             values,
@@ -223,17 +241,26 @@ class Stage:
             blocks=view.get("blocks"),
             title=(view.get("title") or {}).get("text", "Lockstep"),
         )
-        shown = ", ".join(f"{k}: {v}" for k, v in answers.items())
-        return self.interact(
-            who, f"fills in the form{' (' + what + ')' if what else ''} — {shown}", payload
-        )
+        said = f" ({what})" if what else ""
+        return self.interact(who, f"fills in the form{said} — {', '.join(shown)}", payload)
+
+    def _answer_text(self, state: dict[str, Any], answer: str) -> str:
+        """An answer as the person saw it: option labels, @people and #channels by name."""
+        option = state.get("selected_option")
+        if option:
+            return str(option["text"]["text"])
+        parts = []
+        for part in answer.split(","):
+            name = self.names.get(part)
+            parts.append(part if name is None else ("#" if part[0] in "CG" else "@") + name)
+        return ", ".join(parts)
 
     def _ts_of(self, call: Call) -> str:
         """The ts the stand-in gave a posted message."""
         return str(call.response.get("ts", ""))
 
     def note(self, text: str) -> None:
-        self.out(f"  ({text})")
+        self.out(f"  ({mrkdwn_to_text(text, self.names)})")
 
     # ---------------------------------------------------------------- what people see
     def _show_reply(self, who: Person, status: int, body: Any) -> None:

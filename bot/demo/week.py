@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from bot.demo.runner import Person, Stage
+from bot.demo import goals, meetings
+from bot.demo.cast import ANA, CHANNELS, LEO, MIA, PEOPLE, RAJ, TRIAGE, in_days
+from bot.demo.runner import Stage
 
-ANA = Person("U0DEMOANA1", "Ana", "rep")
-RAJ = Person("U0DEMORAJ1", "Raj", "rep")
-MIA = Person("U0DEMOMIA1", "Mia", "marketer")
-LEO = Person("U0DEMOLEO1", "Leo", "leader")
-PEOPLE = [ANA, RAJ, MIA, LEO]
-CHANNELS = {"C0DEMOTRI1": "marketing-triage", "C0DEMODIG1": "sales-marketing"}
-TRIAGE, DIGEST = "C0DEMOTRI1", "C0DEMODIG1"
+__all__ = ["CHANNELS", "LEO", "PEOPLE", "play"]
 
 
 def set_up(stage: Stage) -> None:
@@ -21,6 +17,7 @@ def set_up(stage: Stage) -> None:
     stage.command(LEO, "/lockstep", f"role <@{ANA.id}|ana> rep")
     stage.command(LEO, "/lockstep", f"role <@{RAJ.id}|raj> rep")
     stage.command(LEO, "/lockstep", f"role <@{LEO.id}|leo> leader")
+    goals.schedule_digest(stage)
 
 
 def content(stage: Stage) -> None:
@@ -69,7 +66,7 @@ def content(stage: Stage) -> None:
 
     stage.scene("Wednesday 14:00 — Mia triages it: accepted, started, delivered")
     stage.press(MIA, posts.ACCEPT_BUTTON, where=TRIAGE)
-    stage.fill(MIA, {cr.B_PRIORITY: "P1", cr.B_EXPECTED: _in_days(2)})
+    stage.fill(MIA, {cr.B_PRIORITY: "P1", cr.B_EXPECTED: in_days(2)})
     stage.press(MIA, posts.START_BUTTON, where=TRIAGE)
     stage.press(MIA, posts.DELIVER_BUTTON, where=TRIAGE)
     stage.fill(
@@ -82,15 +79,15 @@ def content(stage: Stage) -> None:
     )
 
 
-def _in_days(days: int) -> str:
-    from datetime import timedelta
-
-    from bot.clock import utcnow
-
-    return (utcnow() + timedelta(days=days)).date().isoformat()
-
-
 def play(stage: Stage) -> None:
     """Every scene, in order."""
     set_up(stage)
+    goals.create_goals(stage)
+    meetings.set_up_series(stage)
+    # ── PROSPECT QUESTIONS GO HERE (merged by the integrator with the questions feature):
+    # ── reps ask (some similar), marketing answers. Keep them after set-up, before content.
     content(stage)
+    goals.log_progress(stage)
+    meetings.add_topic(stage)
+    goals.digest(stage)
+    meetings.agenda(stage)

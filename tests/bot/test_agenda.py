@@ -111,3 +111,15 @@ def test_user_text_is_escaped() -> None:
     inputs = AgendaInputs(questions=[QuestionItem(1, "<!channel> & <@U123>", 0, False, T0)])
     (section,) = build(inputs)
     assert "<!channel>" not in section.lines[0] and "&lt;!channel&gt; &amp;" in section.lines[0]
+
+
+def test_since_last_time_counts_read_naturally() -> None:
+    one = build(AgendaInputs(since=SinceLastTime(1, 0, 1, 1, 1)))[0]
+    assert one.lines == (
+        "• 1 prospect question asked",
+        "• 1 content request delivered",
+        "• 1 topic added",
+        "• 1 action item done",
+    )
+    two = build(AgendaInputs(since=SinceLastTime(2, 2, 0, 3, 0)))[0]
+    assert two.lines == ("• 2 prospect questions asked", "• 2 answered", "• 3 topics added")

@@ -155,7 +155,7 @@ def test_carry_over_of_undiscussed_items_and_open_action_items(
     assert "Send the deck" in carried and "Book room" not in second
     assert "Discussed topic" not in second
     assert "Fresh topic" in second.split("Carried over")[0]
-    assert "1 action items done" in second  # since last time
+    assert "1 action item done" in second  # since last time
 
 
 def test_voices_rotate_between_meetings(runtime: Runtime, slack: FakeSlack, engine: Engine) -> None:

@@ -231,10 +231,17 @@ def test_digest_button_opens_the_progress_form(
     values["progress"]["value"]["value"] = "+4"
     _, body = http.submit(view_submission_payload(views.LOG_CALLBACK, values, user_id=STRANGER))
     assert ":lock:" in body["errors"]["goal"]
-    status, body = http.submit(view_submission_payload(views.LOG_CALLBACK, values, user_id=REP))
+    submission = view_submission_payload(views.LOG_CALLBACK, values, user_id=REP)
+    status, body = http.submit(submission)
     assert status == 200 and body == ""
     (update,) = stored(engine, GoalUpdate)
     assert update.value == 4 and update.user_id == REP
+    # the form just closes, so the person gets a confirmation DM — once, even if redelivered
+    (dm,) = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REP)
+    assert "+4 logged" in dm.params["text"]
+    http.submit(submission)
+    assert len(stored(engine, GoalUpdate)) == 1
+    assert len([c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == REP]) == 1
 
 
 def test_archive_is_for_leaders_and_hides_the_goal(http: SlackHTTP, engine: Engine) -> None:

@@ -1,0 +1,30 @@
+"""Who plays the demo week, where, and when (dates are relative to today)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import utcnow
+from bot.demo.runner import Person
+
+ANA = Person("U0DEMOANA1", "Ana", "rep")
+RAJ = Person("U0DEMORAJ1", "Raj", "rep")
+MIA = Person("U0DEMOMIA1", "Mia", "marketer")
+LEO = Person("U0DEMOLEO1", "Leo", "leader")
+PEOPLE = [ANA, RAJ, MIA, LEO]
+CHANNELS = {"C0DEMOTRI1": "marketing-triage", "C0DEMODIG1": "sales-marketing"}
+TRIAGE, DIGEST = "C0DEMOTRI1", "C0DEMODIG1"
+TIMEZONE = "Europe/Paris"
+
+
+def in_days(days: int) -> str:
+    """The ISO date `days` from today (UTC), as a datepicker sends it."""
+    return (utcnow() + timedelta(days=days)).date().isoformat()
+
+
+def next_monday_at(hour: int, minute: int = 0) -> datetime:
+    """The next Monday at hh:mm in the demo's time zone, after now (when the digest is due)."""
+    local = utcnow().astimezone(ZoneInfo(TIMEZONE))
+    day = local.date() + timedelta(days=(7 - local.weekday()) % 7 or 7)
+    return datetime.combine(day, time(hour, minute), ZoneInfo(TIMEZONE))
