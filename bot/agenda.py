@@ -31,7 +31,9 @@ class GoalItem:
     status: str  # behind | at_risk | on_track | done
     owners: tuple[str, ...] = ()
     delta: float | None = None  # change since the last meeting (quarterly: over the quarter)
-    flagged_reactions: int = 0  # :warning: / :raised_hands: on the digest lines of this goal
+    flagged_reactions: int = 0  # :warning: / :raised_hands: on the latest digest showing it
+    progress: float | None = None  # share of the target reached (1.0 = 100 %)
+    updates: int = 0  # progress updates logged over the same span as `delta`
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class ContentItem:
     waiting: bool = False  # a request waiting for a decision
     resonance: float | None = None  # assets: average rating, lower is worse
     uses: int = 0
+    demand: int = 0  # requests: the requester plus every +1
+    confidence: str | None = None  # assets: of the resonance (bot.scoring.confidence)
+    unused: bool = False  # assets: nobody reported using it lately (storage.assets.unused_assets)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class SinceLastTime:
     requests_delivered: int = 0
     topics_added: int = 0
     actions_done: int = 0
+    goal_updates: int = 0  # progress updates logged on shared goals
+    goals_moved: int = 0  # goals whose value changed
 
 
 @dataclass(frozen=True)
@@ -129,12 +136,15 @@ def rank_goals(items: list[GoalItem]) -> list[GoalItem]:
 
 
 def rank_content(items: list[ContentItem]) -> list[ContentItem]:
-    """Requests waiting for a decision first, then unused and lowest-resonance assets."""
+    """Requests waiting for a decision (most demand, then oldest), then the lowest-resonance
+    assets, then unused ones (fewest uses first)."""
 
-    def key(c: ContentItem) -> tuple[int, int, float, int]:
+    def key(c: ContentItem) -> tuple[int, float, int, int]:
         if c.kind == "request":
-            return (0 if c.waiting else 2, 0, 0.0, c.id)
-        return (1, c.uses, c.resonance if c.resonance is not None else 0.0, c.id)
+            return (0, -c.demand, 0, c.id)
+        if c.resonance is not None:
+            return (1, c.resonance, c.uses, c.id)
+        return (2, 0.0, c.uses, c.id)
 
     return sorted((c for c in items if c.kind != "request" or c.waiting), key=key)
 
@@ -186,6 +196,8 @@ def _since(inputs: AgendaInputs) -> Section | None:
         (s.questions_asked, "prospect questions asked"),
         (s.questions_answered, "answered"),
         (s.requests_delivered, "content requests delivered"),
+        (s.goal_updates, "goal updates logged"),
+        (s.goals_moved, "shared goals moved"),
         (s.topics_added, "topics added"),
         (s.actions_done, "action items done"),
     ]
@@ -198,14 +210,23 @@ def _goal_line(goal: GoalItem, kind: str) -> str:
         goal.status, ":large_green_circle: " + goal.status.replace("_", " ")
     )
     line = f"• *{safe(goal.name, 150)}* — {status}"
+    trend = [f"{round(goal.progress * 100)}% of target"] if goal.progress is not None else []
     if goal.delta is not None:
         span = "this quarter" if kind == "quarterly" else "since last time"
-        line += f" ({goal.delta:+g} {span})"
+        trend.append(f"{_signed(goal.delta)} {span}" if goal.delta else f"no change {span}")
+    if trend:
+        line += f" ({', '.join(trend)})"
     if goal.owners:
         line += " — " + ", ".join(user_mention(o) for o in goal.owners[:5])
     if goal.flagged_reactions:
         line += f" — :warning: flagged {goal.flagged_reactions}×"
     return line
+
+
+def _signed(value: float) -> str:
+    """+3, -1.5, +1,250: no trailing zeros, no exponent."""
+    text = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+    return ("-" if value < 0 else "+") + text
 
 
 def _question_line(q: QuestionItem) -> str:
@@ -216,11 +237,17 @@ def _question_line(q: QuestionItem) -> str:
 
 def _content_line(c: ContentItem) -> str:
     if c.kind == "request":
-        return f"• :hourglass: Request waiting for a decision: {safe(c.title, 150)}"
-    detail = "never used" if c.uses == 0 else f"used {c.uses}×"
+        asking = f" ({c.demand} asking)" if c.demand > 1 else ""
+        return f"• :hourglass: Request waiting for a decision: {safe(c.title, 150)}{asking}"
+    details = []
     if c.resonance is not None:
-        detail += f", rated {c.resonance:.1f}"
-    return f"• :chart_with_downwards_trend: {safe(c.title, 150)} ({detail})"
+        confidence = f", {c.confidence} confidence" if c.confidence else ""
+        details.append(f"rated {c.resonance:.1f}{confidence}")
+    details.append("never used" if c.uses == 0 else f"used {c.uses}×")
+    if c.unused and c.uses:
+        details.append("none in the last 60 days")
+    mark = ":chart_with_downwards_trend:" if c.resonance is not None else ":zzz:"
+    return f"• {mark} {safe(c.title, 150)} ({', '.join(details)})"
 
 
 def _voices(inputs: AgendaInputs) -> Section | None:

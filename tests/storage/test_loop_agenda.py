@@ -1,0 +1,122 @@
+"""The agenda's cross-feature reads in storage/loop.py, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from storage import assets, content_requests, loop
+from storage.models import GoalUpdate
+from tests.conftest import OTHER_TEAM, TEAM
+from tests.goal_fixtures import make_goal
+
+SINCE = datetime(2026, 11, 9, 8, tzinfo=UTC)
+UNTIL = SINCE + timedelta(days=7)
+
+
+def update(session: Session, team: str, goal_id: int | None, delta: float, at: datetime) -> None:
+    assert goal_id is not None
+    session.add(
+        GoalUpdate(team_id=team, goal_id=goal_id, value=0, delta=delta, user_id="U1", created_at=at)
+    )
+    session.commit()
+
+
+def test_goal_activity_counts_and_sums_the_window_per_team(any_engine: Engine) -> None:
+    with Session(any_engine) as session:
+        a, b = make_goal(session, TEAM, "A"), make_goal(session, TEAM, "B")
+        other = make_goal(session, OTHER_TEAM, "A")
+        update(session, TEAM, a.id, 3, SINCE)
+        update(session, TEAM, a.id, 2, UNTIL - timedelta(seconds=1))
+        update(session, TEAM, a.id, 10, SINCE - timedelta(seconds=1))  # before the window
+        update(session, TEAM, a.id, 7, UNTIL)  # the window is half-open
+        update(session, TEAM, b.id, -1.5, SINCE + timedelta(days=2))
+        update(session, OTHER_TEAM, other.id, 4, SINCE + timedelta(days=2))
+        assert loop.goal_activity(session, TEAM, SINCE, UNTIL) == {a.id: (2, 5.0), b.id: (1, -1.5)}
+        assert loop.goal_activity(session, OTHER_TEAM, SINCE, UNTIL) == {other.id: (1, 4.0)}
+        assert (
+            loop.goal_activity(session, TEAM, UNTIL + timedelta(days=1), UNTIL + timedelta(days=2))
+            == {}
+        )
+
+
+def request(session: Session, team: str, key: str, at: datetime, status: str = "submitted") -> int:
+    row, _ = content_requests.create(session, team, key, "U0REP00001", what=f"need {key}")
+    row.created_at, row.status = at, status
+    session.add(row)
+    session.commit()
+    assert row.id is not None
+    return row.id
+
+
+def test_requests_waiting_highest_demand_then_oldest(any_engine: Engine) -> None:
+    with Session(any_engine) as session:
+        old = request(session, TEAM, "old", SINCE)
+        wanted = request(session, TEAM, "wanted", SINCE + timedelta(days=3))
+        newer = request(session, TEAM, "newer", SINCE + timedelta(days=1))
+        accepted = request(session, TEAM, "accepted", SINCE, status="accepted")
+        request(session, OTHER_TEAM, "theirs", SINCE)
+        for user in ("U1", "U2"):
+            content_requests.vote(session, TEAM, wanted, user)
+        for user in ("U1", "U2", "U3"):
+            content_requests.vote(session, TEAM, accepted, user)
+        waiting = loop.requests_waiting(session, TEAM)
+        assert [(r.id, r.demand) for r in waiting] == [(wanted, 3), (old, 1), (newer, 1)]
+        assert waiting[1].what == "need old"
+        assert [r.id for r in loop.requests_waiting(session, TEAM, limit=1)] == [wanted]
+        assert [r.what for r in loop.requests_waiting(session, OTHER_TEAM)] == ["need theirs"]
+
+
+def asset(session: Session, team: str, title: str) -> int:
+    row = assets.add(
+        session,
+        team,
+        "U0MKT00001",
+        title=title,
+        url="https://x.example",
+        kind="other",
+        stage="awareness",
+        owner_id="U0MKT00001",
+    )
+    assert row.id is not None
+    return row.id
+
+
+def rate(session: Session, team: str, asset_id: int, rating: int, at: datetime) -> None:
+    assets.add_feedback(
+        session,
+        team,
+        f"fb-{asset_id}-{rating}-{at.isoformat()}",
+        asset_id=asset_id,
+        user_id="U1",
+        with_prospect=True,
+        rating=rating,
+        deal_stage="proposal",
+        created_at=at,
+    )
+
+
+def test_rated_assets_lowest_first_with_uses(any_engine: Engine) -> None:
+    now = UNTIL
+    with Session(any_engine) as session:
+        weak, strong = asset(session, TEAM, "Weak"), asset(session, TEAM, "Strong")
+        retired, ancient = asset(session, TEAM, "Retired"), asset(session, TEAM, "Ancient")
+        theirs = asset(session, OTHER_TEAM, "Theirs")
+        rate(session, TEAM, weak, 1, now - timedelta(days=1))
+        rate(session, TEAM, weak, 2, now - timedelta(days=180))  # weighs 1/4
+        rate(session, TEAM, weak, 5, now)  # not before `now`
+        rate(session, TEAM, strong, 5, now - timedelta(days=3))
+        rate(session, TEAM, retired, 1, now - timedelta(days=1))
+        rate(session, TEAM, ancient, 1, now - timedelta(days=3 * 365))  # outside RATING_WINDOW
+        rate(session, OTHER_TEAM, theirs, 1, now - timedelta(days=1))
+        r = assets.get(session, TEAM, retired)
+        assert r is not None
+        assets.retire(session, r)
+        rated = loop.rated_assets(session, TEAM, now)
+        assert [(a.id, a.title) for a in rated] == [(weak, "Weak"), (strong, "Strong")]
+        assert rated[0].resonance.count == 2 and rated[0].resonance.confidence == "low"
+        assert rated[0].resonance.score == 1.2  # recency weighted (the plain mean is 1.5)
+        assert loop.asset_uses(session, TEAM, now) == {weak: 2, strong: 1, ancient: 1}
+        assert [a.title for a in loop.rated_assets(session, OTHER_TEAM, now)] == ["Theirs"]
