@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.text import safe, user_mention
+from bot import agenda_lines
+from bot.text import user_mention
 
 CAP = 5  # items shown per section; the rest become "+N more"
 URGENT = ("behind", "at_risk")
@@ -162,12 +163,14 @@ def build(inputs: AgendaInputs) -> list[Section]:
     """The agenda's sections in the order of the series kind; empty sections are left out."""
     builders = {
         "since": _since,
-        "goals": lambda i: _capped("goals", [_goal_line(g, i.kind) for g in rank_goals(i.goals)]),
+        "goals": lambda i: _capped(
+            "goals", [agenda_lines.goal_line(g, i.kind) for g in rank_goals(i.goals)]
+        ),
         "questions": lambda i: _capped(
-            "questions", [_question_line(q) for q in rank_questions(i.questions)]
+            "questions", [agenda_lines.question_line(q) for q in rank_questions(i.questions)]
         ),
         "content": lambda i: _capped(
-            "content", [_content_line(c) for c in rank_content(i.content)]
+            "content", [agenda_lines.content_line(c) for c in rank_content(i.content)]
         ),
         "topics": lambda i: _entries("topics", rank_topics(i.topics)),
         "carried": lambda i: _entries("carried", list(i.carried) + list(i.actions)),
@@ -203,51 +206,6 @@ def _since(inputs: AgendaInputs) -> Section | None:
     ]
     lines = [f"• {n} {what}" for n, what in parts if n]
     return Section("since", TITLES["since"], lines=tuple(lines)) if lines else None
-
-
-def _goal_line(goal: GoalItem, kind: str) -> str:
-    status = {"behind": ":red_circle: behind", "at_risk": ":large_orange_circle: at risk"}.get(
-        goal.status, ":large_green_circle: " + goal.status.replace("_", " ")
-    )
-    line = f"• *{safe(goal.name, 150)}* — {status}"
-    trend = [f"{round(goal.progress * 100)}% of target"] if goal.progress is not None else []
-    if goal.delta is not None:
-        span = "this quarter" if kind == "quarterly" else "since last time"
-        trend.append(f"{_signed(goal.delta)} {span}" if goal.delta else f"no change {span}")
-    if trend:
-        line += f" ({', '.join(trend)})"
-    if goal.owners:
-        line += " — " + ", ".join(user_mention(o) for o in goal.owners[:5])
-    if goal.flagged_reactions:
-        line += f" — :warning: flagged {goal.flagged_reactions}×"
-    return line
-
-
-def _signed(value: float) -> str:
-    """+3, -1.5, +1,250: no trailing zeros, no exponent."""
-    text = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
-    return ("-" if value < 0 else "+") + text
-
-
-def _question_line(q: QuestionItem) -> str:
-    mark = ":white_check_mark:" if q.answered else ":grey_question:"
-    plus = f" (+{q.plus_ones})" if q.plus_ones else ""
-    return f"• {mark} {safe(q.text, 200)}{plus}"
-
-
-def _content_line(c: ContentItem) -> str:
-    if c.kind == "request":
-        asking = f" ({c.demand} asking)" if c.demand > 1 else ""
-        return f"• :hourglass: Request waiting for a decision: {safe(c.title, 150)}{asking}"
-    details = []
-    if c.resonance is not None:
-        confidence = f", {c.confidence} confidence" if c.confidence else ""
-        details.append(f"rated {c.resonance:.1f}{confidence}")
-    details.append("never used" if c.uses == 0 else f"used {c.uses}×")
-    if c.unused and c.uses:
-        details.append("none in the last 60 days")
-    mark = ":chart_with_downwards_trend:" if c.resonance is not None else ":zzz:"
-    return f"• {mark} {safe(c.title, 150)} ({', '.join(details)})"
 
 
 def _voices(inputs: AgendaInputs) -> Section | None:

@@ -106,27 +106,29 @@ def content_items(session: Session, team_id: str, now: datetime) -> list[Content
         ContentItem(r.id, r.what, "request", waiting=True, demand=r.demand)
         for r in loop.requests_waiting(session, team_id, WAITING_SHOWN)
     ]
-    unused = {a.id: a for a in assets.unused_assets(session, team_id, now, limit=UNUSED_SHOWN)}
-    rated = loop.rated_assets(session, team_id, now)
-    low = [a for a in rated if (a.resonance.score or 0.0) < LOW_RESONANCE][:LOW_SHOWN]
-    uses = loop.asset_uses(session, team_id, now) if low or unused else {}
-    for a in low:
+    unused = {a.id: a.title for a in assets.unused_assets(session, team_id, now, UNUSED_SHOWN)}
+    candidates = dict(loop.low_resonance_candidates(session, team_id, now, 2 * LOW_SHOWN))
+    stats = assets.stats(session, [i for i in {*candidates, *unused} if i is not None], now)
+    low = sorted(
+        (i for i in candidates if (stats[i].resonance.score or 0.0) < LOW_RESONANCE),
+        key=lambda i: (stats[i].resonance.score or 0.0, i),
+    )[:LOW_SHOWN]
+    for asset_id in low:
+        rated = stats[asset_id]
         items.append(
             ContentItem(
-                a.id,
-                a.title,
+                asset_id,
+                candidates[asset_id],
                 "asset",
-                resonance=a.resonance.score,
-                uses=uses.get(a.id, 0),
-                confidence=a.resonance.confidence,
-                unused=unused.pop(a.id, None) is not None,
+                resonance=rated.resonance.score,
+                uses=rated.uses,
+                confidence=rated.resonance.confidence,
+                unused=unused.pop(asset_id, None) is not None,
             )
         )
-    for asset_id, asset in unused.items():
-        if asset_id is not None:
-            items.append(
-                ContentItem(asset_id, asset.title, "asset", uses=uses.get(asset_id, 0), unused=True)
-            )
+    for stale, title in unused.items():
+        if stale is not None:
+            items.append(ContentItem(stale, title, "asset", uses=stats[stale].uses, unused=True))
     return items
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import Float, cast, extract, func, literal
 from sqlmodel import Session, col, select
 
-from bot.scoring import Rating, Resonance, resonance
+from bot.scoring import HALF_LIFE_DAYS
 from storage.assets import RATING_WINDOW
 from storage.models import Asset, AssetFeedback, ContentRequest, ContentRequestVote, GoalUpdate
 
@@ -21,13 +21,6 @@ class WaitingRequest:
     what: str
     demand: int  # the requester plus every +1
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class RatedAsset:
-    id: int
-    title: str
-    resonance: Resonance
 
 
 def asset_ratings(
@@ -108,38 +101,34 @@ def requests_waiting(session: Session, team_id: str, limit: int = 50) -> list[Wa
     return [WaitingRequest(int(i or 0), str(what), 1 + int(n), at) for i, what, at, n in rows]
 
 
-def rated_assets(session: Session, team_id: str, now: datetime) -> list[RatedAsset]:
-    """Active assets rated in the RATING_WINDOW before `now`, with their resonance (recency
-    weighted, as `/asset list` shows it), the lowest first.
+def low_resonance_candidates(
+    session: Session, team_id: str, now: datetime, limit: int
+) -> list[tuple[int, str]]:
+    """(id, title) of the `limit` active assets with the lowest resonance, only rated ones.
 
-    One query from the team's assets to the feedback's (asset, time) index.
+    Ranked in the database by the same recency-weighted mean as bot.scoring.resonance (a rating
+    HALF_LIFE_DAYS old weighs half), over the (asset, time) index: the caller scores the few
+    candidates exactly with storage.assets.stats.
     """
-    ratings: dict[int, tuple[str, list[Rating]]] = {}
-    for asset_id, title, value, at in session.exec(
-        select(Asset.id, Asset.title, AssetFeedback.rating, AssetFeedback.created_at)
+    at = col(AssetFeedback.created_at)
+    bound = literal(now, type_=AssetFeedback.__table__.c.created_at.type)  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "sqlite":
+        age = func.julianday(bound) - func.julianday(at)
+    else:
+        age = extract("epoch", bound - at) / 86400.0
+    weight = func.power(0.5, cast(age, Float) / HALF_LIFE_DAYS)
+    score = func.sum(AssetFeedback.rating * weight) / func.sum(weight)
+    rows = session.exec(
+        select(Asset.id, Asset.title)
         .join(AssetFeedback, col(AssetFeedback.asset_id) == col(Asset.id))
         .where(
             Asset.team_id == team_id,
             col(Asset.retired_at).is_(None),
-            col(AssetFeedback.created_at) >= now - RATING_WINDOW,
-            col(AssetFeedback.created_at) < now,
+            at >= now - RATING_WINDOW,
+            at < now,
         )
-    ):
-        ratings.setdefault(int(asset_id or 0), (str(title), []))[1].append(Rating(value, at))
-    rated = [RatedAsset(i, title, resonance(found, now)) for i, (title, found) in ratings.items()]
-    return sorted(rated, key=lambda a: (a.resonance.score or 0.0, -a.resonance.count, a.id))
-
-
-def asset_uses(session: Session, team_id: str, now: datetime) -> dict[int, int]:
-    """Per active asset of the team, every use (feedback) reported before `now`."""
-    rows = session.exec(
-        select(AssetFeedback.asset_id, func.count(col(AssetFeedback.id)))
-        .join(Asset, col(AssetFeedback.asset_id) == col(Asset.id))
-        .where(
-            Asset.team_id == team_id,
-            col(Asset.retired_at).is_(None),
-            col(AssetFeedback.created_at) < now,
-        )
-        .group_by(col(AssetFeedback.asset_id))
+        .group_by(col(Asset.id), col(Asset.title))
+        .order_by(score, col(Asset.id))
+        .limit(limit)
     )
-    return {int(asset_id or 0): int(n) for asset_id, n in rows}
+    return [(int(asset_id or 0), str(title)) for asset_id, title in rows]

@@ -98,25 +98,32 @@ def rate(session: Session, team: str, asset_id: int, rating: int, at: datetime) 
     )
 
 
-def test_rated_assets_lowest_first_with_uses(any_engine: Engine) -> None:
+def test_low_resonance_candidates_rank_by_recency_weighted_mean(any_engine: Engine) -> None:
     now = UNTIL
     with Session(any_engine) as session:
         weak, strong = asset(session, TEAM, "Weak"), asset(session, TEAM, "Strong")
+        recent_low = asset(session, TEAM, "Recently low")
         retired, ancient = asset(session, TEAM, "Retired"), asset(session, TEAM, "Ancient")
         theirs = asset(session, OTHER_TEAM, "Theirs")
-        rate(session, TEAM, weak, 1, now - timedelta(days=1))
-        rate(session, TEAM, weak, 2, now - timedelta(days=180))  # weighs 1/4
+        asset(session, TEAM, "Never rated")
+        rate(session, TEAM, weak, 2, now - timedelta(days=1))
+        rate(session, TEAM, weak, 2, now - timedelta(days=2))
         rate(session, TEAM, weak, 5, now)  # not before `now`
         rate(session, TEAM, strong, 5, now - timedelta(days=3))
+        # plain mean 3.0 (above Weak's 2), recency-weighted ~1.3: the old 5 barely counts
+        rate(session, TEAM, recent_low, 1, now - timedelta(days=1))
+        rate(session, TEAM, recent_low, 5, now - timedelta(days=400))
         rate(session, TEAM, retired, 1, now - timedelta(days=1))
         rate(session, TEAM, ancient, 1, now - timedelta(days=3 * 365))  # outside RATING_WINDOW
         rate(session, OTHER_TEAM, theirs, 1, now - timedelta(days=1))
         r = assets.get(session, TEAM, retired)
         assert r is not None
         assets.retire(session, r)
-        rated = loop.rated_assets(session, TEAM, now)
-        assert [(a.id, a.title) for a in rated] == [(weak, "Weak"), (strong, "Strong")]
-        assert rated[0].resonance.count == 2 and rated[0].resonance.confidence == "low"
-        assert rated[0].resonance.score == 1.2  # recency weighted (the plain mean is 1.5)
-        assert loop.asset_uses(session, TEAM, now) == {weak: 2, strong: 1, ancient: 1}
-        assert [a.title for a in loop.rated_assets(session, OTHER_TEAM, now)] == ["Theirs"]
+        found = loop.low_resonance_candidates(session, TEAM, now, limit=5)
+        assert found == [(recent_low, "Recently low"), (weak, "Weak"), (strong, "Strong")]
+        assert loop.low_resonance_candidates(session, TEAM, now, limit=1) == [
+            (recent_low, "Recently low")
+        ]
+        stats = assets.stats(session, [recent_low], now)[recent_low].resonance
+        assert stats.score is not None and stats.score < 2  # the exact score agrees
+        assert loop.low_resonance_candidates(session, OTHER_TEAM, now, 5) == [(theirs, "Theirs")]
