@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import assets, content_requests, loop
+from storage.db import _sqlite_pragmas
 from storage.models import GoalUpdate
 from tests.conftest import OTHER_TEAM, TEAM
 from tests.goal_fixtures import make_goal
@@ -127,3 +130,25 @@ def test_low_resonance_candidates_rank_by_recency_weighted_mean(any_engine: Engi
         stats = assets.stats(session, [recent_low], now)[recent_low].resonance
         assert stats.score is not None and stats.score < 2  # the exact score agrees
         assert loop.low_resonance_candidates(session, OTHER_TEAM, now, 5) == [(theirs, "Theirs")]
+
+
+def test_sqlite_without_math_functions_gets_power() -> None:
+    registered: dict[str, Any] = {}
+
+    class Cursor:
+        def execute(self, sql: str) -> None:
+            if "power" in sql:
+                raise sqlite3.OperationalError("no such function: power")
+
+        def close(self) -> None:
+            pass
+
+    class Connection:
+        def cursor(self) -> Cursor:
+            return Cursor()
+
+        def create_function(self, name: str, n: int, fn: Any, deterministic: bool) -> None:
+            registered[name] = fn
+
+    _sqlite_pragmas(Connection(), None)
+    assert registered["power"](0.5, 2) == 0.25
