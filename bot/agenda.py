@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.text import safe, user_mention
+from bot import agenda_lines
+from bot.text import user_mention
 
 CAP = 5  # items shown per section; the rest become "+N more"
 URGENT = ("behind", "at_risk")
@@ -31,7 +32,9 @@ class GoalItem:
     status: str  # behind | at_risk | on_track | done
     owners: tuple[str, ...] = ()
     delta: float | None = None  # change since the last meeting (quarterly: over the quarter)
-    flagged_reactions: int = 0  # :warning: / :raised_hands: on the digest lines of this goal
+    flagged_reactions: int = 0  # :warning: / :raised_hands: on the latest digest showing it
+    progress: float | None = None  # share of the target reached (1.0 = 100 %)
+    updates: int = 0  # progress updates logged over the same span as `delta`
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class ContentItem:
     waiting: bool = False  # a request waiting for a decision
     resonance: float | None = None  # assets: average rating, lower is worse
     uses: int = 0
+    demand: int = 0  # requests: the requester plus every +1
+    confidence: str | None = None  # assets: of the resonance (bot.scoring.confidence)
+    unused: bool = False  # assets: nobody reported using it lately (storage.assets.unused_assets)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class SinceLastTime:
     requests_delivered: int = 0
     topics_added: int = 0
     actions_done: int = 0
+    goal_updates: int = 0  # progress updates logged on shared goals
+    goals_moved: int = 0  # goals whose value changed
 
 
 @dataclass(frozen=True)
@@ -129,12 +137,15 @@ def rank_goals(items: list[GoalItem]) -> list[GoalItem]:
 
 
 def rank_content(items: list[ContentItem]) -> list[ContentItem]:
-    """Requests waiting for a decision first, then unused and lowest-resonance assets."""
+    """Requests waiting for a decision (most demand, then oldest), then the lowest-resonance
+    assets, then unused ones (fewest uses first)."""
 
-    def key(c: ContentItem) -> tuple[int, int, float, int]:
+    def key(c: ContentItem) -> tuple[int, float, int, int]:
         if c.kind == "request":
-            return (0 if c.waiting else 2, 0, 0.0, c.id)
-        return (1, c.uses, c.resonance if c.resonance is not None else 0.0, c.id)
+            return (0, -c.demand, 0, c.id)
+        if c.resonance is not None:
+            return (1, c.resonance, c.uses, c.id)
+        return (2, 0.0, c.uses, c.id)
 
     return sorted((c for c in items if c.kind != "request" or c.waiting), key=key)
 
@@ -152,12 +163,14 @@ def build(inputs: AgendaInputs) -> list[Section]:
     """The agenda's sections in the order of the series kind; empty sections are left out."""
     builders = {
         "since": _since,
-        "goals": lambda i: _capped("goals", [_goal_line(g, i.kind) for g in rank_goals(i.goals)]),
+        "goals": lambda i: _capped(
+            "goals", [agenda_lines.goal_line(g, i.kind) for g in rank_goals(i.goals)]
+        ),
         "questions": lambda i: _capped(
-            "questions", [_question_line(q) for q in rank_questions(i.questions)]
+            "questions", [agenda_lines.question_line(q) for q in rank_questions(i.questions)]
         ),
         "content": lambda i: _capped(
-            "content", [_content_line(c) for c in rank_content(i.content)]
+            "content", [agenda_lines.content_line(c) for c in rank_content(i.content)]
         ),
         "topics": lambda i: _entries("topics", rank_topics(i.topics)),
         "carried": lambda i: _entries("carried", list(i.carried) + list(i.actions)),
@@ -186,41 +199,13 @@ def _since(inputs: AgendaInputs) -> Section | None:
         (s.questions_asked, "prospect question{} asked"),
         (s.questions_answered, "answered"),
         (s.requests_delivered, "content request{} delivered"),
+        (s.goal_updates, "goal update{} logged"),
+        (s.goals_moved, "shared goal{} moved"),
         (s.topics_added, "topic{} added"),
         (s.actions_done, "action item{} done"),
     ]
     lines = [f"• {n} {what.format('' if n == 1 else 's')}" for n, what in parts if n]
     return Section("since", TITLES["since"], lines=tuple(lines)) if lines else None
-
-
-def _goal_line(goal: GoalItem, kind: str) -> str:
-    status = {"behind": ":red_circle: behind", "at_risk": ":large_orange_circle: at risk"}.get(
-        goal.status, ":large_green_circle: " + goal.status.replace("_", " ")
-    )
-    line = f"• *{safe(goal.name, 150)}* — {status}"
-    if goal.delta is not None:
-        span = "this quarter" if kind == "quarterly" else "since last time"
-        line += f" ({goal.delta:+g} {span})"
-    if goal.owners:
-        line += " — " + ", ".join(user_mention(o) for o in goal.owners[:5])
-    if goal.flagged_reactions:
-        line += f" — :warning: flagged {goal.flagged_reactions}×"
-    return line
-
-
-def _question_line(q: QuestionItem) -> str:
-    mark = ":white_check_mark:" if q.answered else ":grey_question:"
-    plus = f" (+{q.plus_ones})" if q.plus_ones else ""
-    return f"• {mark} {safe(q.text, 200)}{plus}"
-
-
-def _content_line(c: ContentItem) -> str:
-    if c.kind == "request":
-        return f"• :hourglass: Request waiting for a decision: {safe(c.title, 150)}"
-    detail = "never used" if c.uses == 0 else f"used {c.uses}×"
-    if c.resonance is not None:
-        detail += f", rated {c.resonance:.1f}"
-    return f"• :chart_with_downwards_trend: {safe(c.title, 150)} ({detail})"
 
 
 def _voices(inputs: AgendaInputs) -> Section | None:

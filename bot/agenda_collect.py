@@ -1,8 +1,8 @@
 """From storage to the agenda builder's inputs, and from a stored agenda back to its sections.
 
 `collect_inputs` fills what the meetings tables hold (topics and votes, carried-over items, open
-action items, voices); the questions, content and goals collectors plug in here once those
-features are merged — until then their sections are empty and left out of the agenda.
+action items, voices) and, through bot/agenda_sources.py, the shared goals, the content and (once
+that feature is merged) the prospect questions of the window; a section with no data is left out.
 """
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot import agenda as domain
+from bot import agenda_sources as sources
 from bot.agenda import AgendaInputs, Entry, Section, SinceLastTime
 from bot.rotation import pick_voices
-from storage import action_items, agendas, meetings
+from storage import action_items, agendas, loop, meetings
 from storage.agendas import NewItem
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
@@ -50,9 +52,17 @@ def collect_inputs(
         for a in action_items.open_actions(session, series.id)
     ]
     added = sum(1 for t in open_topics if since <= t.created_at < until)
+    zone = ZoneInfo(series.timezone)
+    goals = sources.goal_items(session, team_id, series.kind, zone, since, until)
+    questions = sources.questions_since(session, team_id, since, until)
     since_last = SinceLastTime(
+        questions_asked=questions.asked,
+        questions_answered=questions.answered,
+        requests_delivered=loop.requests_delivered(session, team_id, since, until),
         topics_added=added,
         actions_done=action_items.actions_done_between(session, series.id, since, until),
+        goal_updates=goals.updates,
+        goals_moved=goals.moved,
     )
     voices = pick_voices(
         {"sales": series.sales, "marketing": series.marketing},
@@ -61,6 +71,9 @@ def collect_inputs(
     return AgendaInputs(
         kind=series.kind,
         since=since_last,
+        questions=questions.items,
+        goals=goals.items,
+        content=sources.content_items(session, team_id, until),
         topics=topics,
         carried=carried,
         actions=actions,

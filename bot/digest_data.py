@@ -35,6 +35,11 @@ def collect_loop_stats(
     )
 
 
+def digest_channel_of(goal: Goal, default: str | None) -> str | None:
+    """The channel whose digest shows this goal (its own, else the workspace's digest channel)."""
+    return goal.channel or default
+
+
 def goals_for(
     session: Session, team_id: str, channel: str | None, default: str | None
 ) -> list[Goal]:
@@ -42,7 +47,7 @@ def goals_for(
     found = goals.active(session, team_id)
     if channel is None:
         return found
-    return [g for g in found if (g.channel or default) == channel]
+    return [g for g in found if digest_channel_of(g, default) == channel]
 
 
 def collect(

@@ -2,17 +2,20 @@
 
     PYTHONPATH=. python scripts/bench_agenda.py [--questions 1000000] [--database-url URL]
 
-Fills a fresh database with a year of meeting data in the meetings tables (5 weekly series:
-agendas, topics, votes, carried items, action items, voice turns) and, because the questions
-table is not on this branch, 1,000,000 rows in a stand-in `bench_question` table shaped like a
-prospect question (team, text, +1s, answered, asked_at; indexed on team + asked_at). Then times
-building the next agenda of one series: `collect_inputs` + the stand-in questions collector
-(window since the last meeting, ranked in SQL) + `build` + the Block Kit render.
+Fills a fresh database with a year of data: shared goals (50 goals x 52 weekly updates, a weekly
+digest with reactions), the asset catalog and content requests (300 assets, ~3,000 ratings, 300
+requests with +1s), the meetings tables (5 weekly series: agendas, topics, votes, carried items,
+action items, voice turns) and, because the questions table is not on this branch, 1,000,000 rows
+in a stand-in `bench_question` table shaped like a prospect question (team, text, +1s, answered,
+asked_at; indexed on team + asked_at). Then times building the next agenda of one series:
+`collect_inputs` (goals, content, meetings) + the stand-in questions collector (window since the
+last meeting, ranked in SQL) + `build` + the Block Kit render.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import statistics
 import tempfile
@@ -28,14 +31,28 @@ import storage.models  # noqa: F401  (registers every table)
 from bot.agenda import AgendaInputs, QuestionItem, build
 from bot.agenda_collect import collect_inputs, to_storage
 from bot.views.meetings import agenda_message
-from storage import action_items, agendas, meetings
+from storage import action_items, agendas, meetings, workspaces
 from storage.db import make_engine
+from storage.models import (
+    Asset,
+    AssetFeedback,
+    ContentRequest,
+    ContentRequestVote,
+    Digest,
+    DigestReaction,
+    Goal,
+    GoalUpdate,
+)
 from storage.models.meetings import MeetingSeries
 
 TEAM = "T0BENCH001"
 START = datetime(2025, 11, 24, 8, 0, tzinfo=UTC)  # a Monday, a year before the measured meeting
 WEEKS = 52
 SERIES = 5
+GOALS = 50
+ASSETS = 300
+REQUESTS = 300
+CHANNEL = "C0BENCH001"
 STAND_IN = MetaData()
 QUESTIONS = Table(
     "bench_question",
@@ -73,6 +90,118 @@ def fill_questions(engine: Engine, count: int) -> None:
             conn.execute(QUESTIONS.insert(), batch)
 
 
+def fill_loop(engine: Engine) -> None:
+    """Goals with a year of weekly updates and digests, the asset catalog and content requests."""
+    rng = random.Random(5)
+    people = [f"U0BENCH{n:03d}" for n in range(40)]
+    with Session(engine) as session:
+        workspaces.update(session, TEAM, digest_channel=CHANNEL)
+        goals = [
+            Goal(
+                team_id=TEAM,
+                name=f"Goal {n}",
+                target=1000,
+                start_date=START.date(),
+                end_date=(START + timedelta(weeks=WEEKS + 4)).date(),
+                sales_owner=people[n % 8],
+                marketing_owner=people[8 + n % 8],
+                channel=None if n % 5 else "C0BENCH002",
+                created_by=people[0],
+                created_at=START,
+            )
+            for n in range(GOALS)
+        ]
+        session.add_all(goals)
+        session.flush()
+        for goal in goals:
+            value = 0.0
+            for week in range(WEEKS):
+                delta = float(rng.randint(0, 30))
+                value += delta
+                at = START + timedelta(weeks=week, hours=rng.randint(1, 120))
+                session.add(
+                    GoalUpdate(
+                        team_id=TEAM,
+                        goal_id=goal.id or 0,
+                        value=value,
+                        delta=delta,
+                        user_id=rng.choice(people),
+                        created_at=at,
+                    )
+                )
+            goal.current_value = value
+        for week in range(WEEKS):
+            for channel in (CHANNEL, "C0BENCH002"):
+                digest = Digest(
+                    team_id=TEAM,
+                    channel=channel,
+                    occurrence=START + timedelta(weeks=week, days=4),
+                    outbox_key=f"digest:{week}:{channel}",
+                    ts=f"{week}.{channel}",
+                )
+                session.add(digest)
+                session.flush()
+                for user in rng.sample(people, 6):
+                    reaction = rng.choice(("eyes", "warning", "raised_hands"))
+                    session.add(
+                        DigestReaction(
+                            team_id=TEAM, digest_id=digest.id or 0, user_id=user, reaction=reaction
+                        )
+                    )
+        session.commit()
+        assets = [
+            Asset(
+                team_id=TEAM,
+                title=f"Asset {n}",
+                url="https://example.com",
+                kind="deck",
+                stage="decision",
+                owner_id=people[8],
+                created_by=people[8],
+                created_at=START,
+            )
+            for n in range(ASSETS)
+        ]
+        session.add_all(assets)
+        session.flush()
+        span = WEEKS * 7 * 24 * 3600
+        for n, asset in enumerate(assets):
+            for r in range(0 if n % 10 == 0 else rng.randint(1, 20)):
+                session.add(
+                    AssetFeedback(
+                        team_id=TEAM,
+                        source_key=f"fb:{n}:{r}",
+                        asset_id=asset.id,
+                        user_id=rng.choice(people),
+                        with_prospect=True,
+                        rating=rng.randint(1, 5),
+                        deal_stage="proposal",
+                        created_at=START + timedelta(seconds=rng.randrange(span)),
+                    )
+                )
+        statuses = ("submitted", "accepted", "in_progress", "delivered", "declined")
+        for n in range(REQUESTS):
+            at = START + timedelta(seconds=rng.randrange(span))
+            status = rng.choice(statuses)
+            request = ContentRequest(
+                team_id=TEAM,
+                source_key=f"rq:{n}",
+                requester_id=rng.choice(people),
+                what=f"Request {n}: a battlecard for segment {n}",
+                status=status,
+                created_at=at,
+                updated_at=at,
+                delivered_at=at + timedelta(days=5) if status == "delivered" else None,
+            )
+            session.add(request)
+            session.flush()
+            for user in rng.sample(people, rng.randint(0, 4)):
+                session.add(
+                    ContentRequestVote(team_id=TEAM, request_id=request.id or 0, user_id=user)
+                )
+        session.commit()
+
+
 def fill_meetings(engine: Engine) -> list[MeetingSeries]:
     """A year of weekly meetings for several series, as the posting job would have left them."""
     rng = random.Random(11)
@@ -85,7 +214,7 @@ def fill_meetings(engine: Engine) -> list[MeetingSeries]:
                 TEAM,
                 f"Series {n}",
                 people[0],
-                channel="C0BENCH001",
+                channel=CHANNEL,
                 timezone="Europe/Paris",
                 sales=people[:8],
                 marketing=people[8:16],
@@ -179,11 +308,10 @@ def build_once(engine: Engine, series: MeetingSeries, meeting: datetime) -> int:
         inputs: AgendaInputs = collect_inputs(session, TEAM, series, since, meeting)
         questions = collect_questions(session, since, meeting)
         inputs.questions = questions["items"]
-        inputs.since = type(inputs.since)(
+        inputs.since = dataclasses.replace(
+            inputs.since,
             questions_asked=questions["asked"],
             questions_answered=questions["answered"],
-            topics_added=inputs.since.topics_added,
-            actions_done=inputs.since.actions_done,
         )
         sections = build(inputs)
     message = agenda_message(series.name, series.kind, meeting, sections, agenda_id=1)
@@ -202,6 +330,7 @@ def main() -> None:
     STAND_IN.create_all(engine)
     started = time.perf_counter()
     fill_questions(engine, args.questions)
+    fill_loop(engine)
     series = fill_meetings(engine)
     # fresh statistics (and PostgreSQL's visibility map, for index-only scans), as in production
     analyze = "ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE"
@@ -210,7 +339,9 @@ def main() -> None:
     print(f"database: {engine.dialect.name}; filled in {time.perf_counter() - started:.1f} s")
     print(
         f"data: {args.questions:,} stand-in questions over {WEEKS} weeks; {SERIES} weekly series x "
-        f"{WEEKS} agendas, {SERIES * WEEKS * 8:,} topics, {SERIES * WEEKS * 3:,} action items"
+        f"{WEEKS} agendas, {SERIES * WEEKS * 8:,} topics, {SERIES * WEEKS * 3:,} action items; "
+        f"{GOALS} goals x {WEEKS} updates, {WEEKS * 2} digests; "
+        f"{ASSETS} assets, {REQUESTS} content requests"
     )
     meeting = START + timedelta(weeks=WEEKS)
     build_once(engine, series[0], meeting)  # warm caches and the connection pool

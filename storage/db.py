@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,6 +31,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=15000")
     cur.execute("PRAGMA foreign_keys=ON")
+    try:
+        cur.execute("SELECT power(2, 1)")  # storage.loop ranks asset resonance with it
+    except sqlite3.OperationalError:  # an SQLite built without its math functions
+        dbapi_conn.create_function("power", 2, math.pow, deterministic=True)
     cur.close()
 
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import Float, cast, extract, func, literal
 from sqlmodel import Session, col, select
 
-from storage.models import Asset, AssetFeedback, ContentRequest
+from bot.scoring import HALF_LIFE_DAYS
+from storage.assets import RATING_WINDOW
+from storage.models import Asset, AssetFeedback, ContentRequest, ContentRequestVote, GoalUpdate
 
 OPEN_REQUESTS = ("submitted", "accepted", "in_progress")
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    id: int
+    what: str
+    demand: int  # the requester plus every +1
+    created_at: datetime
 
 
 def asset_ratings(
@@ -51,3 +62,73 @@ def requests_open(session: Session, team_id: str) -> int:
             )
         ).one()
     )
+
+
+def goal_activity(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> dict[int, tuple[int, float]]:
+    """Per goal: (updates logged, net change) in [since, until).
+
+    One aggregate over the (team, time) index: cost follows the window, not the history.
+    """
+    rows = session.exec(
+        select(GoalUpdate.goal_id, func.count(col(GoalUpdate.id)), func.sum(GoalUpdate.delta))
+        .where(
+            GoalUpdate.team_id == team_id,
+            col(GoalUpdate.created_at) >= since,
+            col(GoalUpdate.created_at) < until,
+        )
+        .group_by(col(GoalUpdate.goal_id))
+    )
+    return {goal_id: (int(n), float(total or 0.0)) for goal_id, n, total in rows}
+
+
+def requests_waiting(session: Session, team_id: str, limit: int = 50) -> list[WaitingRequest]:
+    """Requests waiting for a decision (submitted), highest demand first, then the oldest."""
+    votes = func.count(col(ContentRequestVote.id))
+    rows = session.exec(
+        select(ContentRequest.id, ContentRequest.what, ContentRequest.created_at, votes)
+        .join(
+            ContentRequestVote,
+            col(ContentRequestVote.request_id) == col(ContentRequest.id),
+            isouter=True,
+        )
+        .where(ContentRequest.team_id == team_id, ContentRequest.status == "submitted")
+        .group_by(col(ContentRequest.id), col(ContentRequest.what), col(ContentRequest.created_at))
+        .order_by(votes.desc(), col(ContentRequest.created_at), col(ContentRequest.id))
+        .limit(limit)
+    )
+    return [WaitingRequest(int(i or 0), str(what), 1 + int(n), at) for i, what, at, n in rows]
+
+
+def low_resonance_candidates(
+    session: Session, team_id: str, now: datetime, limit: int
+) -> list[tuple[int, str]]:
+    """(id, title) of the `limit` active assets with the lowest resonance, only rated ones.
+
+    Ranked in the database by the same recency-weighted mean as bot.scoring.resonance (a rating
+    HALF_LIFE_DAYS old weighs half), over the (asset, time) index: the caller scores the few
+    candidates exactly with storage.assets.stats.
+    """
+    at = col(AssetFeedback.created_at)
+    bound = literal(now, type_=AssetFeedback.__table__.c.created_at.type)  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "sqlite":
+        age = func.julianday(bound) - func.julianday(at)
+    else:
+        age = extract("epoch", bound - at) / 86400.0
+    weight = func.power(0.5, cast(age, Float) / HALF_LIFE_DAYS)
+    score = func.sum(AssetFeedback.rating * weight) / func.sum(weight)
+    rows = session.exec(
+        select(Asset.id, Asset.title)
+        .join(AssetFeedback, col(AssetFeedback.asset_id) == col(Asset.id))
+        .where(
+            Asset.team_id == team_id,
+            col(Asset.retired_at).is_(None),
+            at >= now - RATING_WINDOW,
+            at < now,
+        )
+        .group_by(col(Asset.id), col(Asset.title))
+        .order_by(score, col(Asset.id))
+        .limit(limit)
+    )
+    return [(int(asset_id or 0), str(title)) for asset_id, title in rows]

@@ -94,15 +94,28 @@ def sent_since(slack: FakeSlack, start: int) -> list[Call]:
     return [c for c in slack.calls[start:] if c.method not in ("auth.test",)]
 
 
+def injected(payload: Any) -> list[str]:
+    """Live mentions or links that can only have come from the fuzzed text.
+
+    Lockstep may mention real people itself (an admin, an owner); the fuzz injects only
+    broadcasts, U0EVIL0001 and links to evil.example, so those must never be live.
+    """
+    return [
+        m
+        for m in live_mentions(payload)
+        if m.startswith("!") or m.startswith("@U0EVIL") or "evil.example" in m
+    ]
+
+
 def assert_clean(body: Any, calls: list[Call], errors: ErrorLog) -> None:
     assert not [r for r in errors.records if "Unhandled" in r.getMessage() or r.exc_info], [
         r.getMessage() for r in errors.records
     ]
-    assert live_mentions(body) == []
+    assert injected(body) == []
     for call in calls:
         payload = {k: call.json(k) for k in ("blocks", "view") if k in call.params}
         payload["text"] = call.params.get("text", "")  # plain text, not JSON
-        assert live_mentions(payload, allowed=("U0FAKE0001",)) == [], call
+        assert injected(payload) == [], call
 
 
 @pytest.mark.parametrize("command", COMMANDS)

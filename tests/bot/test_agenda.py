@@ -43,15 +43,34 @@ def test_goals_behind_and_at_risk_first_and_flags_raise_goals() -> None:
     assert [g.name for g in rank_goals(goals)] == ["Delta", "Gamma", "Beta", "Eps", "Alpha", "Done"]
 
 
-def test_content_waiting_requests_then_unused_low_resonance_assets() -> None:
+def test_content_waiting_requests_then_lowest_resonance_then_unused_assets() -> None:
     items = [
         ContentItem(1, "Deck", "asset", resonance=4.5, uses=10),
-        ContentItem(2, "Battlecard", "request", waiting=True),
+        ContentItem(2, "Battlecard", "request", waiting=True, demand=1),
         ContentItem(3, "Old PDF", "asset", resonance=2.0, uses=0),
         ContentItem(4, "Delivered one", "request", waiting=False),
         ContentItem(5, "Case study", "asset", resonance=1.5, uses=3),
+        ContentItem(6, "Forgotten", "asset", uses=2, unused=True),
+        ContentItem(7, "Never used", "asset", uses=0, unused=True),
+        ContentItem(8, "ROI sheet", "request", waiting=True, demand=3),
+        ContentItem(9, "Pricing FAQ", "request", waiting=True, demand=1),
     ]
-    assert [c.id for c in rank_content(items)] == [2, 3, 5, 1]
+    assert [c.id for c in rank_content(items)] == [8, 2, 9, 5, 3, 1, 7, 6]
+
+
+def test_content_lines_say_demand_confidence_and_disuse() -> None:
+    lines = build(
+        AgendaInputs(
+            content=[
+                ContentItem(1, "ROI sheet", "request", waiting=True, demand=3),
+                ContentItem(2, "Deck", "asset", resonance=1.5, uses=4, confidence="low"),
+                ContentItem(3, "Video", "asset", uses=2, unused=True),
+            ]
+        )
+    )[0].lines
+    assert "ROI sheet (3 asking)" in lines[0]
+    assert "Deck (rated 1.5, low confidence, used 4×)" in lines[1]
+    assert "Video (used 2×, none in the last 60 days)" in lines[2]
 
 
 def test_topics_by_votes_then_oldest() -> None:
@@ -92,6 +111,15 @@ def test_quarterly_shows_goal_trend_over_the_quarter() -> None:
     assert "-3 this quarter" in goals.lines[0]
     weekly = next(s for s in build(full_inputs("weekly")) if s.key == "goals")
     assert "since last time" in weekly.lines[0]
+
+
+def test_goal_line_shows_progress_and_no_change() -> None:
+    goal = GoalItem("Pipeline", "on_track", delta=0.0, progress=0.625, updates=0)
+    (section,) = build(AgendaInputs(goals=[goal]))
+    assert "(62% of target, no change since last time)" in section.lines[0]
+    big = GoalItem("Revenue", "on_track", delta=1250000.5)
+    (section,) = build(AgendaInputs(goals=[big]))
+    assert "+1,250,000.5 since last time" in section.lines[0]
 
 
 def test_sections_without_data_are_left_out() -> None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.agenda import TITLES
+from bot.clock import utcnow
 from bot.views import meetings_forms as forms
 from storage import meetings
-from tests.blockkit import assert_valid_modal, live_mentions
+from tests.agenda_seed import OWNERS, seed_content, seed_goals
+from tests.blockkit import assert_valid_message, assert_valid_modal, live_mentions
 from tests.conftest import ADMIN, OTHER_TEAM, TEAM
 from tests.fake_slack import FakeSlack
 from tests.meeting_helpers import CHANNEL, MARKETING, SALES, make_series
@@ -180,3 +184,33 @@ def test_same_add_delivered_twice_adds_one_topic(
     http.command("/agenda", "add Weekly sync Budget", trigger_id="1.2.abc")
     http.command("/agenda", "add Weekly sync Budget", trigger_id="1.2.abc")
     assert len(meetings.open_topics(session, series.id)) == 1
+
+
+def test_preview_shows_goals_and_content_sections_escaped(
+    http: SlackHTTP, slack: FakeSlack, session: Session
+) -> None:
+    series = make_series(session, name="Weekly sync")
+    now = utcnow()
+    series.created_at = now - timedelta(days=2)  # the digest of an hour ago is in the window
+    session.add(series)
+    session.commit()
+    seed_goals(session, now)
+    seed_content(session, now)
+    _, body = http.command("/agenda", "preview Weekly sync", user_id=REP)
+    assert body["response_type"] == "ephemeral"
+    assert_valid_message(body)
+    assert live_mentions(body, allowed=OWNERS) == []
+    texts = [b["text"]["text"] for b in body["blocks"] if b["type"] == "section"]
+    since, goals, content = (
+        next(t for t in texts if t.startswith(f"*{title}"))
+        for title in (TITLES["since"], TITLES["goals"], TITLES["content"])
+    )
+    assert texts.index(since) < texts.index(goals) < texts.index(content)  # a weekly check-in
+    assert "1 content request delivered" in since
+    first_goal = goals.splitlines()[1]
+    assert "Pipeline &lt;!channel&gt;" in first_goal and "behind" in first_goal
+    assert "<@U0SALES001>, <@U0MKTG0001>" in first_goal and "flagged 2×" in first_goal
+    lines = content.splitlines()
+    assert "Battlecard &lt;!channel&gt;" in lines[1] and "Deck &lt;!channel&gt;" in lines[3]
+    assert "Dusty whitepaper &lt;!here&gt;" in lines[4]
+    assert slack.calls_to("chat.postMessage") == []
