@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.parsing import time_zone
 
 SLACK_DEFAULT_API = "https://slack.com/api/"
 README_SETUP = "README.md, section 'Set up the Slack app'"
@@ -43,10 +45,8 @@ class Settings(BaseSettings):
     @field_validator("lockstep_timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("must be an IANA time zone name such as Europe/Paris or UTC") from exc
+        if time_zone(value) is None:
+            raise ValueError("must be an IANA time zone name such as Europe/Paris or UTC")
         return value
 
     @field_validator("log_level", mode="before")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.goal_input import InputError
-from bot.parsing import channel_id
+from bot.parsing import channel_id, time_zone
 from storage.models import Workspace
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -52,11 +52,8 @@ def parse_schedule(text: str) -> DigestSchedule:
     if clock is None:
         raise InputError("The time must look like 09:00 (24-hour clock).")
     zone = words[2] if len(words) == 4 else None
-    if zone is not None:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise InputError("That is not a time zone I know, e.g. Europe/Paris.") from exc
+    if zone is not None and time_zone(zone) is None:
+        raise InputError("That is not a time zone I know, e.g. Europe/Paris.")
     channel = channel_id(words[-1])
     if channel is None:
         raise InputError("Name the digest channel with #.")

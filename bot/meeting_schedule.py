@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.parsing import time_zone
 from bot.schedule import next_occurrence
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -44,12 +45,10 @@ class ScheduleSpec:
 
 
 def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ScheduleError(
-            "timezone", "That is not a time zone I know, e.g. Europe/Paris."
-        ) from exc
+    found = time_zone(name)
+    if found is None:
+        raise ScheduleError("timezone", "That is not a time zone I know, e.g. Europe/Paris.")
+    return found
 
 
 def parse_time(text: str) -> tuple[int, int]:

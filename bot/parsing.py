@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.text import unescape
 
@@ -42,3 +43,18 @@ def user_id(token: str) -> str | None:
 def command_text(text: str | None) -> str:
     """A command's free text, decoded once from Slack's entity encoding and trimmed."""
     return unescape(text).strip()
+
+
+def time_zone(name: str | None) -> ZoneInfo | None:
+    """The IANA zone a person typed, or None: never raises, whatever the text.
+
+    ZoneInfo reads a file named after the key, so a long or odd key can raise OSError
+    ("File name too long") as well as the documented errors.
+    """
+    key = (name or "").strip()
+    if not key or len(key) > 64 or key.startswith(("/", ".")) or ".." in key:
+        return None
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None

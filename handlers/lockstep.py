@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt import Ack, BoltContext
 from sqlmodel import Session
@@ -11,7 +10,7 @@ from sqlmodel import Session
 from bot import digest_schedule, permissions
 from bot.config import Settings
 from bot.goal_input import InputError
-from bot.parsing import channel_id, split_command, user_id
+from bot.parsing import channel_id, split_command, time_zone, user_id
 from bot.views import admin as views
 from bot.views.common import usage
 from bot.views.help import help_message
@@ -59,9 +58,7 @@ def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
             workspaces.update(session, team, settings.lockstep_timezone, triage_channel=channel)
             return views.config_saved("Triage channel", f"<#{channel}>")
         if key.lower() == "timezone":
-            try:
-                ZoneInfo(value.strip())
-            except (ZoneInfoNotFoundError, ValueError):
+            if time_zone(value) is None:
                 return usage(
                     "That is not a time zone I know.", "/lockstep config timezone Europe/Paris"
                 )

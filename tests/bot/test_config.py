@@ -44,3 +44,11 @@ def test_secrets_stay_out_of_repr() -> None:
     )
     assert "xoxb-secret-123" not in repr(settings)
     assert "s3cr3t!" not in repr(settings)
+
+
+def test_time_zone_parsing_never_raises() -> None:
+    from bot.parsing import time_zone
+
+    assert time_zone("Europe/Paris") is not None and time_zone(" UTC ") is not None
+    for bad in ["x" * 50_000, "../../etc/passwd", "/etc/localtime", "Mars/Base", "", None, "\x00"]:
+        assert time_zone(bad) is None
