@@ -69,6 +69,9 @@ class Outbox:
         self.client = client
         self.admins = admins
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Outbox:
+        return self  # shared by the process (Bolt deep-copies the context for lazy listeners)
+
     def submit(self, team_id: str, key: str, post: Post, *, send_now: bool = True) -> OutboxMessage:
         """Record `post` under `key` (once per team) and, unless told not to, send it now."""
         payload = {**post.payload, "channel": post.channel}

@@ -43,7 +43,9 @@ def deliver_outbox() -> dict[str, Any]:
 
 def periodic_tasks() -> dict[str, Periodic]:
     """Every feature's due-work function, by name (explicit, so it is greppable)."""
-    return {}
+    from bot import question_posts  # features import the runtime; import them late
+
+    return {"questions.post_queued": question_posts.post_queued}
 
 
 def tick(now: datetime | None = None, runtime: Runtime | None = None) -> dict[str, Any]:

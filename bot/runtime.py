@@ -25,6 +25,11 @@ class Runtime:
     client: WebClient
     outbox: Outbox
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Runtime:
+        # Bolt deep-copies the context for lazy listeners; they must share this process's
+        # engine, client and outbox, not fail to copy them (context["runtime"] then survives).
+        return self
+
 
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
     """A WebClient on the configured base URL that retries 429s, 5xx and dropped connections.
