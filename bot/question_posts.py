@@ -43,17 +43,20 @@ def post_triage(runtime: Runtime, team_id: str, question_id: int) -> str:
                 roles.members_with(session, team_id, "admin")
             )
         else:
-            message = _message(session, q)
+            message, version = _message(session, q), q.version
     if channel is None:
         for admin in sorted(admins):  # once per admin and team, however many are queued
             post = Post("chat.postMessage", admin, views.triage_missing_dm())
             runtime.outbox.submit(team_id, f"triage-missing:{admin}", post)
         return "queued"
-    runtime.outbox.submit(
-        team_id, triage_key(question_id), Post("chat.postMessage", channel, message)
-    )
+    post = Post("chat.postMessage", channel, message)
+    row = runtime.outbox.submit(team_id, triage_key(question_id), post)
     with Session(runtime.engine) as session:
         store.mark_triaged(session, question_id, channel)
+        q = store.get(session, team_id, question_id)
+    if row.status == "sent" and q is not None and q.version != version:
+        # A +1 or an answer came while the post was on its way (refresh_triage skipped it).
+        refresh_triage(runtime, team_id, question_id)
     return "posted"
 
 

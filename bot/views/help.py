@@ -16,6 +16,11 @@ COMMANDS: list[tuple[str, str]] = [
         "admins: grant a role (`role remove` takes it back)",
     ),
     ("/lockstep roles", "who holds which role"),
+    ("/prospect-question <question>", "log what a prospect asked; shows similar answered ones"),
+    ("/prospect-question", "the full form (prospect, segment, stage, tags, urgency)"),
+    ("/prospect-question search <terms>", "answered questions matching your words"),
+    ("/prospect-question edit <number> <text>", "reword your own question"),
+    ("/prospect-question withdraw <number>", "take your own question back"),
 ]
 
 INTRO = (

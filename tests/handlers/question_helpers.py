@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -9,7 +10,8 @@ from sqlmodel import Session
 
 from bot.views import question_posts as posts
 from bot.views import questions as views
-from storage import roles, workspaces
+from storage import outbox, roles, workspaces
+from storage.models import OutboxMessage
 from tests.conftest import ADMIN, TEAM
 from tests.fake_slack import Call, FakeSlack
 from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
@@ -50,6 +52,18 @@ def updates(slack: FakeSlack, count: int = 1, containing: str = "") -> list[Call
 
 def dms(slack: FakeSlack, user: str, count: int = 1) -> list[Call]:
     return slack.wait_for("chat.postMessage", count, where=to(user))
+
+
+def sent_triage_row(engine: Engine, question_id: int) -> OutboxMessage:
+    """The triage post's outbox row once it is marked sent (the lazy listener may lag)."""
+    deadline = time.monotonic() + 5
+    while True:
+        with Session(engine) as session:
+            row = outbox.get_by_key(session, TEAM, f"triage:{question_id}")
+        if row is not None and row.status == "sent":
+            return row
+        assert time.monotonic() < deadline, f"triage:{question_id} not sent: {row}"
+        time.sleep(0.01)
 
 
 def press(http: SlackHTTP, action_id: str, question_id: int, user: str) -> tuple[int, Any]:

@@ -11,8 +11,8 @@ from bot import question_posts
 from bot.clock import utcnow
 from bot.runtime import Runtime
 from bot.views import question_posts as posts
-from storage import outbox, workspaces
 from storage import questions as store
+from storage import workspaces
 from storage.models import Answer, Question
 from tests.blockkit import assert_valid_message
 from tests.conftest import ADMIN, TEAM
@@ -26,6 +26,7 @@ from tests.handlers.question_helpers import (
     ask,
     dms,
     press,
+    sent_triage_row,
     setup_team,
     triage_posts,
     updates,
@@ -87,9 +88,7 @@ def test_answer_updates_the_triage_post_in_place(
     setup_team(engine)
     ask(http, "Is there an on-premise edition?")
     triage_posts(slack)
-    with Session(engine) as session:
-        row = outbox.get_by_key(session, TEAM, "triage:1")
-        assert row is not None and row.result_ts
+    row = sent_triage_row(engine, 1)
     answer(http, 1, "No, cloud only.")
     (update,) = updates(slack, containing="Answered by")
     assert update.params["ts"] == row.result_ts
