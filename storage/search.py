@@ -29,6 +29,8 @@ TABLES = frozenset(
 )
 INDEXES = frozenset({"ix_question_fts"})
 MAX_TERMS = 12
+COMMON = 2000  # a word in more questions than this does not pick candidates on its own
+WINDOW = 4000  # at most this many (newest) candidates are ranked per query
 
 SQLITE_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS question_fts USING fts5(text, content='question', "
@@ -113,21 +115,73 @@ def ranked_ids(
         "exclude": exclude_id if exclude_id is not None else -1,
     }
     if session.get_bind().dialect.name == "sqlite":
-        sql = (
-            "SELECT q.id FROM question_fts JOIN question q ON q.id = question_fts.rowid "
-            "WHERE question_fts MATCH :match AND q.team_id = :team "
-            "AND q.status IN :statuses AND q.id != :exclude "
-            "ORDER BY question_fts.rank, q.id DESC LIMIT :limit"
-        )
-        params["match"] = fts5_query(words)
+        return _sqlite_ranked(session.connection(), words, params)
+    sql = (
+        "SELECT q.id FROM question q, websearch_to_tsquery('english', :match) query "
+        "WHERE to_tsvector('english', q.text) @@ query AND q.team_id = :team "
+        "AND q.status IN :statuses AND q.id != :exclude "
+        "ORDER BY ts_rank(to_tsvector('english', q.text), query) DESC, q.id DESC "
+        "LIMIT :limit"
+    )
+    params["match"] = " or ".join(words)  # plain words: websearch syntax cannot misfire
+    return _ids(session.connection(), sql, params)
+
+
+def _ids(connection: Connection, sql: str, params: dict[str, Any]) -> list[int]:
+    stmt = text(sql)
+    if "statuses" in params:
+        stmt = stmt.bindparams(bindparam("statuses", expanding=True))
+    return [row[0] for row in connection.execute(stmt, params)]
+
+
+def _sqlite_ranked(connection: Connection, words: list[str], params: dict[str, Any]) -> list[int]:
+    """bm25 over a bounded candidate set, so a million questions rank in milliseconds.
+
+    FTS5 scores every row a MATCH returns, so very common words must not pick candidates:
+    words in more than COMMON questions only help rank the questions the rarer words found.
+    When every word is common, the questions with all of them (else any), newest WINDOW first.
+    """
+    frequency = _frequencies(connection, words)
+    present = [w for w in words if frequency[w]]
+    rare = [w for w in present if frequency[w] <= COMMON]
+    if not present:
+        return []
+    if rare:
+        found = _sqlite_match(connection, fts5_query(rare), params)
     else:
-        sql = (
-            "SELECT q.id FROM question q, websearch_to_tsquery('english', :match) query "
-            "WHERE to_tsvector('english', q.text) @@ query AND q.team_id = :team "
-            "AND q.status IN :statuses AND q.id != :exclude "
-            "ORDER BY ts_rank(to_tsvector('english', q.text), query) DESC, q.id DESC "
-            "LIMIT :limit"
-        )
-        params["match"] = " or ".join(words)  # plain words: websearch syntax cannot misfire
-    stmt = text(sql).bindparams(bindparam("statuses", expanding=True))
-    return [row[0] for row in session.connection().execute(stmt, params)]
+        found = _sqlite_match(connection, " AND ".join(fts5_query([w]) for w in present), params)
+        if len(found) < params["limit"]:
+            found += [
+                i for i in _sqlite_match(connection, fts5_query(present), params) if i not in found
+            ]
+    return found[: params["limit"]]
+
+
+def _frequencies(connection: Connection, words: list[str]) -> dict[str, int]:
+    """How many questions contain each word, counted only up to COMMON + 1 (cheap)."""
+    probes = " UNION ALL ".join(
+        f"SELECT {i}, count(*) FROM (SELECT rowid FROM question_fts "
+        f"WHERE question_fts MATCH :w{i} LIMIT {COMMON + 1})"
+        for i in range(len(words))
+    )
+    rows = connection.execute(text(probes), {f"w{i}": fts5_query([w]) for i, w in enumerate(words)})
+    counts: dict[int, int] = {int(i): int(n) for i, n in rows.all()}
+    return {w: int(counts.get(i, 0)) for i, w in enumerate(words)}
+
+
+def _sqlite_match(connection: Connection, match: str, params: dict[str, Any]) -> list[int]:
+    """The best `limit` of the newest WINDOW questions matching `match`."""
+    floor = connection.execute(
+        text(
+            "SELECT rowid FROM question_fts WHERE question_fts MATCH :match "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET :window"
+        ),
+        {"match": match, "window": WINDOW},
+    ).scalar()
+    sql = (
+        "SELECT q.id FROM question_fts JOIN question q ON q.id = question_fts.rowid "
+        "WHERE question_fts MATCH :match AND question_fts.rowid >= :floor "
+        "AND q.team_id = :team AND q.status IN :statuses AND q.id != :exclude "
+        "ORDER BY question_fts.rank, q.id DESC LIMIT :limit"
+    )
+    return _ids(connection, sql, {**params, "match": match, "floor": floor or 0})

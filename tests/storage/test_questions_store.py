@@ -157,3 +157,19 @@ def test_queued_lists_unposted_questions_of_configured_teams(db: Session) -> Non
     assert [q.id for q in store.queued(db)] == [qid]
     store.mark_triaged(db, qid, "C1")
     assert store.queued(db) == []
+
+
+def test_common_words_only_rank_what_rarer_words_found(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite bounds the work: words in more than COMMON questions don't pick candidates."""
+    monkeypatch.setattr(search, "COMMON", 2)
+    monkeypatch.setattr(search, "WINDOW", 3)
+    pricing = [ask(db, f"Pricing question number {n}?") for n in range(4)]
+    okta = ask(db, "Pricing for Okta SSO?")
+    assert [q.id for q, _ in store.similar_questions(db, TEAM, "okta pricing")][0] == okta
+    # Only common words: questions with all of them, else any of them (newest first window).
+    both = store.similar_questions(db, TEAM, "pricing question", limit=4)
+    assert {q.id for q, _ in both} == set(pricing)
+    either = store.similar_questions(db, TEAM, "pricing number okta sso", limit=5)
+    assert okta in {q.id for q, _ in either}
