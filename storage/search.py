@@ -8,6 +8,7 @@ such as `"`, `*`, `NEAR`, `-` or SQL metacharacters can never raise or change th
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -30,7 +31,8 @@ TABLES = frozenset(
 INDEXES = frozenset({"ix_question_fts"})
 MAX_TERMS = 12
 COMMON = 2000  # a word in more questions than this does not pick candidates on its own
-WINDOW = 4000  # at most this many (newest) candidates are ranked per query
+RECENT = 1000  # when every word is common, rank only among this many newest questions
+CANDIDATES = 30  # best rows by their rarer words, re-ranked with the common words
 
 SQLITE_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS question_fts USING fts5(text, content='question', "
@@ -135,26 +137,44 @@ def _ids(connection: Connection, sql: str, params: dict[str, Any]) -> list[int]:
 
 
 def _sqlite_ranked(connection: Connection, words: list[str], params: dict[str, Any]) -> list[int]:
-    """bm25 over a bounded candidate set, so a million questions rank in milliseconds.
+    """Rank by the summed rarity (idf) of the words each question contains, in bounded work.
 
-    FTS5 scores every row a MATCH returns, so very common words must not pick candidates:
-    words in more than COMMON questions only help rank the questions the rarer words found.
-    When every word is common, the questions with all of them (else any), newest WINDOW first.
+    FTS5's bm25 counts every posting of every query word on each query (slow for common words
+    in a million questions), so candidates come from the rarer words only, scored in SQL; words
+    in more than COMMON questions only re-rank those. When every word is common, the candidates
+    are the newest RECENT questions.
     """
     frequency = _frequencies(connection, words)
     present = [w for w in words if frequency[w]]
-    rare = [w for w in present if frequency[w] <= COMMON]
     if not present:
         return []
-    if rare:
-        found = _sqlite_match(connection, fts5_query(rare), params)
-    else:
-        found = _sqlite_match(connection, " AND ".join(fts5_query([w]) for w in present), params)
-        if len(found) < params["limit"]:
-            found += [
-                i for i in _sqlite_match(connection, fts5_query(present), params) if i not in found
-            ]
-    return found[: params["limit"]]
+    total = int(connection.execute(text("SELECT max(id) FROM question")).scalar() or 0)
+    weight = {w: math.log(1 + total / frequency[w]) for w in present}
+    rare = [w for w in present if frequency[w] <= COMMON]
+    pick = rare or present
+    union = " UNION ALL ".join(
+        f"SELECT rowid AS id, :s{i} AS s FROM question_fts "
+        f"WHERE question_fts MATCH :w{i} AND rowid >= :floor"
+        for i in range(len(pick))
+    )
+    sql = (
+        f"SELECT q.id, q.text, c.score FROM (SELECT id, sum(s) AS score FROM ({union}) GROUP BY id)"
+        " c JOIN question q ON q.id = c.id WHERE q.team_id = :team AND q.status IN :statuses "
+        "AND q.id != :exclude ORDER BY c.score DESC, q.id DESC LIMIT :candidates"
+    )
+    values = {**params, "floor": 0 if rare else max(total - RECENT, 0), "candidates": CANDIDATES}
+    for i, w in enumerate(pick):
+        values[f"w{i}"], values[f"s{i}"] = fts5_query([w]), weight[w]
+    stmt = text(sql).bindparams(bindparam("statuses", expanding=True))
+    found = [(row[0], row[1], float(row[2])) for row in connection.execute(stmt, values)]
+    others = {w: weight[w] for w in present if w not in pick}
+
+    def score(row: tuple[int, str, float]) -> float:
+        contains = set(WORD.findall(row[1].lower()))
+        return row[2] + sum(v for w, v in others.items() if w in contains)
+
+    found.sort(key=score, reverse=True)  # stable: newest first among equals
+    return [qid for qid, _, _ in found[: params["limit"]]]
 
 
 def _frequencies(connection: Connection, words: list[str]) -> dict[str, int]:
@@ -167,21 +187,3 @@ def _frequencies(connection: Connection, words: list[str]) -> dict[str, int]:
     rows = connection.execute(text(probes), {f"w{i}": fts5_query([w]) for i, w in enumerate(words)})
     counts: dict[int, int] = {int(i): int(n) for i, n in rows.all()}
     return {w: int(counts.get(i, 0)) for i, w in enumerate(words)}
-
-
-def _sqlite_match(connection: Connection, match: str, params: dict[str, Any]) -> list[int]:
-    """The best `limit` of the newest WINDOW questions matching `match`."""
-    floor = connection.execute(
-        text(
-            "SELECT rowid FROM question_fts WHERE question_fts MATCH :match "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET :window"
-        ),
-        {"match": match, "window": WINDOW},
-    ).scalar()
-    sql = (
-        "SELECT q.id FROM question_fts JOIN question q ON q.id = question_fts.rowid "
-        "WHERE question_fts MATCH :match AND question_fts.rowid >= :floor "
-        "AND q.team_id = :team AND q.status IN :statuses AND q.id != :exclude "
-        "ORDER BY question_fts.rank, q.id DESC LIMIT :limit"
-    )
-    return _ids(connection, sql, {**params, "match": match, "floor": floor or 0})

@@ -164,7 +164,7 @@ def test_common_words_only_rank_what_rarer_words_found(
 ) -> None:
     """SQLite bounds the work: words in more than COMMON questions don't pick candidates."""
     monkeypatch.setattr(search, "COMMON", 2)
-    monkeypatch.setattr(search, "WINDOW", 3)
+    monkeypatch.setattr(search, "RECENT", 4)
     pricing = [ask(db, f"Pricing question number {n}?") for n in range(4)]
     okta = ask(db, "Pricing for Okta SSO?")
     assert [q.id for q, _ in store.similar_questions(db, TEAM, "okta pricing")][0] == okta
