@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
@@ -60,10 +60,10 @@ def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[s
     with Session(context["engine"], expire_on_commit=False) as session:
         key = f"trigger:{command['trigger_id']}"
         q, _ = store.capture(session, team, key, command["user_id"], text)
-        similar = store.similar_questions(session, team, text, limit=3, exclude_id=q.id)
         ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
         session.commit()
-        return views.captured(q, similar, ws.triage_channel)
+        # Similar questions follow from the lazy listener: the ack stays a quick write.
+        return views.captured(q, [], ws.triage_channel)
 
 
 def _subcommand(
@@ -100,8 +100,8 @@ def _number(token: str) -> int | None:
     return int(token) if token.isdigit() and len(token) < 10 else None
 
 
-def after_command(command: dict[str, Any], context: BoltContext) -> None:
-    """Lazy: post a new question to triage, or refresh the post after an edit/withdrawal."""
+def after_command(command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Lazy: similar questions to the asker, the triage post; or refresh it after an edit."""
     runtime, team = context["runtime"], command["team_id"]
     text = command_text(command.get("text"))
     sub, rest = split_command(text)
@@ -110,10 +110,15 @@ def after_command(command: dict[str, Any], context: BoltContext) -> None:
         if question_id is not None:
             question_posts.refresh_triage(runtime, team, question_id)
         return
-    with Session(runtime.engine) as session:
-        q = store.by_capture_key(session, team, f"trigger:{command['trigger_id']}")
-    if q is not None and q.id is not None:
-        question_posts.post_triage(runtime, team, q.id)
+    key = f"trigger:{command['trigger_id']}"
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        q = store.by_capture_key(session, team, key)
+        if q is None or q.id is None:
+            return
+        similar = store.similar_questions(session, team, q.text, limit=3, exclude_id=q.id)
+    if similar and command.get("response_url"):  # a retried delivery may repeat this ephemeral
+        respond(**views.similar_found(q, similar))
+    question_posts.post_triage(runtime, team, q.id)
 
 
 def log_from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -287,7 +287,10 @@ def time_acks(url: str, requests: int, concurrency: int) -> None:
 
             def one(text: str) -> None:
                 started = time.perf_counter()
-                status, body = client.command("/prospect-question", text, team_id=TEAM)
+                url = slack.new_response_url()  # the lazy listener's similar questions
+                status, body = client.command(
+                    "/prospect-question", text, team_id=TEAM, response_url=url
+                )
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     if status == 200 and "Logged your question" in str(body):
@@ -297,10 +300,17 @@ def time_acks(url: str, requests: int, concurrency: int) -> None:
 
             run_concurrently(one, [next(texts) for _ in range(50)], concurrency)  # warm up
             samples.clear()
+            started = time.perf_counter()
             run_concurrently(one, [next(texts) for _ in range(requests)], concurrency)
+            rate = requests / (time.perf_counter() - started)
             show(f"/prospect-question ack over HTTP, {concurrency} concurrent", samples)
+            print(f"  {rate:.0f} requests/s")
             posted = len(slack.calls_to("chat.postMessage"))
-            print(f"  errors: {len(errors)}; triage posts made by lazy listeners: {posted}")
+            similar = len(slack.responses())
+            print(
+                f"  errors: {len(errors)}; by lazy listeners after the acks: {posted} triage posts,"
+                f" {similar} similar-question replies"
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)

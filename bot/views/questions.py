@@ -83,6 +83,17 @@ def captured(
     return {"response_type": "ephemeral", "text": head, "blocks": blocks}
 
 
+def similar_found(q: Question, similar: list[tuple[Question, Answer | None]]) -> dict[str, Any]:
+    """The follow-up to the command's receipt: similar questions already asked, with answers."""
+    head = f":bulb: Questions like *{number(q)}* already asked:"
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": head,
+        "blocks": [section(head), *_similar_sections(similar)],
+    }
+
+
 def captured_modal(
     q: Question, similar: list[tuple[Question, Answer | None]], triage_channel: str | None
 ) -> dict[str, Any]:

@@ -103,9 +103,14 @@ def test_similar_questions_are_suggested_with_their_answers(
     answer(http, 1, "Yes, SAML SSO with Okta and Azure AD.")
     dms(slack, REP)
     ask(http, "What does the pricing look like for 50 seats?")
-    body = ask(http, "Can we use Okta single sign-on?", user=REP2)
-    blocks = json.dumps(body["blocks"])
-    assert "*#3*" in body["text"]
+    url = slack.new_response_url()
+    body = ask(http, "Can we use Okta single sign-on?", user=REP2, response_url=url)
+    assert "*#3*" in body["text"]  # the ack: stored at once, with its number
+    (follow_up,) = slack.wait_for("response_url")  # the lazy listener's search
+    assert follow_up.path.endswith(url.rsplit("/", 1)[1])
+    assert follow_up.params["response_type"] == "ephemeral"
+    assert_valid_message(follow_up.params)
+    blocks = json.dumps(follow_up.params["blocks"])
     assert "*#1*" in blocks and "SAML SSO" in blocks
     assert "#2" not in blocks  # unrelated questions are not suggested
 
@@ -114,20 +119,23 @@ def test_retried_command_makes_one_question_and_one_post(
     http: SlackHTTP, slack: FakeSlack, engine: Engine
 ) -> None:
     setup_team(engine)
-    first = ask(http, "Do you have a SOC 2 report?", trigger_id="123.456.retry")
-    again = ask(http, "Do you have a SOC 2 report?", trigger_id="123.456.retry")
-    assert "*#1*" in first["text"] and "*#1*" in again["text"]
-    triage_posts(slack)
-    answer(http, 1, "Yes, type II.", view_id="V0ANSWER01")
-    answer(http, 1, "Yes, type II.", view_id="V0ANSWER01")
+    ask(http, "Is there a SOC 2 type II report?", response_url=slack.new_response_url())
+    url = slack.new_response_url()
+    first = ask(http, "Do you have a SOC 2 report?", trigger_id="123.456.retry", response_url=url)
+    again = ask(http, "Do you have a SOC 2 report?", trigger_id="123.456.retry", response_url=url)
+    assert "*#2*" in first["text"] and "*#2*" in again["text"]
+    triage_posts(slack, 2)
+    answer(http, 2, "Yes, type II.", view_id="V0ANSWER01")
+    answer(http, 2, "Yes, type II.", view_id="V0ANSWER01")
     dms(slack, REP)
     updates(slack, containing="Answered by")
     with Session(engine) as session:
-        assert len(list(session.exec(select(Question)))) == 1
+        assert len(list(session.exec(select(Question)))) == 2
         assert len(list(session.exec(select(Answer)))) == 1
     slack.wait_for("chat.update")
-    assert len(triage_posts(slack)) == 1
+    assert len(triage_posts(slack)) == 2
     assert len(dms(slack, REP)) == 1
+    assert slack.responses(url)  # the similar-questions follow-up
 
 
 def test_without_triage_channel_questions_queue_and_admins_are_told_once(

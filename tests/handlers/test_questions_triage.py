@@ -134,7 +134,10 @@ def test_user_text_pings_nobody_in_any_post(
     merge(http, 2, "1")
     dms(slack, REP2, 2)
     updates(slack, 3)
-    similar = ask(http, "channel victim bank co?", user=REP3)
+    ask(http, "channel victim bank co?", user=REP3, response_url=slack.new_response_url())
+    (similar_call,) = slack.wait_for("response_url")
+    similar = similar_call.params
+    assert "*#1*" in json.dumps(similar["blocks"])
     search = ask(http, "search channel victim", user=REP3)
     allowed = (REP, REP2, REP3, MARKETER)
     sent = [c.params for c in slack.calls_to("chat.postMessage") + slack.calls_to("chat.update")]
