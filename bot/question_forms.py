@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.views.questions import FIELDS
+from bot.views.question_modals import FIELDS
 from storage.models.questions import MAX_TEXT, STAGES, URGENCIES
 
 URL = re.compile(r"^https?://[^\s<>|]+$")

@@ -13,6 +13,7 @@ from bot.delivery import Post
 from bot.runtime import Runtime
 from bot.views import question_posts as views
 from storage import outbox, roles, workspaces
+from storage import question_votes as votes
 from storage import questions as store
 from storage.models import Question
 
@@ -26,7 +27,7 @@ def triage_key(question_id: int) -> str:
 def _message(session: Session, q: Question) -> dict[str, object]:
     assert q.id is not None
     answer = store.latest_answer(session, q.id)
-    return views.triage_post(q, store.asked_by_count(session, q.id), answer)
+    return views.triage_post(q, votes.asked_by_count(session, q.id), answer)
 
 
 def post_triage(runtime: Runtime, team_id: str, question_id: int) -> str:
@@ -81,7 +82,7 @@ def send_answer(runtime: Runtime, team_id: str, answer_key: str) -> int:
         q = store.get(session, team_id, answer.question_id) if answer else None
         if answer is None or q is None or q.id is None:
             return 0
-        people = [q.asker_id, *store.voters(session, q.id)]
+        people = [q.asker_id, *votes.voters(session, q.id)]
     for user in people:
         message = views.answer_dm(q, answer, asker=user == q.asker_id)
         post = Post("chat.postMessage", user, message)
@@ -99,7 +100,7 @@ def after_merge(runtime: Runtime, team_id: str, duplicate_id: int) -> int:
         original = store.get(session, team_id, dup.duplicate_of)
         assert original is not None
         answer = store.latest_answer(session, dup.duplicate_of)
-        people = [dup.asker_id, *store.voters(session, duplicate_id)]
+        people = [dup.asker_id, *votes.voters(session, duplicate_id)]
     message = views.merged_dm(dup, original, answer)
     for user in people:
         post = Post("chat.postMessage", user, message)

@@ -14,8 +14,10 @@ from sqlmodel import Session
 
 from bot import permissions, question_posts
 from bot.question_forms import answer_fields, original_number
+from bot.views import question_modals as modals
 from bot.views import question_posts as posts
 from bot.views import questions as views
+from storage import question_votes as votes
 from storage import questions as store
 
 NEEDED = "marketer"
@@ -25,8 +27,8 @@ def register(app: Any) -> None:
     app.action(posts.ANSWER_BUTTON)(open_answer)
     app.action(posts.DUPLICATE_BUTTON)(open_duplicate)
     app.action(posts.PLUS_ONE_BUTTON)(ack=plus_one, lazy=[after_plus_one])
-    app.view(views.ANSWER_MODAL)(ack=submit_answer, lazy=[after_answer])
-    app.view(views.DUPLICATE_MODAL)(ack=submit_duplicate, lazy=[after_duplicate])
+    app.view(modals.ANSWER_MODAL)(ack=submit_answer, lazy=[after_answer])
+    app.view(modals.DUPLICATE_MODAL)(ack=submit_duplicate, lazy=[after_duplicate])
 
 
 def _question_id(raw: str | None) -> int:
@@ -45,23 +47,23 @@ def _open(
     team, user = body["team"]["id"], body["user"]["id"]
     question_id = _question_id(body["actions"][0].get("value"))
     if not _allowed(context, team, user):
-        view = views.notice_modal(permissions.refusal("marketers"))
+        view = modals.notice_modal(permissions.refusal("marketers"))
     else:
         with Session(context["engine"]) as session:
             q = store.get(session, team, question_id)
         if q is None or q.status not in store.LIVE:
-            view = views.notice_modal(views.ERRORS["closed" if q else "not_found"])
+            view = modals.notice_modal(views.ERRORS["closed" if q else "not_found"])
         else:
             view = form(q)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def open_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    _open(ack, body, context, client, views.answer_modal)
+    _open(ack, body, context, client, modals.answer_modal)
 
 
 def open_duplicate(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    _open(ack, body, context, client, views.duplicate_modal)
+    _open(ack, body, context, client, modals.duplicate_modal)
 
 
 def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -70,7 +72,7 @@ def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     question_id = _question_id(body["actions"][0].get("value"))
     with Session(context["engine"]) as session:
         try:
-            store.plus_one(session, body["team"]["id"], question_id, body["user"]["id"])
+            votes.plus_one(session, body["team"]["id"], question_id, body["user"]["id"])
         except store.QuestionError:
             return  # withdrawn or merged meanwhile: the post already says so
 
@@ -119,7 +121,7 @@ def submit_duplicate(
         return
     with Session(context["engine"]) as session:
         try:
-            store.merge(session, team, _question_id(view.get("private_metadata")), original)
+            votes.merge(session, team, _question_id(view.get("private_metadata")), original)
         except store.QuestionError as exc:
             ack(response_action="errors", errors={"original": views.ERRORS[exc.code]})
             return

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot import question_posts
 from bot.parsing import command_text, split_command
 from bot.question_forms import capture_fields
+from bot.views import question_modals as modals
 from bot.views import questions as views
 from bot.views.admin import clip
 from bot.views.common import usage
@@ -31,7 +32,7 @@ SUBCOMMANDS = ("help", "search", "edit", "withdraw")
 def register(app: Any) -> None:
     app.command(views.COMMAND)(ack=prospect_question, lazy=[after_command])
     app.shortcut(views.SHORTCUT)(log_from_message)
-    app.view(views.CAPTURE_MODAL)(ack=submit_capture, lazy=[after_capture])
+    app.view(modals.CAPTURE_MODAL)(ack=submit_capture, lazy=[after_capture])
     question_triage.register(app)
 
 
@@ -42,7 +43,7 @@ def prospect_question(
     text = command_text(command.get("text"))
     sub, rest = split_command(text)
     if not text:
-        view = views.capture_modal(metadata={"channel": command.get("channel_id", "")})
+        view = modals.capture_modal(metadata={"channel": command.get("channel_id", "")})
         client.views_open(trigger_id=command["trigger_id"], view=view)
         ack()
     elif sub in SUBCOMMANDS:
@@ -126,7 +127,7 @@ def log_from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     ack()
     message = body.get("message") or {}
     metadata = {"channel": body.get("channel", {}).get("id", ""), "ts": message.get("ts", "")}
-    view = views.capture_modal(command_text(message.get("text")), metadata)
+    view = modals.capture_modal(command_text(message.get("text")), metadata)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -148,7 +149,7 @@ def submit_capture(
         similar = store.similar_questions(session, team, q.text, limit=3, exclude_id=q.id)
         ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
         session.commit()
-        reply = views.captured_modal(q, similar, ws.triage_channel)
+        reply = modals.captured_modal(q, similar, ws.triage_channel)
     ack(response_action="update", view=reply)
 
 

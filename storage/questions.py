@@ -1,4 +1,4 @@
-"""Prospect questions: capture, search, +1, answer, merge, edit and withdraw.
+"""Prospect questions: capture, search, answer, edit and withdraw (+1s and merges: question_votes).
 
 Every function is scoped by team_id; writes commit. Rule violations raise QuestionError with a
 short code the handler turns into a friendly message.
@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
 from storage import search
-from storage.models import Answer, Question, QuestionVote, Workspace
+from storage.models import Answer, Question, Workspace
 
 LIVE = ("open", "answered")
 
@@ -57,7 +56,7 @@ def capture(
     return q, True
 
 
-def _live(session: Session, team_id: str, question_id: int) -> Question:
+def live(session: Session, team_id: str, question_id: int) -> Question:
     q = get(session, team_id, question_id)
     if q is None:
         raise QuestionError("not_found")
@@ -66,7 +65,7 @@ def _live(session: Session, team_id: str, question_id: int) -> Question:
     return q
 
 
-def _touch(session: Session, q: Question) -> Question:
+def touch(session: Session, q: Question) -> Question:
     q.version += 1
     q.updated_at = utcnow()
     session.add(q)
@@ -105,39 +104,6 @@ def latest_answer(session: Session, question_id: int) -> Answer | None:
     return latest_answers(session, [question_id]).get(question_id)
 
 
-def voters(session: Session, question_id: int) -> list[str]:
-    stmt = select(QuestionVote.user_id).where(QuestionVote.question_id == question_id)
-    return list(session.exec(stmt.order_by(col(QuestionVote.id))))
-
-
-def asked_by_count(session: Session, question_id: int) -> int:
-    """The asker plus everyone who got it too."""
-    stmt = select(func.count()).where(col(QuestionVote.question_id) == question_id)
-    return 1 + int(session.exec(stmt).one())
-
-
-def _add_vote(session: Session, q: Question, user_id: str) -> bool:
-    assert q.id is not None
-    if user_id == q.asker_id or user_id in voters(session, q.id):
-        return False
-    session.add(QuestionVote(team_id=q.team_id, question_id=q.id, user_id=user_id))
-    try:
-        session.flush()
-    except IntegrityError:  # a double click handled by two workers
-        session.rollback()
-        return False
-    return True
-
-
-def plus_one(session: Session, team_id: str, question_id: int, user_id: str) -> bool:
-    """“I got this too”; False when the user is the asker or already counted."""
-    q = _live(session, team_id, question_id)
-    if not _add_vote(session, q, user_id):
-        return False
-    _touch(session, q)
-    return True
-
-
 def answer_by_key(session: Session, team_id: str, key: str) -> Answer | None:
     return session.exec(
         select(Answer).where(Answer.team_id == team_id, Answer.delivery_key == key)
@@ -157,7 +123,7 @@ def answer(
     existing = answer_by_key(session, team_id, key)
     if existing is not None:
         return existing, False
-    q = _live(session, team_id, question_id)
+    q = live(session, team_id, question_id)
     row = Answer(
         team_id=team_id,
         question_id=question_id,
@@ -170,7 +136,7 @@ def answer(
     q.status = "answered"
     q.answered_at = q.answered_at or utcnow()
     try:
-        _touch(session, q)
+        touch(session, q)
     except IntegrityError:
         session.rollback()
         again = answer_by_key(session, team_id, key)
@@ -179,22 +145,8 @@ def answer(
     return row, True
 
 
-def merge(session: Session, team_id: str, duplicate_id: int, original_id: int) -> Question:
-    """Fold a question into an original: its asker and +1s count on the original from now on."""
-    dup = _live(session, team_id, duplicate_id)
-    original = _live(session, team_id, original_id)
-    if dup.id == original.id:
-        raise QuestionError("same")
-    for user in [dup.asker_id, *voters(session, duplicate_id)]:
-        _add_vote(session, original, user)
-    dup.status = "duplicate"
-    dup.duplicate_of = original.id
-    _touch(session, dup)
-    return _touch(session, original)
-
-
 def _own(session: Session, team_id: str, question_id: int, user_id: str) -> Question:
-    q = _live(session, team_id, question_id)
+    q = live(session, team_id, question_id)
     if q.asker_id != user_id:
         raise QuestionError("not_yours")
     return q
@@ -204,14 +156,14 @@ def edit(session: Session, team_id: str, question_id: int, user_id: str, text: s
     """The asker rewords their question (nobody else may)."""
     q = _own(session, team_id, question_id, user_id)
     q.text = text
-    return _touch(session, q)
+    return touch(session, q)
 
 
 def withdraw(session: Session, team_id: str, question_id: int, user_id: str) -> Question:
     """The asker takes their question back (nobody else may)."""
     q = _own(session, team_id, question_id, user_id)
     q.status = "withdrawn"
-    return _touch(session, q)
+    return touch(session, q)
 
 
 def set_source_permalink(session: Session, question_id: int, permalink: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.clock import utcnow
 from bot.text import ELLIPSIS
+from bot.views import question_modals as modals
 from bot.views import question_posts as posts
 from bot.views import questions as views
 from storage.models import Answer, Question
@@ -79,14 +80,14 @@ def test_long_text_is_escaped_and_truncated_with_an_ellipsis(build: object) -> N
 
 def test_modals_are_valid() -> None:
     for modal in (
-        views.capture_modal(LONG, {"channel": "C1", "ts": "1.2"}),
-        views.answer_modal(question(LONG)),
-        views.duplicate_modal(question(LONG)),
-        views.notice_modal("No."),
-        views.captured_modal(question(LONG), [(question(LONG), None)] * 3, "C1"),
+        modals.capture_modal(LONG, {"channel": "C1", "ts": "1.2"}),
+        modals.answer_modal(question(LONG)),
+        modals.duplicate_modal(question(LONG)),
+        modals.notice_modal("No."),
+        modals.captured_modal(question(LONG), [(question(LONG), None)] * 3, "C1"),
     ):
         assert_valid_modal(modal)
-    prefilled = views.capture_modal(LONG)["blocks"][0]["element"]["initial_value"]
+    prefilled = modals.capture_modal(LONG)["blocks"][0]["element"]["initial_value"]
     assert len(prefilled) == 3000 and prefilled.endswith(ELLIPSIS)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.views import question_modals as modals
 from bot.views import question_posts as posts
 from bot.views import questions as views
 from storage import outbox, roles, workspaces
@@ -81,7 +82,7 @@ def answer(
 ) -> tuple[int, Any]:
     values = {"answer": {"answer": text}, "link": {"link": link}}
     payload = view_submission_payload(
-        views.ANSWER_MODAL,
+        modals.ANSWER_MODAL,
         values,
         user_id=user,
         private_metadata=str(question_id),
@@ -92,7 +93,7 @@ def answer(
 
 def merge(http: SlackHTTP, duplicate_id: int, original: str, user: str = MARKETER) -> Any:
     payload = view_submission_payload(
-        views.DUPLICATE_MODAL,
+        modals.DUPLICATE_MODAL,
         {"original": {"original": original}},
         user_id=user,
         private_metadata=str(duplicate_id),

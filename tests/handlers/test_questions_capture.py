@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.views import question_modals as modals
 from bot.views import questions as views
 from storage.models import Question
 from tests.blockkit import assert_valid_modal
@@ -49,7 +50,7 @@ def test_empty_command_opens_the_modal_and_submission_logs_it(
     (opened,) = slack.wait_for("views.open")
     modal = opened.json("view")
     assert_valid_modal(modal)
-    assert modal["callback_id"] == views.CAPTURE_MODAL
+    assert modal["callback_id"] == modals.CAPTURE_MODAL
     assert [b["block_id"] for b in modal["blocks"]] == [
         "question",
         "prospect",
@@ -66,7 +67,7 @@ def test_empty_command_opens_the_modal_and_submission_logs_it(
         tags="reliability, legal",
         urgency=_option("high"),
     )
-    status, reply = http.submit(view_submission_payload(views.CAPTURE_MODAL, values, user_id=REP))
+    status, reply = http.submit(view_submission_payload(modals.CAPTURE_MODAL, values, user_id=REP))
     assert status == 200 and reply["response_action"] == "update"
     assert "*#1*" in json.dumps(reply["view"]["blocks"])
     assert_valid_modal(reply["view"])
@@ -91,7 +92,7 @@ def test_empty_command_opens_the_modal_and_submission_logs_it(
 def test_modal_errors_are_inline_and_store_nothing(
     http: SlackHTTP, engine: Engine, values: dict[str, dict[str, object]], field: str
 ) -> None:
-    status, reply = http.submit(view_submission_payload(views.CAPTURE_MODAL, values))
+    status, reply = http.submit(view_submission_payload(modals.CAPTURE_MODAL, values))
     assert status == 200 and reply["response_action"] == "errors"
     assert field in reply["errors"]
     assert _questions(engine) == []
@@ -109,7 +110,7 @@ def test_message_shortcut_prefills_and_keeps_a_permalink(
     modal = opened.json("view")
     assert modal["blocks"][0]["element"]["initial_value"] == "Can you do SSO & SCIM?"
     submission = view_submission_payload(
-        views.CAPTURE_MODAL,
+        modals.CAPTURE_MODAL,
         _form("Can you do SSO & SCIM?"),
         user_id=REP,
         private_metadata=modal["private_metadata"],

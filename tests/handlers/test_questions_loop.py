@@ -11,7 +11,7 @@ from bot import question_posts
 from bot.clock import utcnow
 from bot.runtime import Runtime
 from bot.views import question_posts as posts
-from storage import questions as store
+from storage import question_votes as votes
 from storage import workspaces
 from storage.models import Answer, Question
 from tests.blockkit import assert_valid_message
@@ -58,7 +58,7 @@ def test_capture_triage_plus_one_answer_and_dms(
     assert press(http, posts.PLUS_ONE_BUTTON, 1, REP)[0] == 200  # the asker is not a +1
     updates(slack, containing="2 reps heard")
     with Session(engine) as session:
-        assert store.asked_by_count(session, 1) == 2
+        assert votes.asked_by_count(session, 1) == 2
 
     assert press(http, posts.ANSWER_BUTTON, 1, MARKETER)[0] == 200
     (opened,) = slack.wait_for("views.open")

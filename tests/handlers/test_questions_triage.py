@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.views import question_posts as posts
-from storage import questions as store
+from storage import question_votes as votes
 from storage.models import Answer, Question
 from tests.blockkit import live_mentions
 from tests.fake_slack import FakeSlack
@@ -54,7 +54,7 @@ def test_duplicate_merge_adds_counts_and_points_the_asker_to_the_answer(
     updates(slack, containing="Merged into question #1")
     updates(slack, containing="3 reps heard")
     with Session(engine) as session:
-        assert store.asked_by_count(session, 1) == 3
+        assert votes.asked_by_count(session, 1) == 3
         dup = session.get(Question, 2)
         assert dup is not None and (dup.status, dup.duplicate_of) == ("duplicate", 1)
 

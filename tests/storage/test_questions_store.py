@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from storage import question_votes as votes
 from storage import questions as store
 from storage import search, workspaces
 from tests.conftest import OTHER_TEAM, TEAM
@@ -99,12 +100,12 @@ def test_edit_updates_the_search_index(db: Session) -> None:
 
 def test_plus_one_counts_each_person_once_and_never_the_asker(db: Session) -> None:
     qid = ask(db, "Do you have a status page?", user="U1")
-    assert store.plus_one(db, TEAM, qid, "U2")
-    assert not store.plus_one(db, TEAM, qid, "U2")
-    assert not store.plus_one(db, TEAM, qid, "U1")
-    assert store.asked_by_count(db, qid) == 2
+    assert votes.plus_one(db, TEAM, qid, "U2")
+    assert not votes.plus_one(db, TEAM, qid, "U2")
+    assert not votes.plus_one(db, TEAM, qid, "U1")
+    assert votes.asked_by_count(db, qid) == 2
     with pytest.raises(store.QuestionError):
-        store.plus_one(db, OTHER_TEAM, qid, "U3")
+        votes.plus_one(db, OTHER_TEAM, qid, "U3")
 
 
 def test_answer_records_time_to_first_answer_once(db: Session) -> None:
@@ -125,15 +126,15 @@ def test_answer_records_time_to_first_answer_once(db: Session) -> None:
 def test_merge_moves_asker_and_votes_to_the_original(db: Session) -> None:
     original = ask(db, "Volume discounts?", user="U1")
     dup = ask(db, "Discount for 500 seats?", user="U2")
-    store.plus_one(db, TEAM, dup, "U3")
-    store.plus_one(db, TEAM, dup, "U1")  # the original's asker: not counted twice
-    store.plus_one(db, TEAM, original, "U3")
-    store.merge(db, TEAM, dup, original)
-    assert store.asked_by_count(db, original) == 3
-    assert sorted(store.voters(db, original)) == ["U2", "U3"]
+    votes.plus_one(db, TEAM, dup, "U3")
+    votes.plus_one(db, TEAM, dup, "U1")  # the original's asker: not counted twice
+    votes.plus_one(db, TEAM, original, "U3")
+    votes.merge(db, TEAM, dup, original)
+    assert votes.asked_by_count(db, original) == 3
+    assert sorted(votes.voters(db, original)) == ["U2", "U3"]
     for bad in ((dup, original), (original, original), (original, 999)):
         with pytest.raises(store.QuestionError):
-            store.merge(db, TEAM, *bad)
+            votes.merge(db, TEAM, *bad)
 
 
 def test_only_the_asker_edits_or_withdraws(db: Session) -> None:
