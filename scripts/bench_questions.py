@@ -1,6 +1,7 @@
 """Benchmark prospect questions: similar-question search and the `/prospect-question` ack.
 
     PYTHONPATH=. python scripts/bench_questions.py [--questions 1000000] [--requests 4000]
+        [--db seeded.db] [--ack-only]
 
 Seeds N questions (30 % answered) into a fresh SQLite file through the real migrations, in
 big transactions; measures `similar_questions` (the capture reply's search, and the `search`
@@ -261,12 +262,34 @@ def wait_healthy(port: int, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the HTTP server did not become healthy within 60 s")
 
 
-def time_acks(url: str, requests: int, concurrency: int) -> None:
+# --ack-only: the same app, but the command's lazy listener (similar questions, triage post)
+# does nothing, to tell the ack's own cost from the CPU and write locks its deferred work takes.
+ACK_ONLY_MODULE = """
+import handlers.questions
+handlers.questions.after_command = lambda **kwargs: None
+from bot.wsgi import create_wsgi_app
+"""
+
+
+def server_command(port: int, ack_only: bool) -> tuple[list[str], str]:
+    """`lockstep run --http` (gunicorn, 2 workers), or gunicorn on the ack-only variant."""
+    if not ack_only:
+        cmd = [sys.executable, "-m", "bot.cli", "run", "--http", "--no-scheduler"]
+        return cmd + ["--host", "127.0.0.1", "--port", str(port)], ""
+    extra = tempfile.mkdtemp(prefix="lockstep-bench-app-")
+    Path(extra, "ack_only_app.py").write_text(ACK_ONLY_MODULE)
+    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    cmd += ["--worker-class", "gthread", "--threads", "4", "ack_only_app:create_wsgi_app()"]
+    return cmd, extra
+
+
+def time_acks(url: str, requests: int, concurrency: int, ack_only: bool = False) -> None:
     port = free_port()
+    cmd, extra_path = server_command(port, ack_only)
     with FakeSlack() as slack:
         env = {
             **os.environ,
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), extra_path) if p),
             "SLACK_BOT_TOKEN": "xoxb-bench-not-a-real-token",
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_BASE_URL": slack.base_url,
@@ -274,8 +297,6 @@ def time_acks(url: str, requests: int, concurrency: int) -> None:
             "LOCKSTEP_ADMINS": "U0ADMIN001",
             "LOG_LEVEL": "WARNING",
         }
-        cmd = [sys.executable, "-m", "bot.cli", "run", "--http", "--no-scheduler"]
-        cmd += ["--host", "127.0.0.1", "--port", str(port)]
         server = subprocess.Popen(cmd, env=env, cwd=ROOT)
         try:
             wait_healthy(port, server)
@@ -303,7 +324,8 @@ def time_acks(url: str, requests: int, concurrency: int) -> None:
             started = time.perf_counter()
             run_concurrently(one, [next(texts) for _ in range(requests)], concurrency)
             rate = requests / (time.perf_counter() - started)
-            show(f"/prospect-question ack over HTTP, {concurrency} concurrent", samples)
+            what = " (lazy work off)" if ack_only else ""
+            show(f"/prospect-question ack over HTTP{what}, {concurrency} concurrent", samples)
             print(f"  {rate:.0f} requests/s")
             posted = len(slack.calls_to("chat.postMessage"))
             similar = len(slack.responses())
@@ -342,6 +364,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--db", help="reuse a seeded SQLite file instead of seeding a new one")
+    parser.add_argument(
+        "--ack-only", action="store_true", help="also time acks with the lazy listener off"
+    )
     args = parser.parse_args()
     if args.db:
         url = f"sqlite:///{args.db}"
@@ -354,6 +379,8 @@ def main() -> None:
         )
     time_search(url, args.searches)
     time_acks(url, args.requests, args.concurrency)
+    if args.ack_only:
+        time_acks(url, args.requests, args.concurrency, ack_only=True)
 
 
 if __name__ == "__main__":

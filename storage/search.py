@@ -1,6 +1,7 @@
 """Full-text search over questions: the one dialect-specific corner of storage.
 
-SQLite uses an FTS5 external-content table kept in sync by triggers and ranked by bm25;
+SQLite uses an FTS5 external-content table kept in sync by triggers, ranked by summed idf
+over a bounded candidate set (see _sqlite_ranked);
 PostgreSQL uses an expression GIN index on to_tsvector('english', text) ranked by ts_rank.
 Queries are built from the user's words only (letters and digits, each quoted), so FTS syntax
 such as `"`, `*`, `NEAR`, `-` or SQL metacharacters can never raise or change the query.
