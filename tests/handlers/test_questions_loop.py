@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 from sqlalchemy.engine import Engine
@@ -153,3 +154,10 @@ def test_without_triage_channel_questions_queue_and_admins_are_told_once(
     assert len(triage_posts(slack, 2)) == 2
     assert question_posts.post_queued(runtime, utcnow()) == 0
     assert len(dms(slack, ADMIN)) == 1
+
+
+def test_lazy_listeners_share_the_process_runtime(runtime: Runtime) -> None:
+    """Bolt deep-copies the context for lazy listeners; the shared objects must survive as-is."""
+    context = {"runtime": runtime, "engine": runtime.engine, "outbox": runtime.outbox}
+    copied = copy.deepcopy(context)
+    assert all(copied[name] is context[name] for name in context)
