@@ -63,7 +63,11 @@ WORD = re.compile(r"[^\W_]+")
 
 
 def install(connection: Connection) -> None:
-    """Create the search objects for the connection's dialect (idempotent)."""
+    """Create the search objects for the connection's dialect (idempotent).
+
+    A later SQLite migration that rebuilds the question table (Alembic batch mode) drops the
+    triggers with it: call install() again at its end.
+    """
     statements = SQLITE_DDL if connection.dialect.name == "sqlite" else POSTGRES_DDL
     for statement in statements:
         connection.execute(text(statement))
