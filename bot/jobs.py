@@ -44,11 +44,14 @@ def deliver_outbox() -> dict[str, Any]:
 
 def periodic_tasks() -> dict[str, Periodic]:
     """Every feature's due-work function, by name (explicit, so it is greppable)."""
+    from bot import question_posts  # features import the runtime; import them late
+
     return {
         "assets": asset_jobs.run,
         "digest": digest_jobs.post_due_digests,
         "agendas": agenda_jobs.post_due_agendas,
         "action_reminders": agenda_jobs.remind_actions,
+        "questions.post_queued": question_posts.post_queued,
     }
 
 

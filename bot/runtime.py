@@ -27,17 +27,9 @@ class Runtime:
     outbox: Outbox
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Runtime:
-        return self  # process-wide services: see shared()
-
-
-def shared(engine: Engine) -> Engine:
-    """Let `engine` pass through Bolt's deep copy of the context for lazy listeners unchanged.
-
-    Bolt copies every custom context value before running lazy listeners and silently drops the
-    ones that cannot be copied (an Engine holds locks). A pool is process-wide, not request data.
-    """
-    engine.__deepcopy__ = lambda memo: engine  # type: ignore[attr-defined]
-    return engine
+        # Bolt deep-copies the context for lazy listeners; they must share this process's
+        # engine, client and outbox (storage.db.make_engine makes engines copy to themselves).
+        return self
 
 
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
@@ -63,7 +55,7 @@ def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
 def build_runtime(
     settings: Settings, client: WebClient | None = None, engine: Engine | None = None
 ) -> Runtime:
-    engine = shared(engine or make_engine(settings.database_url))
+    engine = engine or make_engine(settings.database_url)
     if client is None:
         client, outbox_client = make_client(settings), make_client(settings, for_outbox=True)
     else:

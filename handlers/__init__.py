@@ -15,6 +15,7 @@ from handlers import (
     lockstep,
     meetings,
     progress,
+    questions,
     reactions,
 )
 
@@ -22,6 +23,7 @@ from handlers import (
 def register_all(app: Any) -> None:
     """Register every feature's listeners on `app` (explicit: greppable, no discovery)."""
     lockstep.register(app)
+    questions.register(app)
     assets.register(app)
     asset_feedback.register(app)
     content_requests.register(app)

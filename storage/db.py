@@ -20,9 +20,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kwargs)
+    # Bolt deep-copies the context for lazy listeners: they must share this engine (and its
+    # pool), not drop context["engine"] with a warning on every call.
+    engine.__deepcopy__ = lambda memo: engine  # type: ignore[attr-defined]
+    return engine
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

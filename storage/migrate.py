@@ -9,9 +9,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from storage import search
+
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Tables owned by libraries, not by our models (APScheduler's job store).
-FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+# Tables owned by libraries, not by our models (APScheduler's job store), and the full-text
+# search objects storage.search creates beside the models.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"}) | search.TABLES
+FOREIGN_INDEXES = search.INDEXES
 
 
 def include_object(
@@ -19,6 +23,8 @@ def include_object(
 ) -> bool:
     """Leave library-owned tables out of autogenerate comparisons."""
     if type_ == "table" and name in FOREIGN_TABLES:
+        return False
+    if type_ == "index" and name in FOREIGN_INDEXES:
         return False
     table = getattr(obj, "table", None)
     return not (table is not None and getattr(table, "name", None) in FOREIGN_TABLES)

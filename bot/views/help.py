@@ -33,6 +33,11 @@ COMMANDS: list[tuple[str, str]] = [
         "/agenda pause|resume <series>, /agenda skip <series> <YYYY-MM-DD>",
         "leaders: pause a series or skip one meeting",
     ),
+    ("/prospect-question <question>", "log what a prospect asked; shows similar answered ones"),
+    ("/prospect-question", "the full form (prospect, segment, stage, tags, urgency)"),
+    ("/prospect-question search <terms>", "answered questions matching your words"),
+    ("/prospect-question edit <number> <text>", "reword your own question"),
+    ("/prospect-question withdraw <number>", "take your own question back"),
 ]
 
 INTRO = (

@@ -7,8 +7,10 @@ from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentR
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
+from storage.models.questions import Answer, Question, QuestionVote
 
 __all__ = [
+    "Answer",
     "Asset",
     "AssetFeedback",
     "ContentRequest",
@@ -18,6 +20,8 @@ __all__ = [
     "Goal",
     "GoalUpdate",
     "OutboxMessage",
+    "Question",
+    "QuestionVote",
     "Receipt",
     "RoleAssignment",
     "Workspace",

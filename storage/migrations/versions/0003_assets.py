@@ -1,7 +1,7 @@
 """assets and content requests
 
 Revision ID: 0003_assets
-Revises: 0001
+Revises: 0002_questions
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0003_assets"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_questions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

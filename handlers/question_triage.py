@@ -1,0 +1,134 @@
+"""The triage post's buttons (Answer, I got this too, Mark duplicate of…) and their modals.
+
+Only marketers and admins may answer or merge: checked when the button opens a modal and
+again when the modal is submitted (a forged view_submission changes nothing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import permissions, question_posts
+from bot.question_forms import answer_fields, original_number
+from bot.views import question_modals as modals
+from bot.views import question_posts as posts
+from bot.views import questions as views
+from storage import question_votes as votes
+from storage import questions as store
+
+NEEDED = "marketer"
+
+
+def register(app: Any) -> None:
+    app.action(posts.ANSWER_BUTTON)(open_answer)
+    app.action(posts.DUPLICATE_BUTTON)(open_duplicate)
+    app.action(posts.PLUS_ONE_BUTTON)(ack=plus_one, lazy=[after_plus_one])
+    app.view(modals.ANSWER_MODAL)(ack=submit_answer, lazy=[after_answer])
+    app.view(modals.DUPLICATE_MODAL)(ack=submit_duplicate, lazy=[after_duplicate])
+
+
+def _question_id(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else -1
+
+
+def _allowed(context: BoltContext, team: str, user: str) -> bool:
+    with Session(context["engine"]) as session:
+        return permissions.allowed(session, context["settings"], team, user, NEEDED)
+
+
+def _open(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, form: Any
+) -> None:
+    ack()
+    team, user = body["team"]["id"], body["user"]["id"]
+    question_id = _question_id(body["actions"][0].get("value"))
+    if not _allowed(context, team, user):
+        view = modals.notice_modal(permissions.refusal("marketers"))
+    else:
+        with Session(context["engine"]) as session:
+            q = store.get(session, team, question_id)
+        if q is None or q.status not in store.LIVE:
+            view = modals.notice_modal(views.ERRORS["closed" if q else "not_found"])
+        else:
+            view = form(q)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def open_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    _open(ack, body, context, client, modals.answer_modal)
+
+
+def open_duplicate(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    _open(ack, body, context, client, modals.duplicate_modal)
+
+
+def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """“I got this too”: counted once per person (a unique row), never for the asker."""
+    ack()
+    question_id = _question_id(body["actions"][0].get("value"))
+    with Session(context["engine"]) as session:
+        try:
+            votes.plus_one(session, body["team"]["id"], question_id, body["user"]["id"])
+        except store.QuestionError:
+            return  # withdrawn or merged meanwhile: the post already says so
+
+
+def after_plus_one(body: dict[str, Any], context: BoltContext) -> None:
+    question_id = _question_id(body["actions"][0].get("value"))
+    question_posts.refresh_triage(context["runtime"], body["team"]["id"], question_id)
+
+
+def submit_answer(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    team, user = body["team"]["id"], body["user"]["id"]
+    if not _allowed(context, team, user):
+        ack(response_action="errors", errors={"answer": "Only marketers and admins can answer."})
+        return
+    text, link, errors = answer_fields(view["state"]["values"])
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    question_id = _question_id(view.get("private_metadata"))
+    with Session(context["engine"]) as session:
+        try:
+            store.answer(session, team, question_id, user, text, link, f"view:{view['id']}")
+        except store.QuestionError as exc:
+            ack(response_action="errors", errors={"answer": views.ERRORS[exc.code]})
+            return
+    ack()
+
+
+def after_answer(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """Lazy: DM the answer to the asker and +1s, update the triage post in place."""
+    question_posts.send_answer(context["runtime"], body["team"]["id"], f"view:{view['id']}")
+
+
+def submit_duplicate(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    team, user = body["team"]["id"], body["user"]["id"]
+    if not _allowed(context, team, user):
+        ack(response_action="errors", errors={"original": "Only marketers and admins can merge."})
+        return
+    original = original_number(view["state"]["values"])
+    if original is None:
+        ack(response_action="errors", errors={"original": "Type the original's number, e.g. 12."})
+        return
+    with Session(context["engine"]) as session:
+        try:
+            votes.merge(session, team, _question_id(view.get("private_metadata")), original)
+        except store.QuestionError as exc:
+            ack(response_action="errors", errors={"original": views.ERRORS[exc.code]})
+            return
+    ack()
+
+
+def after_duplicate(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """Lazy: tell the duplicate's asker and +1s, update both triage posts."""
+    duplicate_id = _question_id(view.get("private_metadata"))
+    question_posts.after_merge(context["runtime"], body["team"]["id"], duplicate_id)

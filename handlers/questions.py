@@ -1,0 +1,172 @@
+"""`/prospect-question`, the "Log prospect question" shortcut and the capture modal.
+
+Capture is keyed on the Slack delivery (f"trigger:{trigger_id}" for the command,
+f"view:{view_id}" for the modal), so a retried delivery finds the same question and the
+triage post (outbox key f"triage:{id}") is made once.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import question_posts
+from bot.parsing import command_text, split_command
+from bot.question_forms import capture_fields
+from bot.views import question_modals as modals
+from bot.views import questions as views
+from bot.views.admin import clip
+from bot.views.common import usage
+from handlers import question_triage
+from storage import questions as store
+from storage import workspaces
+from storage.models.questions import MAX_TEXT
+
+SUBCOMMANDS = ("help", "search", "edit", "withdraw")
+
+
+def register(app: Any) -> None:
+    app.command(views.COMMAND)(ack=prospect_question, lazy=[after_command])
+    app.shortcut(views.SHORTCUT)(log_from_message)
+    app.view(modals.CAPTURE_MODAL)(ack=submit_capture, lazy=[after_capture])
+    question_triage.register(app)
+
+
+def prospect_question(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Capture, search, edit or withdraw; the reply is the ack's ephemeral body."""
+    text = command_text(command.get("text"))
+    sub, rest = split_command(text)
+    if not text:
+        view = modals.capture_modal(metadata={"channel": command.get("channel_id", "")})
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+        ack()
+    elif sub in SUBCOMMANDS:
+        ack(_subcommand(sub, rest, command, context))
+    elif " " not in text and "?" not in text:
+        ack(usage(f"I don't know `{clip(sub)}`; ask a whole question.", *views.EXAMPLES))
+    elif len(text) > MAX_TEXT:
+        ack(views.too_long(len(text)))
+    else:
+        ack(_capture(text, command, context))
+
+
+def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[str, Any]:
+    team, settings = command["team_id"], context["settings"]
+    with Session(context["engine"], expire_on_commit=False) as session:
+        key = f"trigger:{command['trigger_id']}"
+        q, _ = store.capture(session, team, key, command["user_id"], text)
+        ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
+        session.commit()
+        # Similar questions follow from the lazy listener: the ack stays a quick write.
+        return views.captured(q, [], ws.triage_channel)
+
+
+def _subcommand(
+    sub: str, rest: str, command: dict[str, Any], context: BoltContext
+) -> dict[str, Any]:
+    team, user = command["team_id"], command["user_id"]
+    if sub == "help":
+        return views.help_reply()
+    if sub == "search":
+        if not rest:
+            return usage("Tell me what to search for.", views.EXAMPLES[1])
+        with Session(context["engine"]) as session:
+            return views.search_results(rest, store.similar_questions(session, team, rest, 5, True))
+    number, _, new_text = rest.partition(" ")
+    question_id = _number(number)
+    if question_id is None or (sub == "edit" and not new_text.strip()):
+        return usage(
+            f"`{sub}` needs a question number{' and the new text' * (sub == 'edit')}.",
+            *views.EXAMPLES[2:],
+        )
+    if len(new_text) > MAX_TEXT:
+        return views.too_long(len(new_text))
+    with Session(context["engine"], expire_on_commit=False) as session:
+        try:
+            if sub == "edit":
+                return views.edited(store.edit(session, team, question_id, user, new_text.strip()))
+            return views.withdrawn(store.withdraw(session, team, question_id, user))
+        except store.QuestionError as exc:
+            return views.error(exc.code)
+
+
+def _number(token: str) -> int | None:
+    token = token.strip().lstrip("#")
+    return int(token) if token.isdigit() and len(token) < 10 else None
+
+
+def after_command(command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Lazy: similar questions to the asker, the triage post; or refresh it after an edit."""
+    runtime, team = context["runtime"], command["team_id"]
+    text = command_text(command.get("text"))
+    sub, rest = split_command(text)
+    if sub in ("edit", "withdraw"):
+        question_id = _number(rest.partition(" ")[0])
+        if question_id is not None:
+            question_posts.refresh_triage(runtime, team, question_id)
+        return
+    key = f"trigger:{command['trigger_id']}"
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        q = store.by_capture_key(session, team, key)
+        if q is None or q.id is None:
+            return
+        similar = store.similar_questions(session, team, q.text, limit=3, exclude_id=q.id)
+    if similar and command.get("response_url"):  # a retried delivery may repeat this ephemeral
+        respond(**views.similar_found(q, similar))
+    question_posts.post_triage(runtime, team, q.id)
+
+
+def log_from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Message shortcut: the capture modal, pre-filled with the message and its address."""
+    ack()
+    message = body.get("message") or {}
+    metadata = {"channel": body.get("channel", {}).get("id", ""), "ts": message.get("ts", "")}
+    view = modals.capture_modal(command_text(message.get("text")), metadata)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_capture(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    """Validate the form (inline errors), store the question once per view, show its number."""
+    fields, errors = capture_fields(view["state"]["values"])
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    team, settings = body["team"]["id"], context["settings"]
+    source = _metadata(view)
+    if source.get("ts"):
+        fields.update(source_channel=source.get("channel") or None, source_ts=source["ts"])
+    with Session(context["engine"], expire_on_commit=False) as session:
+        key = f"view:{view['id']}"
+        q, _ = store.capture(session, team, key, body["user"]["id"], **fields)
+        similar = store.similar_questions(session, team, q.text, limit=3, exclude_id=q.id)
+        ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
+        session.commit()
+        reply = modals.captured_modal(q, similar, ws.triage_channel)
+    ack(response_action="update", view=reply)
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, str]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return {k: str(v)[:32] for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def after_capture(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """Lazy: fetch the source permalink, then post the question to triage."""
+    runtime, team = context["runtime"], body["team"]["id"]
+    with Session(runtime.engine) as session:
+        q = store.by_capture_key(session, team, f"view:{view['id']}")
+    if q is None or q.id is None:
+        return
+    question_posts.fetch_permalink(runtime, team, q.id)
+    question_posts.post_triage(runtime, team, q.id)

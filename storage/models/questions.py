@@ -1,0 +1,90 @@
+"""Prospect questions, the answers marketing gives them and the reps who heard them too."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, event
+from sqlmodel import Field, SQLModel
+
+from bot.clock import utcnow
+from storage import search
+
+STAGES = ("awareness", "consideration", "decision", "post-sale")
+URGENCIES = ("low", "normal", "high")
+# open -> answered; either may become duplicate (merged) or withdrawn (by the asker).
+STATUSES = ("open", "answered", "duplicate", "withdrawn")
+MAX_TEXT = 3000
+
+
+class Question(SQLModel, table=True):
+    """One question a prospect asked a rep; the full text is kept, posts show it truncated."""
+
+    __table_args__ = (
+        # The Slack delivery that created it (trigger or view id): a retry finds this row.
+        UniqueConstraint("team_id", "capture_key"),
+        Index("ix_question_team_status", "team_id", "status"),
+        Index("ix_question_queue", "team_id", "triage_channel"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    capture_key: str = Field(max_length=255)
+    asker_id: str = Field(max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    prospect: str | None = Field(default=None, max_length=150)
+    segment: str | None = Field(default=None, max_length=100)
+    stage: str | None = Field(default=None, max_length=16)
+    tags: str | None = Field(default=None, max_length=200)
+    urgency: str | None = Field(default=None, max_length=8)
+    source_channel: str | None = Field(default=None, max_length=32)
+    source_ts: str | None = Field(default=None, max_length=32)
+    source_permalink: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="open", max_length=16)
+    duplicate_of: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("question.id"), nullable=True)
+    )
+    # Where the triage post went (None: still queued until an admin sets a triage channel).
+    triage_channel: str | None = Field(default=None, max_length=32)
+    # Bumped on every change so each refresh of the triage post has its own outbox key.
+    version: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    answered_at: datetime | None = None
+
+    @property
+    def time_to_first_answer(self) -> timedelta | None:
+        return self.answered_at - self.created_at if self.answered_at else None
+
+
+class QuestionVote(SQLModel, table=True):
+    """“I got this too”: another rep heard the same question (once per person)."""
+
+    __tablename__ = "question_vote"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    question_id: int = Field(foreign_key="question.id")
+    user_id: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Answer(SQLModel, table=True):
+    """Marketing's answer to a question, with an optional link to an asset."""
+
+    __table_args__ = (UniqueConstraint("team_id", "delivery_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    answerer_id: str = Field(max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    link: str | None = Field(default=None, max_length=3000)
+    delivery_key: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# Full-text search objects live next to the table on every create_all (tests, tools).
+event.listen(Question.__table__, "after_create", search.after_create)  # type: ignore[attr-defined]
+event.listen(Question.__table__, "before_drop", search.before_drop)  # type: ignore[attr-defined]

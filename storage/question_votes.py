@@ -1,0 +1,57 @@
+"""Who else heard a question: “I got this too” votes, and merging duplicates into an original."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import Question, QuestionVote
+from storage.questions import QuestionError, live, touch
+
+
+def voters(session: Session, question_id: int) -> list[str]:
+    stmt = select(QuestionVote.user_id).where(QuestionVote.question_id == question_id)
+    return list(session.exec(stmt.order_by(col(QuestionVote.id))))
+
+
+def asked_by_count(session: Session, question_id: int) -> int:
+    """The asker plus everyone who got it too."""
+    stmt = select(func.count()).where(col(QuestionVote.question_id) == question_id)
+    return 1 + int(session.exec(stmt).one())
+
+
+def _add_vote(session: Session, q: Question, user_id: str) -> bool:
+    assert q.id is not None
+    if user_id == q.asker_id or user_id in voters(session, q.id):
+        return False
+    session.add(QuestionVote(team_id=q.team_id, question_id=q.id, user_id=user_id))
+    try:
+        session.flush()
+    except IntegrityError:  # a double click handled by two workers
+        session.rollback()
+        return False
+    return True
+
+
+def plus_one(session: Session, team_id: str, question_id: int, user_id: str) -> bool:
+    """“I got this too”; False when the user is the asker or already counted."""
+    q = live(session, team_id, question_id)
+    if not _add_vote(session, q, user_id):
+        return False
+    touch(session, q)
+    return True
+
+
+def merge(session: Session, team_id: str, duplicate_id: int, original_id: int) -> Question:
+    """Fold a question into an original: its asker and +1s count on the original from now on."""
+    dup = live(session, team_id, duplicate_id)
+    original = live(session, team_id, original_id)
+    if dup.id == original.id:
+        raise QuestionError("same")
+    for user in [dup.asker_id, *voters(session, duplicate_id)]:
+        _add_vote(session, original, user)
+    dup.status = "duplicate"
+    dup.duplicate_of = original.id
+    touch(session, dup)
+    return touch(session, original)

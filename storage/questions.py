@@ -1,0 +1,198 @@
+"""Prospect questions: capture, search, answer, edit and withdraw (+1s and merges: question_votes).
+
+Every function is scoped by team_id; writes commit. Rule violations raise QuestionError with a
+short code the handler turns into a friendly message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.clock import utcnow
+from storage import search
+from storage.models import Answer, Question, Workspace
+
+LIVE = ("open", "answered")
+
+
+class QuestionError(Exception):
+    """A rule said no: `code` is one of not_found, not_yours, closed, same."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def get(session: Session, team_id: str, question_id: int) -> Question | None:
+    q = session.get(Question, question_id)
+    return q if q is not None and q.team_id == team_id else None
+
+
+def by_capture_key(session: Session, team_id: str, key: str) -> Question | None:
+    return session.exec(
+        select(Question).where(Question.team_id == team_id, Question.capture_key == key)
+    ).first()
+
+
+def capture(
+    session: Session, team_id: str, key: str, asker_id: str, text: str, **context: Any
+) -> tuple[Question, bool]:
+    """Store a question once per Slack delivery `key`; returns (question, created)."""
+    existing = by_capture_key(session, team_id, key)
+    if existing is not None:
+        return existing, False
+    q = Question(team_id=team_id, capture_key=key[:255], asker_id=asker_id, text=text, **context)
+    session.add(q)
+    try:
+        session.commit()
+    except IntegrityError:  # the same delivery, handled concurrently by another worker
+        session.rollback()
+        again = by_capture_key(session, team_id, key)
+        assert again is not None
+        return again, False
+    return q, True
+
+
+def live(session: Session, team_id: str, question_id: int) -> Question:
+    q = get(session, team_id, question_id)
+    if q is None:
+        raise QuestionError("not_found")
+    if q.status not in LIVE:
+        raise QuestionError("closed")
+    return q
+
+
+def touch(session: Session, q: Question) -> Question:
+    q.version += 1
+    q.updated_at = utcnow()
+    session.add(q)
+    session.commit()
+    return q
+
+
+def similar_questions(
+    session: Session,
+    team_id: str,
+    text: str,
+    limit: int = 3,
+    answered_only: bool = False,
+    exclude_id: int | None = None,
+) -> list[tuple[Question, Answer | None]]:
+    """The team's questions most like `text` (full-text ranked), each with its latest answer."""
+    statuses = ("answered",) if answered_only else LIVE
+    ids = search.ranked_ids(session, team_id, text, statuses, limit, exclude_id)
+    if not ids:
+        return []
+    rows = {q.id: q for q in session.exec(select(Question).where(col(Question.id).in_(ids)))}
+    answers = latest_answers(session, ids)
+    return [(rows[i], answers.get(i)) for i in ids if i in rows]
+
+
+def latest_answers(session: Session, question_ids: list[int]) -> dict[int, Answer]:
+    """The most recent answer of each question that has one."""
+    found: dict[int, Answer] = {}
+    stmt = select(Answer).where(col(Answer.question_id).in_(question_ids)).order_by(col(Answer.id))
+    for a in session.exec(stmt):
+        found[a.question_id] = a
+    return found
+
+
+def latest_answer(session: Session, question_id: int) -> Answer | None:
+    return latest_answers(session, [question_id]).get(question_id)
+
+
+def answer_by_key(session: Session, team_id: str, key: str) -> Answer | None:
+    return session.exec(
+        select(Answer).where(Answer.team_id == team_id, Answer.delivery_key == key)
+    ).first()
+
+
+def answer(
+    session: Session,
+    team_id: str,
+    question_id: int,
+    answerer_id: str,
+    text: str,
+    link: str | None,
+    key: str,
+) -> tuple[Answer, bool]:
+    """Store an answer once per delivery `key`; the first one sets the time to first answer."""
+    existing = answer_by_key(session, team_id, key)
+    if existing is not None:
+        return existing, False
+    q = live(session, team_id, question_id)
+    row = Answer(
+        team_id=team_id,
+        question_id=question_id,
+        answerer_id=answerer_id,
+        text=text,
+        link=link,
+        delivery_key=key[:255],
+    )
+    session.add(row)
+    q.status = "answered"
+    q.answered_at = q.answered_at or utcnow()
+    try:
+        touch(session, q)
+    except IntegrityError:
+        session.rollback()
+        again = answer_by_key(session, team_id, key)
+        assert again is not None
+        return again, False
+    return row, True
+
+
+def _own(session: Session, team_id: str, question_id: int, user_id: str) -> Question:
+    q = live(session, team_id, question_id)
+    if q.asker_id != user_id:
+        raise QuestionError("not_yours")
+    return q
+
+
+def edit(session: Session, team_id: str, question_id: int, user_id: str, text: str) -> Question:
+    """The asker rewords their question (nobody else may)."""
+    q = _own(session, team_id, question_id, user_id)
+    q.text = text
+    return touch(session, q)
+
+
+def withdraw(session: Session, team_id: str, question_id: int, user_id: str) -> Question:
+    """The asker takes their question back (nobody else may)."""
+    q = _own(session, team_id, question_id, user_id)
+    q.status = "withdrawn"
+    return touch(session, q)
+
+
+def set_source_permalink(session: Session, question_id: int, permalink: str) -> None:
+    q = session.get(Question, question_id)
+    if q is not None:
+        q.source_permalink = permalink[:500]
+        session.add(q)
+        session.commit()
+
+
+def mark_triaged(session: Session, question_id: int, channel: str) -> None:
+    q = session.get(Question, question_id)
+    if q is not None and q.triage_channel is None:
+        q.triage_channel = channel
+        session.add(q)
+        session.commit()
+
+
+def queued(session: Session, limit: int = 50) -> list[Question]:
+    """Live questions still waiting for a triage post in teams that now have a channel."""
+    stmt = (
+        select(Question)
+        .join(Workspace, col(Workspace.team_id) == col(Question.team_id))
+        .where(
+            col(Workspace.triage_channel).is_not(None),
+            col(Question.triage_channel).is_(None),
+            col(Question.status).in_(LIVE),
+        )
+        .order_by(col(Question.id))
+        .limit(limit)
+    )
+    return list(session.exec(stmt))
