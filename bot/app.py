@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
@@ -24,8 +24,13 @@ def create_app(
     client: WebClient | None = None,
     engine: Engine | None = None,
     runtime: Runtime | None = None,
+    lazy_in_background: bool = False,
 ) -> App:
-    """A Bolt App wired to Lockstep's settings, database and outbox, with every handler."""
+    """A Bolt App wired to Lockstep's settings, database and outbox, with every handler.
+
+    With `lazy_in_background` (gunicorn workers under `lockstep run --http`) lazy listeners are
+    recorded in the outbox and run by the background process (bot.background), not here.
+    """
     runtime = runtime or build_runtime(settings, client=client, engine=engine)
     app = App(
         client=runtime.client,  # carries the bot token, base URL and retry handlers
@@ -40,6 +45,10 @@ def create_app(
     app.use(_command_rate_limit(SlidingWindow(settings.lockstep_command_rate_per_minute)))
     app.error(_on_error)
     handlers.register_all(app)
+    if lazy_in_background:
+        from bot.background import OutboxLazyRunner
+
+        app.listener_runner.lazy_listener_runner = OutboxLazyRunner(runtime.outbox)
     app.lockstep_runtime = runtime  # type: ignore[attr-defined]
     return app
 
@@ -67,9 +76,9 @@ def _with_runtime(runtime: Runtime) -> Any:
 def _command_rate_limit(window: SlidingWindow) -> Any:
     """Slash commands beyond the per-user budget get a friendly ephemeral answer, nothing else."""
 
-    def middleware(body: dict[str, Any], next: Any) -> BoltResponse | None:
+    def middleware(body: dict[str, Any], request: BoltRequest, next: Any) -> BoltResponse | None:
         user = f"{body.get('team_id')}:{body.get('user_id')}"
-        if body.get("command") and not window.allow(user):
+        if body.get("command") and not request.lazy_only and not window.allow(user):
             return BoltResponse(
                 status=200,
                 body=json.dumps(common.slow_down(window.limit)),

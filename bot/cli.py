@@ -60,13 +60,17 @@ def run(http_mode: bool, host: str, port: int, workers: int, no_scheduler: bool)
     logs.configure(settings.log_level, _secrets(settings))
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    scheduler = None if no_scheduler else _start_scheduler(settings)
+    scheduler = worker = None
+    if not no_scheduler:
+        scheduler, worker = _start_background(settings, http_mode)
     try:
         if http_mode:
-            _serve_http(host, port, workers)
+            _serve_http(host, port, workers, lazy_in_background=worker is not None)
         else:
             _serve_socket_mode(settings)
     finally:
+        if worker is not None:
+            worker.stop()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
 
@@ -75,8 +79,13 @@ def _secrets(settings: Settings) -> list[str]:
     return [settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret]
 
 
-def _start_scheduler(settings: Settings):  # type: ignore[no-untyped-def]
+def _start_background(settings: Settings, http_mode: bool) -> tuple[Any, Any]:
+    """The scheduler, and in HTTP mode the worker that runs lazy listeners and sends posts."""
+    from functools import partial
+
     from bot import jobs
+    from bot.app import create_app
+    from bot.background import BackgroundWorker, run_lazy
     from bot.runtime import build_runtime
     from bot.scheduler import build_scheduler, ensure_jobs
 
@@ -85,7 +94,10 @@ def _start_scheduler(settings: Settings):  # type: ignore[no-untyped-def]
     scheduler = build_scheduler(runtime.engine, settings.timezone)
     scheduler.start()
     ensure_jobs(scheduler)
-    return scheduler
+    if not http_mode:
+        return scheduler, None
+    runtime.outbox.lazy_handler = partial(run_lazy, create_app(settings, runtime=runtime))
+    return scheduler, BackgroundWorker(runtime.outbox).start()
 
 
 def _serve_socket_mode(settings: Settings) -> None:
@@ -111,9 +123,14 @@ def gunicorn_command(
     return [sys.executable, "-m", "gunicorn", *(x for kv in options.items() for x in kv), app_ref]
 
 
-def _serve_http(host: str, port: int, workers: int) -> None:
-    """gunicorn in a child process; this process keeps the scheduler (no fork with threads)."""
-    child = subprocess.Popen(gunicorn_command(host, port, workers), env=os.environ.copy())
+def _serve_http(host: str, port: int, workers: int, lazy_in_background: bool) -> None:
+    """gunicorn in a child process; this process keeps the scheduler and the background worker
+    (no fork with threads), at a lower CPU priority than the workers that must ack in 3 s."""
+    from bot.wsgi import LAZY_IN_BACKGROUND
+
+    env = {**os.environ, LAZY_IN_BACKGROUND: "1" if lazy_in_background else "0"}
+    child = subprocess.Popen(gunicorn_command(host, port, workers), env=env)
+    os.nice(5)
     signal.signal(signal.SIGTERM, lambda *_: child.terminate())
     try:
         code = child.wait()

@@ -50,6 +50,7 @@ PERMANENT = frozenset(
 )
 
 
+LAZY_METHOD = "bolt.lazy"  # a recorded lazy listener run (bot.background), not a Web API call
 PACED = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"})
 
 
@@ -110,6 +111,8 @@ class Outbox:
         self.client = client
         self.admins = admins
         self.pacer = pacer or ChannelPacer()
+        # Runs recorded lazy listeners (bot.background); set only in the background process.
+        self.lazy_handler: Callable[[dict[str, Any]], None] | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Outbox:
         return self  # one per process; Bolt copies context values for lazy listeners
@@ -129,6 +132,8 @@ class Outbox:
             row = outbox.claim(session, message_id, LEASE)
             if row is None:
                 return None
+            if row.method == LAZY_METHOD:
+                return self._run_lazy(session, row)
             if row.method in PACED:
                 self.pacer.wait(row.channel)
             try:
@@ -140,6 +145,17 @@ class Outbox:
             data = response.data if isinstance(response.data, dict) else {}
             ts = data.get("ts") or row.payload.get("ts")
             return outbox.mark_sent(session, message_id, ts, data.get("channel"))
+
+    def _run_lazy(self, session: Session, row: OutboxMessage) -> OutboxMessage:
+        assert row.id is not None
+        if self.lazy_handler is None:  # a web worker: leave it to the background process
+            return outbox.mark_retry(session, row.id, utcnow() + LEASE, "waiting for a worker")
+        try:
+            self.lazy_handler(row.payload)
+        except Exception as exc:  # noqa: BLE001 - logged; a listener's bug must not stop the loop
+            log.exception("lazy listener %s failed", row.payload.get("function"))
+            return outbox.mark_failed(session, row.id, f"error: {type(exc).__name__}")
+        return outbox.mark_sent(session, row.id, None, None)
 
     def deliver_due(self, limit: int = 200) -> dict[str, int]:
         """Send every due message once; returns how many ended in each status."""

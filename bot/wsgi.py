@@ -6,6 +6,7 @@ Served by gunicorn (`lockstep run --http`); each worker builds its own app and e
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -36,6 +37,11 @@ def make_wsgi(app: App) -> Callable[[dict[str, Any], StartResponse], Iterable[by
     return application
 
 
+LAZY_IN_BACKGROUND = "LOCKSTEP_LAZY_IN_BACKGROUND"
+
+
 def create_wsgi_app(settings: Settings | None = None) -> Callable[..., Iterable[bytes]]:
-    """gunicorn's factory: `bot.wsgi:create_wsgi_app()`."""
-    return make_wsgi(create_app(settings or load_settings()))
+    """gunicorn's factory: `bot.wsgi:create_wsgi_app()`. Under `lockstep run --http` the lazy
+    listeners run in the background process (LOCKSTEP_LAZY_IN_BACKGROUND=1 is set for us)."""
+    background = os.environ.get(LAZY_IN_BACKGROUND) == "1"
+    return make_wsgi(create_app(settings or load_settings(), lazy_in_background=background))

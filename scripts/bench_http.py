@@ -41,6 +41,7 @@ from bot.standin.signing import (  # noqa: E402
 SECRET = "bench-signing-secret-0123456789abcdef"
 TOKEN = "xoxb-bench-0000"
 TEAM = "T0FAKE0001"
+DIGEST_TS = "1700000100.000600"
 
 
 @dataclass
@@ -232,7 +233,7 @@ def reaction_burst(port: int, n: int, concurrency: int) -> Result:
     bodies = [
         event_body(
             reaction_event(
-                "eyes", user=f"U0R{i:06d}", item_channel="C0DIGEST01", item_ts="1700000100.000600"
+                "eyes", user=f"U0R{i:06d}", item_channel="C0DIGEST01", item_ts=DIGEST_TS
             ),
             team_id=TEAM,
         )
@@ -276,7 +277,9 @@ def main() -> None:
     from storage.db import make_engine
     from storage.migrate import upgrade
 
-    upgrade(make_engine(database_url))
+    engine = make_engine(database_url)
+    upgrade(engine)
+    seed_digest(engine)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
@@ -343,6 +346,20 @@ def main() -> None:
     slack.stop()
     if "Traceback" in err.decode(errors="replace"):
         print("server errors:\n" + err.decode(errors="replace")[-3000:])
+
+
+def seed_digest(engine: Any) -> None:
+    """A posted digest for the reaction burst to react to (reactions elsewhere are ignored)."""
+    from sqlmodel import Session
+
+    from bot.clock import utcnow
+    from storage import digests, workspaces
+
+    with Session(engine) as session:
+        workspaces.update(session, TEAM, triage_channel="C0TRIAGE01", digest_channel="C0DIGEST01")
+        digest = digests.record(session, TEAM, "C0DIGEST01", utcnow(), "bench-digest")
+        assert digest.id is not None
+        digests.mark_posted(session, digest.id, DIGEST_TS)
 
 
 def count_reactions(database_url: str) -> int | None:

@@ -99,6 +99,7 @@ def test_http_mode_serves_events_and_healthz_under_gunicorn(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_BASE_URL=slack.base_url,
+        LOCKSTEP_ADMINS="U0BOSS0001",
     )
     proc = subprocess.Popen(
         [*LOCKSTEP, "run", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
@@ -116,6 +117,16 @@ def test_http_mode_serves_events_and_healthz_under_gunicorn(
         assert http.command("/lockstep", "help", bad_signature=True)[0] == 401
         jobs = lockstep(tmp_path, "jobs")
         assert "lockstep:outbox" in jobs.stdout
+        # The gunicorn worker acks; the parent process's background worker runs the lazy work.
+        http.command(
+            "/lockstep", "config triage-channel <#C0TRIAGE01|triage>", user_id="U0BOSS0001"
+        )
+        status, body = http.command("/prospect-question", "Do you integrate with Salesforce CPQ?")
+        assert status == 200 and "#1" in body["text"]
+        post = slack.wait_for(
+            "chat.postMessage", timeout=15, where=lambda c: c.params.get("channel") == "C0TRIAGE01"
+        )[0]
+        assert "Salesforce CPQ" in str(post.params.get("blocks"))
     finally:
         proc.terminate()
         try:
