@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import logs
 from bot.config import README_SETUP, ConfigError, Settings, load_settings
@@ -61,8 +63,15 @@ def run(http_mode: bool, host: str, port: int, workers: int, no_scheduler: bool)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     scheduler = worker = None
-    if not no_scheduler:
-        scheduler, worker = _start_background(settings, http_mode)
+    try:
+        if not no_scheduler:
+            scheduler, worker = _start_background(settings, http_mode)
+    except (BoltError, SlackClientError, OSError) as exc:
+        fail(
+            f"could not connect to Slack ({_reason(exc)}); check SLACK_BOT_TOKEN and "
+            "SLACK_API_BASE_URL, or run `lockstep doctor`.",
+            1,
+        )
     try:
         if http_mode:
             _serve_http(host, port, workers, lazy_in_background=worker is not None)
@@ -73,6 +82,14 @@ def run(http_mode: bool, host: str, port: int, workers: int, no_scheduler: bool)
             worker.stop()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short, secret-free reason for a failed connection to Slack."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error", "error"))
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return logs.TOKEN_PATTERN.sub("[redacted-token]", text)[:200]
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -105,7 +122,15 @@ def _serve_socket_mode(settings: Settings) -> None:
 
     from bot.app import create_app
 
-    SocketModeHandler(create_app(settings), settings.slack_app_token).start()
+    try:
+        app = create_app(settings)
+    except (BoltError, SlackClientError, OSError) as exc:
+        fail(
+            f"could not connect to Slack ({_reason(exc)}); check SLACK_BOT_TOKEN and "
+            "SLACK_API_BASE_URL, or run `lockstep doctor`.",
+            1,
+        )
+    SocketModeHandler(app, settings.slack_app_token).start()
 
 
 def gunicorn_command(

@@ -77,8 +77,14 @@ def free_port() -> int:
 def start_server(
     app_ref: str, env: dict[str, str], workers: int
 ) -> tuple[subprocess.Popen[bytes], int]:
+    """`lockstep` serves Lockstep exactly as `lockstep run --http` does (gunicorn workers plus the
+    background process); anything else is served by gunicorn with the same settings."""
     port = free_port()
-    cmd = gunicorn_command("127.0.0.1", port, workers, app_ref)
+    if app_ref == "lockstep":
+        cmd = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    else:
+        cmd = gunicorn_command("127.0.0.1", port, workers, app_ref)
     proc = subprocess.Popen(
         cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -156,18 +162,46 @@ def load(name: str, port: int, bodies: list[str], content_type: str, concurrency
     )
 
 
+def wait_for_triage(slack: FakeSlack, expected: int, started: float, limit: float = 300) -> str:
+    """How long after the load the background process needed to post every triage message."""
+    done = 0
+    while time.perf_counter() - started < limit:
+        done = len(
+            [
+                c
+                for c in slack.calls_to("chat.postMessage")
+                if c.params.get("channel") == "C0TRIAGE01"
+            ]
+        )
+        if done >= expected:
+            took = time.perf_counter() - started
+            return f"all {expected} triage posts made {took:.1f} s after the load"
+        time.sleep(0.5)
+    return f"{done} of {expected} triage posts made {limit:.0f} s after the load"
+
+
 def rss_mb(master: subprocess.Popen[bytes]) -> list[float]:
-    """Peak RSS (VmHWM) of each gunicorn worker, in MB."""
+    """Peak RSS (VmHWM) of the process tree under `master`, in MB."""
+    family = {master.pid}
     peaks = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for _ in range(2):  # the CLI parent, its gunicorn master, then the workers
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if fields.get("PPid", "").strip() in {str(p) for p in family}:
+                family.add(int(entry.name))
+    for pid in sorted(family):
         try:
-            status = (entry / "status").read_text()
+            status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master.pid) and "VmHWM" in fields:
+        if "VmHWM" in fields:
             peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
     return peaks
 
@@ -304,7 +338,7 @@ def main() -> None:
     finally:
         bare.terminate()
         bare.wait(10)
-    lockstep, port = start_server("bot.wsgi:create_wsgi_app()", env, args.workers)
+    lockstep, port = start_server("lockstep", env, args.workers)
     try:
         for c in levels:
             results.append(
@@ -316,6 +350,8 @@ def main() -> None:
                     c,
                 )
             )
+        commands = args.requests * len(levels)
+        drain = wait_for_triage(slack, commands, started=time.perf_counter())
         burst = reaction_burst(port, 200 if args.quick else 2000, 32)
         results.append(burst)
         time.sleep(1.0)
@@ -337,7 +373,11 @@ def main() -> None:
         b = next(r for r in results if r.name == "bare Bolt ack" and r.concurrency == c)
         ls = next(r for r in results if r.name.startswith("Lockstep") and r.concurrency == c)
         print(f"throughput at {c:>2} concurrent: Lockstep is {ls.rps / b.rps:.0%} of bare Bolt")
-    print(f"peak RSS per worker: {', '.join(f'{p:.0f} MB' for p in peaks)}")
+    print(
+        f"peak RSS per process (gunicorn master, workers, background): "
+        f"{', '.join(f'{p:.0f} MB' for p in peaks)}"
+    )
+    print(f"background: {drain}")
     recorded = count_reactions(database_url)
     if recorded is not None:
         print(f"reactions recorded: {recorded} of {burst.requests} distinct events")

@@ -141,3 +141,35 @@ def test_http_mode_serves_events_and_healthz_under_gunicorn(
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["db", "--help"]])
 def test_help_texts(tmp_path: Path, args: list[str]) -> None:
     assert lockstep(tmp_path, *args).returncode == 0
+
+
+def test_unreachable_slack_is_one_clear_line(tmp_path: Path) -> None:
+    result = lockstep(
+        tmp_path,
+        "run",
+        "--http",
+        "--port",
+        str(free_port()),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_BASE_URL="http://127.0.0.1:9/api/",
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("lockstep: could not connect to Slack") and "lockstep doctor" in last
+    assert BOT_TOKEN not in result.stderr
+
+
+def test_rejected_token_is_one_clear_line(tmp_path: Path, slack: FakeSlack) -> None:
+    slack.fail("auth.test", status=200, error="invalid_auth", times=-1)
+    result = lockstep(
+        tmp_path,
+        "run",
+        "--http",
+        "--port",
+        str(free_port()),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_BASE_URL=slack.base_url,
+    )
+    assert result.returncode == 1 and "invalid_auth" in result.stderr.strip().splitlines()[-1]
