@@ -22,6 +22,7 @@ def ask(stage: Stage) -> None:
     stage.command(ANA, COMMAND, FIRST)
 
     stage.scene("Monday 14:30 — Raj's prospect asks the same thing")
+    stage.note("Raj follows #marketing-triage too; one click counts him once, no typing")
     stage.press(RAJ, posts.PLUS_ONE_BUTTON, where=TRIAGE, after="Prospect question #1")
 
     stage.scene("Tuesday 09:40 — Raj logs his Globex call's question with context")
@@ -44,10 +45,12 @@ def answer(stage: Stage) -> None:
     stage.scene("Tuesday 11:00 — Mia (marketing) answers #1 from the triage post")
     stage.press(MIA, posts.ANSWER_BUTTON, where=TRIAGE, after="Prospect question #1")
     stage.fill(MIA, {"answer": ANSWER, "link": ASSET})
+    stage.note("time to first answer is recorded; the demo's week passes in seconds")
 
     stage.scene("Tuesday 11:05 — Mia marks Raj's #2 as a duplicate of #1")
     stage.press(MIA, posts.DUPLICATE_BUTTON, where=TRIAGE, after="Prospect question #2")
     stage.fill(MIA, {"original": "1"})
+    stage.note("Raj's question now counts on #1: a new answer to #1 reaches him too")
 
 
 def reuse(stage: Stage) -> None:
