@@ -46,7 +46,7 @@ def prospect_question(
         view = modals.capture_modal(metadata={"channel": command.get("channel_id", "")})
         client.views_open(trigger_id=command["trigger_id"], view=view)
         ack()
-    elif sub in SUBCOMMANDS:
+    elif _is_subcommand(sub, rest):
         ack(_subcommand(sub, rest, command, context))
     elif " " not in text and "?" not in text:
         ack(usage(f"I don't know `{clip(sub)}`; ask a whole question.", *views.EXAMPLES))
@@ -54,6 +54,14 @@ def prospect_question(
         ack(views.too_long(len(text)))
     else:
         ack(_capture(text, command, context))
+
+
+def _is_subcommand(sub: str, rest: str) -> bool:
+    """“help”, “edit 12 …”, “withdraw 12”, “search …”; but “Help desk: do you integrate with
+    Zendesk?” is a question (a `?` and no question number after the word)."""
+    if sub not in SUBCOMMANDS:
+        return False
+    return sub == "search" or "?" not in rest or _number(rest.partition(" ")[0]) is not None
 
 
 def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[str, Any]:
@@ -106,7 +114,7 @@ def after_command(command: dict[str, Any], context: BoltContext, respond: Respon
     runtime, team = context["runtime"], command["team_id"]
     text = command_text(command.get("text"))
     sub, rest = split_command(text)
-    if sub in ("edit", "withdraw"):
+    if sub in ("edit", "withdraw") and _is_subcommand(sub, rest):
         question_id = _number(rest.partition(" ")[0])
         if question_id is not None:
             question_posts.refresh_triage(runtime, team, question_id)

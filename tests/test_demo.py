@@ -14,6 +14,52 @@ from bot.demo.main import run_demo
 from bot.demo.render import BUILDER
 from tests.blockkit import assert_valid_message
 
+QUESTION_STEPS = [
+    # Ana logs a question inline: its number, then the triage post
+    "Ana (rep) types: /prospect-question Does the platform support SSO with Okta",
+    "Logged your question as *#1*. Marketing will see it in #marketing-triage.",
+    "✉  #marketing-triage:\n     │ PROSPECT QUESTION #1",
+    # Raj got it too (+1): the post is updated in place with the count
+    "Raj (rep) clicks [I got this too]",
+    "↻  updated in place in #marketing-triage:\n     │ PROSPECT QUESTION #1",
+    "🙌 2 reps heard this question",
+    # Raj logs a similar question with the form and is shown #1
+    "Raj (rep) fills in the form — question: Can Globex's 400 users sign in with Okta SSO, or",
+    "Logged your question as *#2*",
+    "*Similar questions already asked:*\n     │ *#1* Does the platform support SSO",
+    "PROSPECT QUESTION #2",
+    # Mia answers #1: DMs to the asker and the +1'er, the post updated in place
+    "Mia (marketer) clicks [Answer]",
+    "✉  DM to Ana:\n     │ 💬 @Mia answered your question (*#1*)",
+    "✉  DM to Raj:\n     │ 💬 @Mia answered a question you also heard (*#1*)",
+    "↻  updated in place in #marketing-triage:",
+    "✅ *Answered by @Mia*",
+    # Mia merges #2 into #1: Raj is pointed to the original and its answer
+    "Mia (marketer) clicks [Mark duplicate of…]",
+    "✉  DM to Raj:\n     │ 🔗 Question *#2* was merged into *#1*",
+    "*Answer:* Yes: SAML 2.0 SSO works with Okta",
+    "🔗 Merged into question #1.",
+    # the message shortcut: pre-filled from the message, similar answered question shown
+    "Ana (rep) uses the message shortcut “Log prospect question” on it",
+    "Logged your question as *#3*",
+    "source message (https://",
+    # an inline question: similar answered ones follow through the response_url
+    "Logged your question as *#4*",
+    "👁  then only Raj sees:\n     │ 💡 Questions like *#4* already asked:\n     │ *#1*",
+    # the FAQ search
+    "Ana (rep) types: /prospect-question search SSO",
+    "🔍 Answered questions matching _SSO_:\n     │ *#1* Does the platform support SSO",
+]
+
+
+def assert_in_order(transcript: str, steps: list[str]) -> None:
+    """Each step appears after the one before it."""
+    at = 0
+    for step in steps:
+        found = transcript.find(step, at)
+        assert found >= 0, f"missing, or out of order: {step!r}"
+        at = found + len(step)
+
 
 def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
@@ -58,6 +104,7 @@ def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> No
     ]
     missing = [step for step in steps if step not in transcript]
     assert missing == []
+    assert_in_order(transcript, QUESTION_STEPS)
     assert transcript.index("SHARED GOALS") < transcript.index("AGENDA: WEEKLY CHECK-IN")
     for name in ("Weekly digest", "Check-in agenda"):
         surface = json.loads(urllib.parse.unquote(stage.links[name].removeprefix(BUILDER)))

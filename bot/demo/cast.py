@@ -13,8 +13,12 @@ RAJ = Person("U0DEMORAJ1", "Raj", "rep")
 MIA = Person("U0DEMOMIA1", "Mia", "marketer")
 LEO = Person("U0DEMOLEO1", "Leo", "leader")
 PEOPLE = [ANA, RAJ, MIA, LEO]
-CHANNELS = {"C0DEMOTRI1": "marketing-triage", "C0DEMODIG1": "sales-marketing"}
-TRIAGE, DIGEST = "C0DEMOTRI1", "C0DEMODIG1"
+CHANNELS = {
+    "C0DEMOTRI1": "marketing-triage",
+    "C0DEMODIG1": "sales-marketing",
+    "C0DEMODEA1": "deal-initech",
+}
+TRIAGE, DIGEST, DEALS = "C0DEMOTRI1", "C0DEMODIG1", "C0DEMODEA1"
 TIMEZONE = "Europe/Paris"
 
 

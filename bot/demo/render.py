@@ -59,6 +59,9 @@ EMOJI = {
     "information_source": "ℹ️",
     "file_cabinet": "🗄️",
     "point_right": "👉",
+    "link": "🔗",
+    "wastebasket": "🗑️",
+    "pencil2": "✏️",
 }
 
 

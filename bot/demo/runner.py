@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.app import create_app
@@ -17,7 +18,12 @@ from bot.delivery import ChannelPacer
 from bot.demo.render import builder_link, mrkdwn_to_text, render_message
 from bot.runtime import Runtime, build_runtime
 from bot.standin.fake_slack import Call, FakeSlack
-from bot.standin.signing import SlackHTTP, block_action_payload, view_submission_payload
+from bot.standin.signing import (
+    SlackHTTP,
+    block_action_payload,
+    message_action_payload,
+    view_submission_payload,
+)
 from bot.wsgi import make_wsgi
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -126,6 +132,7 @@ class Stage:
         self.db_path = workdir / "lockstep-demo.db"
         self.names: dict[str, str] = {}
         self.links: dict[str, str] = {}
+        self.reply_to: dict[str, str] = {}  # response_url path -> who sees what is sent to it
         self._seen = 0
 
     def start(self, people: list[Person], channels: dict[str, str], admins: list[str]) -> None:
@@ -161,11 +168,12 @@ class Stage:
     # ---------------------------------------------------------------- acting as people
     def scene(self, title: str) -> None:
         self.out("")
-        self.out(f"━━ {title} " + "━" * max(0, 70 - len(title)))
+        self.out(f"━━ {title} " + "━" * max(2, 70 - len(title)))
 
     def command(self, who: Person, command: str, text: str = "", **fields: Any) -> Any:
         typed = mrkdwn_to_text(text, self.names)
         self.out(f"▶ {who.label} types: {command} {typed}".rstrip())
+        fields.setdefault("response_url", self.response_url(who))
         status, body = self.http.command(command, text, user_id=who.id, team_id=TEAM, **fields)
         self._show_reply(who, status, body)
         self.show_new()
@@ -177,6 +185,29 @@ class Stage:
         self._show_reply(who, status, body)
         self.show_new()
         return body
+
+    def shortcut(
+        self, who: Person, callback_id: str, label: str, message: str, author: Person, where: str
+    ) -> Any:
+        """Use the message shortcut `callback_id` on a message `author` wrote in `where`."""
+        self.out(f"  💬 #{self.names.get(where, where)} — {author.name}: {message}")
+        payload = message_action_payload(
+            callback_id,
+            message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+            user_id=who.id,
+            team_id=TEAM,
+            channel_id=where,
+            message_ts=f"{time.time():.6f}",
+            message_user=author.id,
+            response_url=self.response_url(who),
+        )
+        return self.interact(who, f"uses the message shortcut “{label}” on it", payload)
+
+    def response_url(self, who: Person) -> str:
+        """A fresh response_url from the stand-in; what is posted to it is shown to `who`."""
+        url = self.slack.new_response_url()
+        self.reply_to[urlsplit(url).path] = who.name
+        return url
 
     def event(self, description: str, event: dict[str, Any]) -> None:
         self.out(f"▶ {mrkdwn_to_text(description, self.names)}")
@@ -210,7 +241,7 @@ class Stage:
                 message_ts=ts,
                 message=message,
                 block_id=str(button.get("_block_id", "b")),
-                response_url=self.slack.new_response_url(),
+                response_url=self.response_url(who),
             )
             text = (button.get("text") or {}).get("text", action_id)
             return self.interact(who, f"clicks [{label or text}]", payload)
@@ -249,6 +280,8 @@ class Stage:
         option = state.get("selected_option")
         if option:
             return str(option["text"]["text"])
+        if state.get("type") == "plain_text_input":
+            return answer  # typed text, commas and all
         parts = []
         for part in answer.split(","):
             name = self.names.get(part)
@@ -272,6 +305,11 @@ class Stage:
         elif isinstance(body, dict) and (body.get("blocks") or body.get("text")):
             self.out(f"  👁  only {who.name} sees:")
             self._print_lines(render_message(body, self.names))
+        elif isinstance(body, dict) and body.get("response_action") in ("update", "push"):
+            view = body.get("view") or {}
+            title = (view.get("title") or {}).get("text", "")
+            self.out(f"  ⧉  {who.name}'s form turns into “{title}”:")
+            self._print_lines(render_message(view, self.names))
 
     def settle(self, quiet_for: float = 0.15, timeout: float = 5.0) -> None:
         """Wait until lazy listeners and the outbox stop calling the stand-in."""
@@ -323,7 +361,8 @@ class Stage:
         elif call.method == "files.completeUploadExternal":
             self.out("  📎 chart image uploaded with it")
         elif call.method == "response_url":
-            self.out("  👁  reply:")
+            who = self.reply_to.get(call.path)
+            self.out(f"  👁  then only {who} sees:" if who else "  👁  reply:")
             self._print_lines(render_message(p, self.names))
 
     def _print_lines(self, lines: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.demo import goals, meetings
+from bot.demo import goals, meetings, questions
 from bot.demo.cast import ANA, CHANNELS, LEO, MIA, PEOPLE, RAJ, TRIAGE, in_days
 from bot.demo.runner import Stage
 
@@ -27,7 +27,7 @@ def content(stage: Stage) -> None:
     from bot.views import content_request_posts as posts
     from bot.views import content_requests as cr
 
-    stage.scene("Monday 10:00 — Mia (marketing) adds the SSO whitepaper to the catalog")
+    stage.scene("Tuesday 11:30 — Mia (marketing) adds the SSO whitepaper to the catalog")
     stage.command(MIA, "/asset", "add")
     stage.fill(
         MIA,
@@ -52,7 +52,7 @@ def content(stage: Stage) -> None:
         },
     )
 
-    stage.scene("Wednesday 11:00 — Raj asks marketing for a one-pager; Ana needs it too")
+    stage.scene("Wednesday 11:00 — Raj asks marketing for a one-pager; Ana too")
     stage.command(RAJ, "/content-request")
     stage.fill(
         RAJ,
@@ -84,9 +84,10 @@ def play(stage: Stage) -> None:
     set_up(stage)
     goals.create_goals(stage)
     meetings.set_up_series(stage)
-    # ── PROSPECT QUESTIONS GO HERE (merged by the integrator with the questions feature):
-    # ── reps ask (some similar), marketing answers. Keep them after set-up, before content.
+    questions.ask(stage)
+    questions.answer(stage)
     content(stage)
+    questions.reuse(stage)
     goals.log_progress(stage)
     meetings.add_topic(stage)
     goals.digest(stage)

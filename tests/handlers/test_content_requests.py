@@ -241,7 +241,12 @@ def test_deliver_an_existing_asset(http: SlackHTTP, slack: FakeSlack, engine: En
     assert submit(http, views.ACCEPT_CALLBACK, accept, ADMIN, rid) == ""
     chosen = {views.B_ASSET: sel(str(asset.id), "external_select")}
     assert submit(http, views.DELIVER_CALLBACK, chosen, ADMIN, rid) == ""
-    assert "Bank case study" in wait_dm(slack, REP, 3).params["text"]
+    # Three DMs to the rep (queued, accepted, delivered) from three lazy listeners: any order.
+    slack.wait_for("chat.postMessage", 3, where=lambda c: c.params["channel"] == REP)
+    delivered = slack.wait_for(
+        "chat.postMessage", where=lambda c: "Bank case study" in c.params["text"]
+    )
+    assert delivered[0].params["channel"] == REP
     assert requests(engine)[0].asset_id == asset.id
 
 

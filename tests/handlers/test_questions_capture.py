@@ -160,3 +160,25 @@ def test_bad_input_is_explained_and_stores_nothing(
     assert expected in body["text"]
     assert "/prospect-question" in body["text"]
     assert _questions(engine) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Help desk: do you integrate with Zendesk?",
+        "Edit history: do you keep an audit trail of changes?",
+        "Withdraw consent: how does a user delete their data?",
+    ],
+)
+def test_a_question_that_starts_like_a_subcommand_is_logged(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, text: str
+) -> None:
+    """Found by the demo: a real question starting with “Help”, “Edit” or “Withdraw” was
+    taken for that subcommand (usage reply, nothing stored)."""
+    setup_team(engine)
+    body = ask(http, text)
+    assert "Logged your question as *#1*" in body["text"]
+    (post,) = triage_posts(slack)
+    assert "Prospect question #1" in post.params["text"]
+    (q,) = _questions(engine)
+    assert q.text == text
