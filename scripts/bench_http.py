@@ -358,7 +358,7 @@ def main() -> None:
         peaks = rss_mb(lockstep)
     finally:
         lockstep.terminate()
-        _, err = lockstep.communicate(timeout=15)
+        _, err = lockstep.communicate(timeout=60)
     print()
     print(
         f"{'scenario':<34}{'conc':>5}{'reqs':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
