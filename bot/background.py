@@ -67,7 +67,9 @@ class BackgroundWorker:
         return self
 
     def stop(self) -> None:
+        """Stop sending (the scheduler shares this outbox) and wait briefly for the loop."""
         self._stop.set()
+        self.outbox.stop()
         self._thread.join(5)
 
     def _loop(self) -> None:

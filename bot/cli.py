@@ -81,6 +81,9 @@ def run(http_mode: bool, host: str, port: int, workers: int, no_scheduler: bool)
         if worker is not None:
             worker.stop()
         if scheduler is not None:
+            from bot import jobs
+
+            jobs.current().outbox.stop()  # a job pacing a long queue must not hold the exit
             scheduler.shutdown(wait=False)
 
 

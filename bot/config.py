@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     lockstep_missed_grace_hours: float = 6.0
     lockstep_command_rate_per_minute: int = 20
+    # Seconds between Lockstep's posts to one channel (Slack allows about one per second).
+    lockstep_post_interval: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("slack_api_base_url")
     @classmethod

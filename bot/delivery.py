@@ -75,11 +75,12 @@ class ChannelPacer:
         self,
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.interval = interval
         self.clock = clock
-        self.sleep = sleep
+        self.stopping = threading.Event()
+        self.sleep = sleep or self.stopping.wait  # a stop cuts the wait short
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -157,12 +158,18 @@ class Outbox:
             return outbox.mark_failed(session, row.id, f"error: {type(exc).__name__}")
         return outbox.mark_sent(session, row.id, None, None)
 
+    def stop(self) -> None:
+        """Finish the message in hand and send no more (process shutdown)."""
+        self.pacer.stopping.set()
+
     def deliver_due(self, limit: int = 200) -> dict[str, int]:
         """Send every due message once; returns how many ended in each status."""
         with Session(self.engine) as session:
             ids = outbox.due_ids(session, limit)
         counts: dict[str, int] = {}
         for message_id in ids:
+            if self.pacer.stopping.is_set():
+                break
             row = self.send(message_id)
             if row is not None:
                 counts[row.status] = counts.get(row.status, 0) + 1

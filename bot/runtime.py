@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.delivery import Outbox
+from bot.delivery import ChannelPacer, Outbox
 from storage.db import make_engine
 
 
@@ -60,4 +60,5 @@ def build_runtime(
         client, outbox_client = make_client(settings), make_client(settings, for_outbox=True)
     else:
         outbox_client = client
-    return Runtime(settings, engine, client, Outbox(engine, outbox_client, settings.admins))
+    pacer = ChannelPacer(settings.lockstep_post_interval)
+    return Runtime(settings, engine, client, Outbox(engine, outbox_client, settings.admins, pacer))

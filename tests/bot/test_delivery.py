@@ -121,3 +121,20 @@ def test_a_flaky_slack_still_gets_every_notification_once(
     assert (
         len(slack.calls_to("chat.postMessage")) > 100
     )  # some calls really failed and were retried
+
+
+def test_a_stopped_outbox_sends_nothing_more(runtime: Runtime, slack: FakeSlack) -> None:
+    for n in range(3):
+        runtime.outbox.submit(TEAM, f"later:{n}", HELLO, send_now=False)
+    runtime.outbox.stop()
+    assert runtime.outbox.deliver_due() == {}
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def test_pacing_interval_is_a_setting() -> None:
+    from bot.config import load_settings
+    from bot.runtime import build_runtime
+
+    settings = load_settings({"LOCKSTEP_POST_INTERVAL": "0", "DATABASE_URL": "sqlite://"})
+    assert build_runtime(settings).outbox.pacer.interval == 0
+    assert load_settings({}).lockstep_post_interval == 1.0
