@@ -131,7 +131,7 @@ def send_reply(body: dict[str, Any], view: dict[str, Any], context: BoltContext)
 
 
 def followup_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """The 14-day follow-up's button: the feedback modal with the delivered asset chosen."""
     team, user = body["team"]["id"], body["user"]["id"]
@@ -141,6 +141,13 @@ def followup_clicked(
         asset = assets.get(session, team, request.asset_id or 0) if request else None
     ack()
     if request is None or request.requester_id != user:
+        if body.get("response_url"):
+            respond(
+                {
+                    **ephemeral(":lock: Only the person who asked for this content can rate it."),
+                    "replace_original": False,
+                }
+            )
         return
     client.views_open(
         trigger_id=body["trigger_id"],

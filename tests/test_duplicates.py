@@ -1,0 +1,88 @@
+"""Duplicates: every interaction delivered twice (the same slash command body with the same
+trigger_id, the same view_submission with the same view id, the same button click) and every
+event redelivered by Slack (X-Slack-Retry-Num 1..3, the same event_id) creates no second row
+and no second post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from slack_bolt import App
+from sqlalchemy.engine import Engine
+
+from tests.conftest import TEAM
+from tests.fake_slack import FakeSlack
+from tests.hardening_helpers import (
+    CASES,
+    CHANNEL,
+    OWNER,
+    USERS,
+    Case,
+    Settler,
+    changed_tables,
+    deliver,
+    posts,
+    seed,
+    setup_team,
+    snapshot,
+)
+from tests.slack_signing import (
+    SlackHTTP,
+    reaction_event,
+    unique_event_id,
+    unique_trigger_id,
+    unique_view_id,
+)
+
+PREFERRED = ("owner", "admin", "marketer", "leader", "rep", "nobody")
+MUTATING = [c for c in CASES if not c.opens]
+
+
+def actor(case: Case) -> str:
+    return USERS[next(r for r in PREFERRED if r in case.allowed)]
+
+
+@pytest.mark.parametrize("case", MUTATING, ids=lambda c: c.name)
+def test_the_same_delivery_twice_changes_nothing_more(
+    case: Case, http: SlackHTTP, slack: FakeSlack, engine: Engine, app: App
+) -> None:
+    settle = Settler(app)
+    setup_team(engine, TEAM)
+    req = case.make(seed(engine, TEAM, "dup"))
+    trigger, view_id, user = unique_trigger_id(), unique_view_id(), actor(case)
+    first = deliver(http, slack, settle, req, user, TEAM, trigger, view_id)
+    assert first.status == 200
+    once = snapshot(engine)
+    for attempt in range(2):
+        again = deliver(http, slack, settle, req, user, TEAM, trigger, view_id)
+        assert again.status == 200
+        assert changed_tables(once, snapshot(engine)) == [], f"{case.name}: delivery {attempt + 2}"
+        assert posts(again) == [], f"{case.name}: posted again"
+
+
+def test_retried_events_are_recorded_once(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, app: App
+) -> None:
+    settle = Settler(app)
+    setup_team(engine, TEAM)
+    ids = seed(engine, TEAM, "ev")
+    joined = {"type": "member_joined_channel", "user": "U0FAKEBOT1", "channel": "C0JOINED01"}
+    events: list[dict[str, Any]] = [
+        reaction_event("warning", user=OWNER, item_channel=CHANNEL, item_ts=ids.digest_ts),
+        reaction_event(
+            "warning", user=OWNER, item_channel=CHANNEL, item_ts=ids.digest_ts, added=False
+        ),
+        joined,
+    ]
+    for event in events:
+        event_id = unique_event_id()
+        assert http.event(event, event_id=event_id)[0] == 200
+        settle()
+        once, sent = snapshot(engine), len(slack.calls_to("chat.postMessage"))
+        for retry in (1, 2, 3):
+            assert http.event(event, event_id=event_id, retry_num=retry)[0] == 200
+            settle()
+            assert changed_tables(once, snapshot(engine)) == [], (event["type"], retry)
+            assert len(slack.calls_to("chat.postMessage")) == sent, (event["type"], retry)
+    assert len(slack.calls_to("chat.postMessage")) == 1  # the introduction, once
