@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from slack_bolt import App
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from bot.config import Settings
 from bot.views import meetings_forms as meeting_forms
 from storage import (
     action_items,
@@ -35,7 +37,7 @@ from storage import (
 )
 from storage import questions as question_store
 from storage.agendas import NewItem
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, make_settings
 from tests.fake_slack import Call, FakeSlack
 from tests.goal_fixtures import make_goal
 from tests.meeting_helpers import make_series
@@ -63,6 +65,12 @@ ROLE_OF = {LEADER: "leader", MARKETER: "marketer", REP: "rep", OWNER: "rep", GIV
 CHANNEL = "C0HARD0001"
 SECRET = "ZQXSECRET"  # in every seeded text a request never types: must never leak
 SKIP_TABLES = {"receipt"}  # inbound idempotency bookkeeping, not data
+
+
+@pytest.fixture
+def settings(slack: FakeSlack, engine: Engine) -> Settings:
+    """No per-user command budget here: one person sends many commands in these tests."""
+    return make_settings(slack.base_url, str(engine.url), LOCKSTEP_COMMAND_RATE_PER_MINUTE="100000")
 
 
 def setup_team(engine: Engine, team: str) -> None:
@@ -290,6 +298,7 @@ def deliver(
         )
         status, body = http.submit(payload)
     settle()
+    assert "commands in a minute" not in json.dumps(body), "rate-limited: the test proves nothing"
     calls = [c for c in slack.calls[start:] if c.method != "auth.test"]
     return Reply(status, body, calls)
 
@@ -764,6 +773,14 @@ def registered() -> set[str]:
 
     handlers.register_all(Recorder())
     return found
+
+
+FEATURES = ("lockstep", "question", "asset", "content_request", "goal", "digest", "agenda")
+
+
+def feature_of(case: Case) -> str:
+    name = next(f for f in FEATURES if case.name.startswith(f))
+    return "goal" if name == "digest" else name
 
 
 def target_of(case: Case) -> str:

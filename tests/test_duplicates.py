@@ -16,14 +16,17 @@ from tests.fake_slack import FakeSlack
 from tests.hardening_helpers import (
     CASES,
     CHANNEL,
+    FEATURES,
     OWNER,
     USERS,
     Case,
     Settler,
     changed_tables,
     deliver,
+    feature_of,
     posts,
     seed,
+    settings,  # noqa: F401  (no command budget in these tests)
     setup_team,
     snapshot,
 )
@@ -43,22 +46,29 @@ def actor(case: Case) -> str:
     return USERS[next(r for r in PREFERRED if r in case.allowed)]
 
 
-@pytest.mark.parametrize("case", MUTATING, ids=lambda c: c.name)
+@pytest.mark.parametrize("feature", sorted(set(FEATURES) - {"digest"}))
 def test_the_same_delivery_twice_changes_nothing_more(
-    case: Case, http: SlackHTTP, slack: FakeSlack, engine: Engine, app: App
+    feature: str, http: SlackHTTP, slack: FakeSlack, engine: Engine, app: App
 ) -> None:
     settle = Settler(app)
     setup_team(engine, TEAM)
-    req = case.make(seed(engine, TEAM, "dup"))
-    trigger, view_id, user = unique_trigger_id(), unique_view_id(), actor(case)
-    first = deliver(http, slack, settle, req, user, TEAM, trigger, view_id)
-    assert first.status == 200
-    once = snapshot(engine)
-    for attempt in range(2):
-        again = deliver(http, slack, settle, req, user, TEAM, trigger, view_id)
-        assert again.status == 200
-        assert changed_tables(once, snapshot(engine)) == [], f"{case.name}: delivery {attempt + 2}"
-        assert posts(again) == [], f"{case.name}: posted again"
+    problems = []
+    for number, case in enumerate(MUTATING):
+        if feature_of(case) != feature:
+            continue
+        req = case.make(seed(engine, TEAM, f"d{number:03d}"))
+        trigger, view_id, user = unique_trigger_id(), unique_view_id(), actor(case)
+        first = deliver(http, slack, settle, req, user, TEAM, trigger, view_id)
+        assert first.status == 200
+        once = snapshot(engine)
+        for attempt in (2, 3):
+            again = deliver(http, slack, settle, req, user, TEAM, trigger, view_id)
+            changed = changed_tables(once, snapshot(engine))
+            if again.status != 200 or changed or posts(again):
+                problems.append(
+                    f"{case.name} ({req.kind}) delivery {attempt}: {changed} {posts(again)}"
+                )
+    assert problems == []
 
 
 def test_retried_events_are_recorded_once(

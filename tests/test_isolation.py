@@ -28,6 +28,7 @@ from tests.hardening_helpers import (
     deliver,
     everything_sent,
     seed,
+    settings,  # noqa: F401  (no command budget in these tests)
     setup_team,
     snapshot,
 )
