@@ -1,10 +1,12 @@
-"""Duplicates: every interaction delivered twice (the same slash command body with the same
-trigger_id, the same view_submission with the same view id, the same button click) and every
-event redelivered by Slack (X-Slack-Retry-Num 1..3, the same event_id) creates no second row
-and no second post."""
+"""Duplicates: every interaction delivered twice, one after the other and two copies at once
+(the same slash command body with the same trigger_id, the same view_submission with the same
+view id, the same button click), and every event redelivered by Slack (X-Slack-Retry-Num 1..3,
+the same event_id): no second row and no second post."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
@@ -96,3 +98,35 @@ def test_retried_events_are_recorded_once(
             assert changed_tables(once, snapshot(engine)) == [], (event["type"], retry)
             assert len(slack.calls_to("chat.postMessage")) == sent, (event["type"], retry)
     assert len(slack.calls_to("chat.postMessage")) == 1  # the introduction, once
+
+
+@pytest.mark.parametrize("feature", sorted(set(FEATURES) - {"digest"}))
+def test_the_same_delivery_at_the_same_time_counts_once(
+    feature: str, http: SlackHTTP, slack: FakeSlack, engine: Engine, app: App
+) -> None:
+    """Two copies racing (a retry while the first is still running) make one change, once."""
+    settle = Settler(app)
+    setup_team(engine, TEAM)
+    problems = []
+    for number, case in enumerate(MUTATING):
+        if feature_of(case) != feature:
+            continue
+        req = case.make(seed(engine, TEAM, f"r{number:03d}"))
+        trigger, view_id, user = unique_trigger_id(), unique_view_id(), actor(case)
+        start = len(slack.calls)
+        with ThreadPoolExecutor(2) as pool:
+            copy = partial(deliver, http, slack, settle, req, user, TEAM, trigger)
+            replies = list(pool.map(copy, [view_id, view_id]))
+        settle()
+        once = snapshot(engine)
+        sent = [
+            (c.method, c.params.get("channel"), c.params.get("ts"), c.params.get("text"))
+            for c in slack.calls[start:]
+            if c.method in ("chat.postMessage", "chat.update")
+        ]
+        again = deliver(http, slack, settle, req, user, TEAM, trigger, view_id)
+        if [r.status for r in replies] != [200, 200] or changed_tables(once, snapshot(engine)):
+            problems.append(f"{case.name} ({req.kind}): {[r.status for r in replies]}")
+        if posts(again) or len(sent) != len(set(sent)):
+            problems.append(f"{case.name} ({req.kind}) posted twice: {sent}")
+    assert problems == []
