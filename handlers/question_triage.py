@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions, question_posts
+from bot.parsing import row_id
 from bot.question_forms import answer_fields, original_number
 from bot.views import question_modals as modals
 from bot.views import question_posts as posts
@@ -33,7 +34,8 @@ def register(app: Any) -> None:
 
 
 def _question_id(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else -1
+    number = row_id(raw)
+    return -1 if number is None else number
 
 
 def _allowed(context: BoltContext, team: str, user: str) -> bool:

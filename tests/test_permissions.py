@@ -10,6 +10,8 @@ never fail with HTTP 500.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from slack_bolt import App
 from sqlalchemy.engine import Engine
@@ -22,6 +24,7 @@ from tests.hardening_helpers import (
     NOT_MUTATING,
     USERS,
     Case,
+    Ids,
     Settler,
     changed_tables,
     deliver,
@@ -93,4 +96,38 @@ def test_permission_matrix(
     for number, case in enumerate(CASES):
         if feature_of(case) == feature:
             problems += check_case(number, case, http, slack, engine, settle)
+    assert problems == []
+
+
+JUNK = ["", "0", "-1", "abc", "999999", "1e3", "²", "١٢", '{"g": "9e99"}', "9" * 40, "<!channel>"]
+
+
+@pytest.mark.parametrize("feature", sorted(set(FEATURES) - {"digest"}))
+def test_forged_values_change_nothing(
+    feature: str, http: SlackHTTP, slack: FakeSlack, engine: Engine, app: App
+) -> None:
+    """Button values and private_metadata naming no row, or not a number at all, even from an
+    admin: no change, no error, a clear answer."""
+    settle = Settler(app)
+    setup_team(engine, TEAM)
+    seed(engine, TEAM, "junk")
+    before = snapshot(engine)
+    problems = []
+    for case in [c for c in CASES if feature_of(c) == feature]:
+        req = case.make(Ids("probe"))
+        if req.kind == "cmd" or (req.kind == "view" and not req.meta):
+            continue  # commands take typed text (the fuzz suite); forms that make a new row
+        for junk in JUNK if req.kind == "btn" else JUNK[1:]:  # no metadata: a new row's form
+            forged = replace(req, text=junk) if req.kind == "btn" else replace(req, meta=junk)
+            user = USERS["admin"]
+            reply = deliver(
+                http, slack, settle, forged, user, TEAM, unique_trigger_id(), unique_view_id()
+            )
+            where = f"{case.name} ({req.kind}) with {junk!r}"
+            if reply.status != 200 or WENT_WRONG in told(reply):
+                problems.append(f"{where}: failed ({reply.status})")
+            changed = changed_tables(before, snapshot(engine))
+            if changed:
+                problems.append(f"{where}: changed {changed}")
+                before = snapshot(engine)
     assert problems == []
