@@ -25,6 +25,7 @@ from tests.hardening_helpers import (
     USERS,
     Case,
     Ids,
+    Request,
     Settler,
     changed_tables,
     deliver,
@@ -130,4 +131,40 @@ def test_forged_values_change_nothing(
             if changed:
                 problems.append(f"{where}: changed {changed}")
                 before = snapshot(engine)
+    assert problems == []
+
+
+ID_COMMANDS = [
+    ("/prospect-question", "edit {} A new wording?"),
+    ("/prospect-question", "withdraw {}"),
+    ("/asset", "edit {}"),
+    ("/asset", "retire {}"),
+    ("/goal", "update {} +3"),
+    ("/goal", "archive {}"),
+    ("/agenda", "pause {}"),
+    ("/agenda", "skip {} 2030-01-07"),
+]
+
+
+def test_forged_ids_in_commands_change_nothing(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, app: App
+) -> None:
+    settle = Settler(app)
+    setup_team(engine, TEAM)
+    seed(engine, TEAM, "junk")
+    before = snapshot(engine)
+    problems = []
+    for command, text in ID_COMMANDS:
+        for junk in JUNK[1:]:
+            req = Request("cmd", command, text.format(junk))
+            for user in (USERS["admin"], USERS["owner"]):
+                reply = deliver(
+                    http, slack, settle, req, user, TEAM, unique_trigger_id(), unique_view_id()
+                )
+                shown = told(reply)
+                if reply.status != 200 or WENT_WRONG in shown or "text" not in shown:
+                    problems.append(f"{command} {req.text!r}: failed ({reply.status})")
+                if changed := changed_tables(before, snapshot(engine)):
+                    problems.append(f"{command} {req.text!r}: changed {changed}")
+                    before = snapshot(engine)
     assert problems == []
