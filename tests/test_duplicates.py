@@ -15,17 +15,19 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
-from tests.hardening_helpers import (
+from tests.hardening_cases import (
     CASES,
-    CHANNEL,
     FEATURES,
+    Case,
+    feature_of,
+)
+from tests.hardening_helpers import (
+    CHANNEL,
     OWNER,
     USERS,
-    Case,
     Settler,
     changed_tables,
     deliver,
-    feature_of,
     posts,
     seed,
     settings,  # noqa: F401  (no command budget in these tests)

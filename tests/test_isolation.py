@@ -15,8 +15,10 @@ from sqlalchemy.engine import Engine
 from bot.views.assets import ASSET_SELECT
 from tests.conftest import OTHER_TEAM, TEAM
 from tests.fake_slack import FakeSlack
-from tests.hardening_helpers import (
+from tests.hardening_cases import (
     CASES,
+)
+from tests.hardening_helpers import (
     CHANNEL,
     OWNER,
     SECRET,

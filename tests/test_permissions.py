@@ -18,25 +18,27 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
-from tests.hardening_helpers import (
+from tests.hardening_cases import (
     CASES,
     FEATURES,
     NOT_MUTATING,
-    USERS,
     Case,
+    feature_of,
+    registered,
+    target_of,
+)
+from tests.hardening_helpers import (
+    USERS,
     Ids,
     Request,
     Settler,
     changed_tables,
     deliver,
-    feature_of,
     opened,
-    registered,
     seed,
     settings,  # noqa: F401  (no command budget in these tests)
     setup_team,
     snapshot,
-    target_of,
     told,
 )
 from tests.slack_signing import SlackHTTP, unique_trigger_id, unique_view_id
