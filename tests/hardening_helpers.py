@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -37,7 +37,14 @@ from storage import (
 )
 from storage import questions as question_store
 from storage.agendas import NewItem
-from tests.conftest import ADMIN, make_settings
+from tests.conftest import (
+    ADMIN,
+    PG_URL,
+    drop_schema,
+    make_settings,
+    postgres_engine,
+    sqlite_engine,
+)
 from tests.fake_slack import Call, FakeSlack
 from tests.goal_fixtures import make_goal
 from tests.meeting_helpers import make_series
@@ -325,3 +332,19 @@ def posts(reply: Reply) -> list[Call]:
 
 def everything_sent(reply: Reply) -> str:
     return told(reply) + "\n".join(json.dumps(c.params, default=str) for c in reply.calls)
+
+
+@pytest.fixture(name="engine", params=["sqlite", "postgresql"])
+def both_engines(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
+    """SQLite, and PostgreSQL too when TEST_DATABASE_URL is set (real concurrent writers)."""
+    if request.param == "sqlite":
+        engine = sqlite_engine(tmp_path)
+        yield engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    engine, schema = postgres_engine()
+    yield engine
+    engine.dispose()
+    drop_schema(schema)
