@@ -32,6 +32,7 @@ from tests.hardening_helpers import (
     Ids,
     Request,
     Settler,
+    both_engines,  # noqa: F401  (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
     changed_tables,
     deliver,
     opened,
