@@ -58,3 +58,13 @@ def time_zone(name: str | None) -> ZoneInfo | None:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
+
+
+ROW_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a 64-bit integer column
+
+
+def row_id(token: str | None) -> int | None:
+    """The row id in a button value, private_metadata or typed number; None for anything else
+    (no sign, no unicode digits such as "²", nothing too large for the database)."""
+    token = (token or "").strip()
+    return int(token) if ROW_ID.fullmatch(token) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.parsing import row_id
 from bot.views.question_modals import FIELDS
 from storage.models.questions import MAX_TEXT, STAGES, URGENCIES
 
@@ -59,4 +60,4 @@ def answer_fields(values: dict[str, Any]) -> tuple[str, str | None, dict[str, st
 def original_number(values: dict[str, Any]) -> int | None:
     """The question number typed into the duplicate form (“12” or “#12”)."""
     token = value(values, "original").lstrip("#")
-    return int(token) if token.isdigit() and len(token) < 10 else None
+    return row_id(token)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot import asset_jobs, permissions
 from bot.delivery import Post
-from bot.parsing import command_text
+from bot.parsing import command_text, row_id
 from bot.views import asset_feedback as views
 from bot.views import content_request_posts as request_views
 from bot.views.common import ephemeral
@@ -79,7 +79,8 @@ def _feedback_for_owner(
     session: Session, context: BoltContext, team: str, user: str, ref: str
 ) -> tuple[AssetFeedback, str] | None:
     """The feedback and its asset title, when `user` owns the asset (or is an admin)."""
-    fb = session.get(AssetFeedback, int(ref)) if ref.isdigit() else None
+    number = row_id(ref)
+    fb = session.get(AssetFeedback, number) if number is not None else None
     if fb is None or fb.team_id != team or fb.asset_id is None:
         return None
     asset = assets.get(session, team, fb.asset_id)
@@ -131,16 +132,24 @@ def send_reply(body: dict[str, Any], view: dict[str, Any], context: BoltContext)
 
 
 def followup_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """The 14-day follow-up's button: the feedback modal with the delivered asset chosen."""
     team, user = body["team"]["id"], body["user"]["id"]
     ref = body["actions"][0].get("value", "")
     with Session(context["engine"], expire_on_commit=False) as session:
-        request = content_requests.get(session, team, int(ref)) if ref.isdigit() else None
+        number = row_id(ref)
+        request = content_requests.get(session, team, number) if number is not None else None
         asset = assets.get(session, team, request.asset_id or 0) if request else None
     ack()
     if request is None or request.requester_id != user:
+        if body.get("response_url"):
+            respond(
+                {
+                    **ephemeral(":lock: Only the person who asked for this content can rate it."),
+                    "replace_original": False,
+                }
+            )
         return
     client.views_open(
         trigger_id=body["trigger_id"],

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot import permissions
 from bot.clock import utcnow
-from bot.parsing import command_text, split_command
+from bot.parsing import command_text, row_id, split_command
 from bot.views import assets as views
 from bot.views.common import ephemeral, usage
 from storage import assets, receipts
@@ -73,10 +73,10 @@ def _change(
     rest: str,
 ) -> dict[str, Any] | None:
     team, user = command["team_id"], command["user_id"]
-    ref = rest.strip().lstrip("#")
-    if not ref.isdigit():
+    ref = row_id(rest.strip().lstrip("#"))
+    if ref is None:
         return usage(f"Give the asset's number: `/asset {sub} 12`.", *views.EXAMPLES)
-    asset = assets.get(session, team, int(ref))
+    asset = assets.get(session, team, ref)
     if asset is None or asset.retired_at is not None:
         return views.not_found(rest)
     if not may_change(session, context, team, user, asset):
@@ -111,7 +111,8 @@ def edit_submitted(
     form, errors = views.read_asset_form(view["state"]["values"])
     ref = view.get("private_metadata", "")
     with Session(context["engine"], expire_on_commit=False) as session:
-        asset = assets.get(session, team, int(ref)) if ref.isdigit() else None
+        number = row_id(ref)
+        asset = assets.get(session, team, number) if number is not None else None
         if asset is None or not may_change(session, context, team, user, asset):
             ack(
                 response_action="errors",

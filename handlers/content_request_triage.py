@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions, request_notices
+from bot.parsing import row_id
 from bot.views import content_request_posts as posts
 from bot.views import content_requests as views
 from bot.views.common import ephemeral
@@ -46,10 +47,8 @@ def _triager(session: Session, context: BoltContext, body: dict[str, Any]) -> bo
 
 
 def _button_request(session: Session, body: dict[str, Any]) -> ContentRequest | None:
-    value = str(body["actions"][0].get("value", ""))
-    return (
-        content_requests.get(session, body["team"]["id"], int(value)) if value.isdigit() else None
-    )
+    number = row_id(str(body["actions"][0].get("value", "")))
+    return content_requests.get(session, body["team"]["id"], number) if number is not None else None
 
 
 def _may_become(request: ContentRequest | None, status: str) -> bool:
@@ -99,12 +98,12 @@ def notify_from_button(body: dict[str, Any], context: BoltContext) -> None:
 
 
 def notify_from_view(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    ref = view.get("private_metadata", "")
+    ref = row_id(view.get("private_metadata", ""))
     with Session(context["engine"], expire_on_commit=False) as session:
-        if not _triager(session, context, body) or not ref.isdigit():
+        if not _triager(session, context, body) or ref is None:
             return
     expected = STATUS_OF_VIEW[view["callback_id"]]
-    request_notices.status_changed(context["runtime"], body["team"]["id"], int(ref), expected)
+    request_notices.status_changed(context["runtime"], body["team"]["id"], ref, expected)
 
 
 def _view_request(
@@ -114,8 +113,8 @@ def _view_request(
     first_block = ERROR_BLOCK[status]
     if not _triager(session, context, body):
         return None, {first_block: "Only marketers or admins can triage requests."}
-    ref = view.get("private_metadata", "")
-    request = content_requests.get(session, body["team"]["id"], int(ref)) if ref.isdigit() else None
+    ref = row_id(view.get("private_metadata", ""))
+    request = content_requests.get(session, body["team"]["id"], ref) if ref is not None else None
     if not _may_become(request, status):
         return None, {first_block: posts.not_now(request)["text"]}
     return request, {}

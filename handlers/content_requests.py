@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot import permissions, request_notices
 from bot.clock import utcnow
-from bot.parsing import command_text, split_command
+from bot.parsing import command_text, row_id, split_command
 from bot.views import content_request_posts as posts
 from bot.views import content_requests as views
 from bot.views.common import usage
@@ -77,8 +77,7 @@ def announce(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -
 
 
 def _request_id(body: dict[str, Any]) -> int:
-    value = str(body["actions"][0].get("value", ""))
-    return int(value) if value.isdigit() else 0
+    return row_id(str(body["actions"][0].get("value", ""))) or 0
 
 
 def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:

@@ -18,7 +18,7 @@ from bot.clock import utcnow
 from bot.delivery import Post
 from bot.digest_data import collect
 from bot.goal_input import validate_goal
-from bot.parsing import command_text, split_command
+from bot.parsing import command_text, row_id, split_command
 from bot.text import safe
 from bot.views import goals as views
 from bot.views.common import ephemeral, usage
@@ -111,7 +111,10 @@ def submit_goal(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
             ack(response_action="errors", errors=data)
             return
         editing = view.get("private_metadata", "")
-        goal_id = int(editing) if editing.isdigit() else None
+        goal_id = row_id(editing)
+        if editing and (goal_id is None or goals.get(session, team, goal_id) is None):
+            ack(response_action="errors", errors={"name": "That goal no longer exists."})
+            return
         if goals.name_taken(session, team, data.name, goal_id):
             ack(response_action="errors", errors={"name": "A goal with this name already exists."})
             return

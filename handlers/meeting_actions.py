@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import agenda_jobs, permissions
+from bot.parsing import row_id
 from bot.views import meetings as views
 from bot.views import meetings_forms as forms
 from bot.views import meetings_replies as replies
@@ -43,7 +44,7 @@ def _who(body: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def _number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return row_id(value)
 
 
 def is_member_or_leader(

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot import permissions
 from bot.delivery import Post
 from bot.goal_input import InputError, parse_progress, split_update
+from bot.parsing import row_id
 from bot.views import goals as views
 from bot.views.common import ephemeral, usage
 from bot.views.digest import LOG_PROGRESS
@@ -104,7 +105,7 @@ def submit_progress(
             session,
             team,
             user,
-            int(goal_id) if goal_id.isdigit() else 0,
+            row_id(goal_id) or 0,
             fields.get("progress") or "",
             fields.get("note") or "",
             f"view:{view['id']}",

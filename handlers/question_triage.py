@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions, question_posts
+from bot.parsing import row_id
 from bot.question_forms import answer_fields, original_number
 from bot.views import question_modals as modals
 from bot.views import question_posts as posts
 from bot.views import questions as views
+from bot.views.common import ephemeral
 from storage import question_votes as votes
 from storage import questions as store
 
@@ -32,7 +34,8 @@ def register(app: Any) -> None:
 
 
 def _question_id(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else -1
+    number = row_id(raw)
+    return -1 if number is None else number
 
 
 def _allowed(context: BoltContext, team: str, user: str) -> bool:
@@ -66,15 +69,17 @@ def open_duplicate(ack: Ack, body: dict[str, Any], context: BoltContext, client:
     _open(ack, body, context, client, modals.duplicate_modal)
 
 
-def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """“I got this too”: counted once per person (a unique row), never for the asker."""
     ack()
     question_id = _question_id(body["actions"][0].get("value"))
     with Session(context["engine"]) as session:
         try:
-            votes.plus_one(session, body["team"]["id"], question_id, body["user"]["id"])
+            counted = votes.plus_one(session, body["team"]["id"], question_id, body["user"]["id"])
         except store.QuestionError:
             return  # withdrawn or merged meanwhile: the post already says so
+    if not counted and body.get("response_url"):
+        respond({**ephemeral(views.NOT_COUNTED), "replace_original": False})
 
 
 def after_plus_one(body: dict[str, Any], context: BoltContext) -> None:

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import question_posts
-from bot.parsing import command_text, split_command
+from bot.parsing import command_text, row_id, split_command
 from bot.question_forms import capture_fields
 from bot.views import question_modals as modals
 from bot.views import questions as views
@@ -106,7 +106,7 @@ def _subcommand(
 
 def _number(token: str) -> int | None:
     token = token.strip().lstrip("#")
-    return int(token) if token.isdigit() and len(token) < 10 else None
+    return row_id(token)
 
 
 def after_command(command: dict[str, Any], context: BoltContext, respond: Respond) -> None:

@@ -39,6 +39,8 @@ def get(session: Session, team_id: str, asset_id: int) -> Asset | None:
 
 
 def update(session: Session, asset: Asset, **changes: Any) -> Asset:
+    if all(getattr(asset, name) == value for name, value in changes.items()):
+        return asset  # the same edit again (a redelivered submission): nothing to change
     for name, value in changes.items():
         setattr(asset, name, value)
     asset.updated_at = utcnow()

@@ -16,7 +16,7 @@ from storage.models.meetings import MeetingSeries, MeetingTopic, TopicVote
 def find_series(session: Session, team_id: str, name: str) -> MeetingSeries | None:
     """A series of the team by name (case-insensitive) or by its number."""
     clean = name.strip()
-    if clean.isdigit():
+    if clean.isascii() and clean.isdigit() and len(clean) <= 18:  # an id the database can hold
         row = session.get(MeetingSeries, int(clean))
         if row is not None and row.team_id == team_id:
             return row

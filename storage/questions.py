@@ -155,6 +155,8 @@ def _own(session: Session, team_id: str, question_id: int, user_id: str) -> Ques
 def edit(session: Session, team_id: str, question_id: int, user_id: str, text: str) -> Question:
     """The asker rewords their question (nobody else may)."""
     q = _own(session, team_id, question_id, user_id)
+    if q.text == text:  # the same edit again (a redelivery): nothing changes, no new version
+        return q
     q.text = text
     return touch(session, q)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import RoleAssignment
 from storage.models.core import ROLES
@@ -34,19 +35,16 @@ def grant(session: Session, team_id: str, user_id: str, role: str, granted_by: s
 
 
 def revoke(session: Session, team_id: str, user_id: str, role: str) -> bool:
-    """Take `role` away; False when the user did not have it."""
-    row = session.exec(
-        select(RoleAssignment).where(
-            RoleAssignment.team_id == team_id,
-            RoleAssignment.user_id == user_id,
-            RoleAssignment.role == role,
+    """Take `role` away; False when the user did not have it (or a concurrent revoke won)."""
+    result = session.exec(
+        delete(RoleAssignment).where(
+            col(RoleAssignment.team_id) == team_id,
+            col(RoleAssignment.user_id) == user_id,
+            col(RoleAssignment.role) == role,
         )
-    ).first()
-    if row is None:
-        return False
-    session.delete(row)
+    )
     session.commit()
-    return True
+    return bool(result.rowcount)
 
 
 def members_with(session: Session, team_id: str, role: str) -> list[str]:

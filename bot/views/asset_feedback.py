@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.parsing import row_id
 from bot.text import escape, mrkdwn, plain, safe, truncate, user_mention
 from bot.views.assets import ASSET_SELECT, asset_option, link
 from bot.views.forms import (
@@ -91,7 +92,7 @@ def read_feedback_form(values: dict[str, Any]) -> tuple[FeedbackForm | None, dic
     prospect = state_value(values, B_PROSPECT)
     stage = state_value(values, B_DEAL) or ""
     errors = {}
-    asset_id = int(chosen) if chosen and chosen.isdigit() else None
+    asset_id = row_id(chosen)
     if chosen and asset_id is None:
         errors[B_ASSET] = "Choose an asset from the list."
     if asset_id is None and not other and not errors:

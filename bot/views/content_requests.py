@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.parsing import row_id
 from bot.text import mrkdwn, plain, safe
 from bot.views.assets import ASSET_SELECT, URL
 from bot.views.forms import (
@@ -178,9 +179,10 @@ def read_deliver(values: dict[str, Any]) -> tuple[Delivery | None, dict[str, str
     if chosen:
         if title or url:
             return None, {B_NEW_TITLE: "Choose a catalog asset or describe a new one, not both."}
-        if not chosen.isdigit():
+        asset_id = row_id(chosen)
+        if asset_id is None:
             return None, {B_ASSET: "Choose an asset from the list."}
-        return Delivery(int(chosen)), {}
+        return Delivery(asset_id), {}
     errors = {}
     if not title:
         errors[B_ASSET] = "Choose the delivered asset, or give a new one's title and link."

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.digest import GoalFigures, goal_line, number, pack
 from bot.goal_input import MAX_NAME, MAX_NOTE, MAX_UNIT
+from bot.parsing import row_id
 from bot.text import mrkdwn, plain, safe, section, user_mention
 from bot.views.common import ephemeral
 from storage.models import Goal, GoalUpdate
@@ -185,7 +186,10 @@ def read_choice(value: str) -> tuple[int, str, str] | None:
     """(goal id, progress, note) from a choice button's value; None if it was tampered with."""
     try:
         data = json.loads(value)
-        return int(data["g"]), str(data["v"]), str(data.get("n", ""))[:MAX_NOTE]
+        goal_id = row_id(str(data["g"]))
+        if goal_id is None:
+            return None
+        return goal_id, str(data["v"]), str(data.get("n", ""))[:MAX_NOTE]
     except (ValueError, TypeError, KeyError):
         return None
 

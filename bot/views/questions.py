@@ -25,6 +25,7 @@ ERRORS = {
     "closed": "That question was withdrawn or merged, so it can't change any more.",
     "same": "A question can't be a duplicate of itself.",
 }
+NOT_COUNTED = ":ballot_box: Not counted: it is your own question, or you already said so."
 
 
 def number(q: Question) -> str:
