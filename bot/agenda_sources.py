@@ -29,6 +29,7 @@ LOW_RESONANCE = 3.0  # assets rated below the middle of the 1–5 scale are wort
 LOW_SHOWN = 3  # lowest-resonance assets offered to the builder
 UNUSED_SHOWN = 3  # unused assets offered to the builder
 WAITING_SHOWN = 50  # requests waiting for a decision (the builder shows 5 and "+N more")
+QUESTIONS_SHOWN = 50  # questions of the window offered to the builder, best first
 STATUS = {Pace.BEHIND: "behind", Pace.AT_RISK: "at_risk", Pace.ON_TRACK: "on_track"}
 
 
@@ -135,7 +136,16 @@ def content_items(session: Session, team_id: str, now: datetime) -> list[Content
 def questions_since(
     session: Session, team_id: str, since: datetime, until: datetime
 ) -> QuestionsSince:
-    """INTEGRATION POINT (prospect questions, not merged yet): fill the top questions of the
-    window (bot.agenda.QuestionItem) and the asked / answered counts from the questions storage.
-    Until then the section is empty and the builder leaves it out."""
-    return QuestionsSince()
+    """The live questions asked in the window (the builder ranks them: unanswered first, then
+    +1s, then the newest; it shows CAP and "+N more"), and how many were asked and answered."""
+    items = [
+        QuestionItem(q.id or 0, q.text, plus_ones, q.status == "answered", q.created_at)
+        for q, plus_ones in loop.questions_in_window(
+            session, team_id, since, until, QUESTIONS_SHOWN
+        )
+    ]
+    return QuestionsSince(
+        items,
+        asked=loop.questions_asked(session, team_id, since, until),
+        answered=loop.questions_answered(session, team_id, since, until),
+    )

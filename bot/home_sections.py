@@ -14,7 +14,7 @@ from bot.home import HomeSection, cap
 from bot.preview import next_agenda_of
 from bot.text import safe
 from bot.views.assets import asset_line
-from storage import assets, content_requests, goals, meetings
+from storage import assets, content_requests, goals, meetings, question_lists
 from storage.models.assets import ContentRequest
 
 LIMIT = 8
@@ -43,6 +43,29 @@ def my_requests(session: Session, team_id: str, user_id: str) -> HomeSection:
     return HomeSection(
         "Your content requests", shown, "No requests yet — `/content-request`.", more
     )
+
+
+def my_questions(session: Session, team_id: str, user_id: str) -> HomeSection:
+    """The rep's questions, newest first: answered ones with the latest answer."""
+    lines = []
+    for q, answer in question_lists.mine(session, team_id, user_id, limit=LIMIT + 1):
+        if answer is None:
+            lines.append(f"❓ *#{q.id}* {safe(q.text, 120)} — _waiting for an answer_")
+        else:
+            lines.append(f"✅ *#{q.id}* {safe(q.text, 120)}\n> {safe(answer.text, 300)}")
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Your questions", shown, "No questions yet — `/prospect-question`.", more)
+
+
+def question_triage(session: Session, team_id: str, zone: ZoneInfo) -> HomeSection:
+    """Unanswered questions by demand (+1s), then the oldest first."""
+    rows = question_lists.unanswered_by_demand(session, team_id, limit=LIMIT + 1)
+    lines = [
+        f"❓ *#{q.id}* {safe(q.text, 120)} · +{votes} · asked {to_local(q.created_at, zone):%d %b}"
+        for q, votes in rows
+    ]
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Triage queue", shown, "No unanswered prospect questions.", more)
 
 
 def request_queue(session: Session, team_id: str, now: datetime) -> HomeSection:

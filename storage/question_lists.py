@@ -1,0 +1,57 @@
+"""A team's prospect questions as lists: a rep's own, the triage queue, lookups by number."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import Answer, Question, QuestionVote
+from storage.questions import LIVE, latest_answers
+
+
+def mine(
+    session: Session, team_id: str, user_id: str, limit: int = 20
+) -> list[tuple[Question, Answer | None]]:
+    """The person's live questions, newest first, each with its latest answer."""
+    rows = list(
+        session.exec(
+            select(Question)
+            .where(
+                Question.team_id == team_id,
+                Question.asker_id == user_id,
+                col(Question.status).in_(LIVE),
+            )
+            .order_by(col(Question.created_at).desc(), col(Question.id).desc())
+            .limit(limit)
+        )
+    )
+    answers = latest_answers(session, [q.id for q in rows if q.id is not None])
+    return [(q, answers.get(q.id or 0)) for q in rows]
+
+
+def unanswered_by_demand(
+    session: Session, team_id: str, limit: int = 20
+) -> list[tuple[Question, int]]:
+    """(question, +1s) of the open questions: the most +1s first, then the oldest."""
+    votes = func.count(col(QuestionVote.id))
+    rows = session.exec(
+        select(Question, votes)
+        .join(QuestionVote, col(QuestionVote.question_id) == col(Question.id), isouter=True)
+        .where(Question.team_id == team_id, Question.status == "open")
+        .group_by(col(Question.id))
+        .order_by(votes.desc(), col(Question.created_at), col(Question.id))
+        .limit(limit)
+    )
+    return [(q, int(n)) for q, n in rows]
+
+
+def texts(session: Session, team_id: str, question_ids: list[int]) -> dict[int, str]:
+    """The text of each of these question numbers that exists in the team."""
+    if not question_ids:
+        return {}
+    rows = session.exec(
+        select(Question.id, Question.text).where(
+            Question.team_id == team_id, col(Question.id).in_(question_ids)
+        )
+    )
+    return {int(i or 0): str(text) for i, text in rows}
