@@ -72,6 +72,7 @@ def collect_inputs(
         kind=series.kind,
         since=since_last,
         questions=questions.items,
+        questions_total=questions.live,
         goals=goals.items,
         content=sources.content_items(session, team_id, until),
         topics=topics,

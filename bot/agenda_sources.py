@@ -42,9 +42,10 @@ class GoalsSince:
 
 @dataclass(frozen=True)
 class QuestionsSince:
-    items: list[QuestionItem] = field(default_factory=list)
-    asked: int = 0
-    answered: int = 0
+    items: list[QuestionItem] = field(default_factory=list)  # the best QUESTIONS_SHOWN
+    asked: int = 0  # captured in the window, withdrawn ones left out (merged ones were asked)
+    answered: int = 0  # first answered in the window
+    live: int = 0  # open or answered questions of the window, all of them (for "+N more")
 
 
 def status_of(s: Standing) -> str:
@@ -144,8 +145,10 @@ def questions_since(
             session, team_id, since, until, QUESTIONS_SHOWN
         )
     ]
+    counts = loop.question_counts(session, team_id, since, until)
     return QuestionsSince(
         items,
-        asked=loop.questions_asked(session, team_id, since, until),
+        asked=sum(counts.values()) - counts.get("withdrawn", 0),
         answered=loop.questions_answered(session, team_id, since, until),
+        live=sum(counts.get(status, 0) for status in loop.LIVE_QUESTIONS),
     )

@@ -165,18 +165,20 @@ def top_voted_questions(
     return [(str(text), int(n)) for text, n in rows]
 
 
-def questions_asked(session: Session, team_id: str, since: datetime, until: datetime) -> int:
-    """Questions captured in [since, until), withdrawn ones left out (merged ones were asked)."""
-    return int(
-        session.exec(
-            select(func.count(col(Question.id))).where(
-                Question.team_id == team_id,
-                col(Question.created_at) >= since,
-                col(Question.created_at) < until,
-                Question.status != "withdrawn",
-            )
-        ).one()
+def question_counts(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """How many of the questions captured in [since, until) are in each status."""
+    rows = session.exec(
+        select(Question.status, func.count(col(Question.id)))
+        .where(
+            Question.team_id == team_id,
+            col(Question.created_at) >= since,
+            col(Question.created_at) < until,
+        )
+        .group_by(col(Question.status))
     )
+    return {str(status): int(n) for status, n in rows}
 
 
 def questions_answered(session: Session, team_id: str, since: datetime, until: datetime) -> int:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot import agenda
+from bot import agenda, agenda_sources
 from bot.agenda_sources import questions_since
 from bot.digest import loop_lines
 from bot.digest_data import collect_loop_stats
@@ -126,9 +127,18 @@ def test_agenda_questions_since_last_meeting(any_engine: Engine) -> None:
     assert sections["since"].lines[:2] == ("• 4 prospect questions asked", "• 1 answered")
 
 
-def test_agenda_questions_read_is_limited(any_engine: Engine) -> None:
+def test_agenda_questions_read_is_limited_and_more_counts_them_all(
+    any_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Session(any_engine) as session:
-        ids = [ask(session, f"Question {n}?", INSIDE + timedelta(minutes=n)) for n in range(4)]
+        ids = [ask(session, f"Question {n}?", INSIDE + timedelta(minutes=n)) for n in range(8)]
         rows = loop.questions_in_window(session, TEAM, SINCE, UNTIL, limit=2)
-        assert [q.id for q, _ in rows] == [ids[3], ids[2]]
+        assert [q.id for q, _ in rows] == [ids[7], ids[6]]
+        monkeypatch.setattr(agenda_sources, "QUESTIONS_SHOWN", 6)
+        store.withdraw(session, TEAM, ids[0], "U0REP00001")
+        found = questions_since(session, TEAM, SINCE, UNTIL)
+        assert len(found.items) == 6 and found.live == 7 and found.asked == 7
         assert questions_since(session, OTHER_TEAM, SINCE, UNTIL).items == []
+    inputs = agenda.AgendaInputs(questions=found.items, questions_total=found.live)
+    (section,) = agenda.build(inputs)
+    assert len(section.lines) == agenda.CAP and section.more == 7 - agenda.CAP
