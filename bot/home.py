@@ -55,7 +55,7 @@ def _sections(session: Session, team_id: str, user_id: str, role: str) -> list[H
     goals = parts.shared_goals(session, team_id, now, zone)
     queue = parts.request_queue(session, team_id, now)
     if role in ("admin", "marketer"):
-        triage = parts.question_triage(session, team_id, zone)
+        triage = parts.question_triage(session, team_id, now, zone)
         scores = parts.asset_scores(session, team_id, now)
         if role == "admin":
             return [triage, queue, goals, parts.next_agendas(session, team_id, now), scores]

@@ -18,6 +18,7 @@ from storage import assets, content_requests, goals, meetings, question_lists
 from storage.models.assets import ContentRequest
 
 LIMIT = 8
+TRIAGE_DAYS = 90  # the Home triage queue's window (older ones: the triage channel, `search`)
 STATUS_ICON = {
     "submitted": "📥",
     "accepted": "✅",
@@ -57,9 +58,10 @@ def my_questions(session: Session, team_id: str, user_id: str) -> HomeSection:
     return HomeSection("Your questions", shown, "No questions yet — `/prospect-question`.", more)
 
 
-def question_triage(session: Session, team_id: str, zone: ZoneInfo) -> HomeSection:
-    """Unanswered questions by demand (+1s), then the oldest first."""
-    rows = question_lists.unanswered_by_demand(session, team_id, limit=LIMIT + 1)
+def question_triage(session: Session, team_id: str, now: datetime, zone: ZoneInfo) -> HomeSection:
+    """Unanswered questions of the last TRIAGE_DAYS by demand (+1s), then the oldest first."""
+    since = now - timedelta(days=TRIAGE_DAYS)
+    rows = question_lists.unanswered_by_demand(session, team_id, since, limit=LIMIT + 1)
     lines = [
         f"❓ *#{q.id}* {safe(q.text, 120)} · +{votes} · asked {to_local(q.created_at, zone):%d %b}"
         for q, votes in rows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -30,14 +32,19 @@ def mine(
 
 
 def unanswered_by_demand(
-    session: Session, team_id: str, limit: int = 20
+    session: Session, team_id: str, since: datetime, limit: int = 20
 ) -> list[tuple[Question, int]]:
-    """(question, +1s) of the open questions: the most +1s first, then the oldest."""
+    """(question, +1s) of the open questions asked since `since`: the most +1s first, then the
+    oldest. Time-windowed: counting +1s over every open question of a long history is not cheap."""
     votes = func.count(col(QuestionVote.id))
     rows = session.exec(
         select(Question, votes)
         .join(QuestionVote, col(QuestionVote.question_id) == col(Question.id), isouter=True)
-        .where(Question.team_id == team_id, Question.status == "open")
+        .where(
+            Question.team_id == team_id,
+            Question.status == "open",
+            col(Question.created_at) >= since,
+        )
         .group_by(col(Question.id))
         .order_by(votes.desc(), col(Question.created_at), col(Question.id))
         .limit(limit)

@@ -162,23 +162,24 @@ def test_rep_sees_own_questions_with_the_latest_answer(
 def test_marketer_triage_queue_by_demand_then_age(
     http: SlackHTTP, slack: FakeSlack, session: Session
 ) -> None:
-    from datetime import UTC, datetime
+    from datetime import timedelta
 
+    from bot.clock import utcnow
     from storage import question_votes, questions
 
     roles.grant(session, TEAM, "U0MKT00001", "marketer", ADMIN)
 
-    def ask(key: str, text: str, day: int) -> int:
-        q, _ = questions.capture(
-            session, TEAM, key, "U0REP00001", text, created_at=datetime(2026, 10, day, tzinfo=UTC)
-        )
+    def ask(key: str, text: str, days_ago: int) -> int:
+        at = utcnow() - timedelta(days=days_ago)
+        q, _ = questions.capture(session, TEAM, key, "U0REP00001", text, created_at=at)
         assert q.id is not None
         return q.id
 
-    old = ask("k1", "Oldest, no +1s?", 1)
-    new = ask("k2", "Newer, no +1s?", 3)
-    wanted = ask("k3", "Most wanted <!here>?", 5)
-    answered = ask("k4", "Already answered?", 1)
+    old = ask("k1", "Oldest, no +1s?", 30)
+    new = ask("k2", "Newer, no +1s?", 20)
+    wanted = ask("k3", "Most wanted <!here>?", 10)
+    answered = ask("k4", "Already answered?", 30)
+    ask("k5", "Stale?", 91)
     for user in ("U0REP00002", "U0REP00003"):
         question_votes.plus_one(session, TEAM, wanted, user)
         question_votes.plus_one(session, TEAM, answered, user)
@@ -189,6 +190,7 @@ def test_marketer_triage_queue_by_demand_then_age(
     order = [home.index(f"*#{i}*") for i in (wanted, old, new)]
     assert order == sorted(order)
     assert "Most wanted &lt;!here&gt;? · +2" in home and f"*#{answered}*" not in home
+    assert "Stale?" not in home  # older than the queue's window
 
 
 def test_ask_button_opens_the_prospect_question_modal(http: SlackHTTP, slack: FakeSlack) -> None:

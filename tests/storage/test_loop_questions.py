@@ -142,3 +142,27 @@ def test_agenda_questions_read_is_limited_and_more_counts_them_all(
     inputs = agenda.AgendaInputs(questions=found.items, questions_total=found.live)
     (section,) = agenda.build(inputs)
     assert len(section.lines) == agenda.CAP and section.more == 7 - agenda.CAP
+
+
+def test_question_lists_per_team(any_engine: Engine) -> None:
+    from storage import question_lists
+
+    with Session(any_engine, expire_on_commit=False) as session:
+        old = ask(session, "Old, no +1s?", SINCE)
+        wanted = ask(session, "Wanted?", INSIDE)
+        done = ask(session, "Answered?", SINCE)
+        stale = ask(session, "Before the window?", SINCE - timedelta(days=1))
+        theirs = ask(session, "Theirs?", INSIDE, team=OTHER_TEAM)
+        plus(session, wanted, 2, INSIDE)
+        answer_at(session, done, INSIDE)
+        queue = question_lists.unanswered_by_demand(session, TEAM, SINCE)
+        assert [(q.id, n) for q, n in queue] == [(wanted, 2), (old, 0)]
+        assert [q.id for q, _ in question_lists.unanswered_by_demand(session, TEAM, SINCE, 1)] == [
+            wanted
+        ]
+        mine = question_lists.mine(session, TEAM, "U0REP00001")
+        assert [q.id for q, _ in mine] == [wanted, done, old, stale]  # newest, then higher number
+        assert [a.text if a else None for _, a in mine] == [None, "Yes.", None, None]
+        assert question_lists.mine(session, OTHER_TEAM, "U0REP00001")[0][0].id == theirs
+        assert question_lists.texts(session, TEAM, [old, theirs, 999]) == {old: "Old, no +1s?"}
+        assert question_lists.texts(session, TEAM, []) == {}
