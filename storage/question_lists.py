@@ -35,21 +35,41 @@ def unanswered_by_demand(
     session: Session, team_id: str, since: datetime, limit: int = 20
 ) -> list[tuple[Question, int]]:
     """(question, +1s) of the open questions asked since `since`: the most +1s first, then the
-    oldest. Time-windowed: counting +1s over every open question of a long history is not cheap."""
+    oldest. Two bounded reads: +1s cast since `since` (a question's +1s come after it), then,
+    if the list is short, the oldest open questions nobody +1'd."""
     votes = func.count(col(QuestionVote.id))
-    rows = session.exec(
-        select(Question, votes)
-        .join(QuestionVote, col(QuestionVote.question_id) == col(Question.id), isouter=True)
-        .where(
-            Question.team_id == team_id,
-            Question.status == "open",
-            col(Question.created_at) >= since,
+    voted = list(
+        session.exec(
+            select(Question, votes)
+            .join(QuestionVote, col(QuestionVote.question_id) == col(Question.id))
+            .where(
+                QuestionVote.team_id == team_id,
+                col(QuestionVote.created_at) >= since,
+                Question.team_id == team_id,
+                Question.status == "open",
+                col(Question.created_at) >= since,
+            )
+            .group_by(col(Question.id))
+            .order_by(votes.desc(), col(Question.created_at), col(Question.id))
+            .limit(limit)
         )
-        .group_by(col(Question.id))
-        .order_by(votes.desc(), col(Question.created_at), col(Question.id))
-        .limit(limit)
     )
-    return [(q, int(n)) for q, n in rows]
+    found = [(q, int(n)) for q, n in voted]
+    if len(found) < limit:
+        nobody = ~select(QuestionVote.id).where(QuestionVote.question_id == Question.id).exists()
+        quiet = session.exec(
+            select(Question)
+            .where(
+                Question.team_id == team_id,
+                Question.status == "open",
+                col(Question.created_at) >= since,
+                nobody,
+            )
+            .order_by(col(Question.created_at), col(Question.id))
+            .limit(limit - len(found))
+        )
+        found += [(q, 0) for q in quiet]
+    return found
 
 
 def texts(session: Session, team_id: str, question_ids: list[int]) -> dict[int, str]:
