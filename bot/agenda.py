@@ -81,6 +81,7 @@ class AgendaInputs:
     kind: str = "weekly"
     since: SinceLastTime = field(default_factory=SinceLastTime)
     questions: list[QuestionItem] = field(default_factory=list)
+    questions_total: int = 0  # all of the window's questions when `questions` holds only the top
     goals: list[GoalItem] = field(default_factory=list)
     content: list[ContentItem] = field(default_factory=list)
     topics: list[Entry] = field(default_factory=list)
@@ -167,7 +168,9 @@ def build(inputs: AgendaInputs) -> list[Section]:
             "goals", [agenda_lines.goal_line(g, i.kind) for g in rank_goals(i.goals)]
         ),
         "questions": lambda i: _capped(
-            "questions", [agenda_lines.question_line(q) for q in rank_questions(i.questions)]
+            "questions",
+            [agenda_lines.question_line(q) for q in rank_questions(i.questions)],
+            i.questions_total,
         ),
         "content": lambda i: _capped(
             "content", [agenda_lines.content_line(c) for c in rank_content(i.content)]
@@ -180,10 +183,12 @@ def build(inputs: AgendaInputs) -> list[Section]:
     return [s for s in sections if s is not None]
 
 
-def _capped(key: str, lines: list[str]) -> Section | None:
+def _capped(key: str, lines: list[str], total: int = 0) -> Section | None:
+    """The first CAP lines and "+N more", N counted from `total` when more exist than `lines`."""
     if not lines:
         return None
-    return Section(key, TITLES[key], lines=tuple(lines[:CAP]), more=max(len(lines) - CAP, 0))
+    more = max(total, len(lines)) - CAP
+    return Section(key, TITLES[key], lines=tuple(lines[:CAP]), more=max(more, 0))
 
 
 def _entries(key: str, entries: list[Entry]) -> Section | None:

@@ -1,8 +1,8 @@
 """From storage to the agenda builder's inputs, and from a stored agenda back to its sections.
 
 `collect_inputs` fills what the meetings tables hold (topics and votes, carried-over items, open
-action items, voices) and, through bot/agenda_sources.py, the shared goals, the content and (once
-that feature is merged) the prospect questions of the window; a section with no data is left out.
+action items, voices) and, through bot/agenda_sources.py, the shared goals, the content and the
+prospect questions of the window; a section with no data is left out.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ def collect_inputs(
         kind=series.kind,
         since=since_last,
         questions=questions.items,
+        questions_total=questions.live,
         goals=goals.items,
         content=sources.content_items(session, team_id, until),
         topics=topics,

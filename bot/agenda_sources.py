@@ -29,6 +29,7 @@ LOW_RESONANCE = 3.0  # assets rated below the middle of the 1–5 scale are wort
 LOW_SHOWN = 3  # lowest-resonance assets offered to the builder
 UNUSED_SHOWN = 3  # unused assets offered to the builder
 WAITING_SHOWN = 50  # requests waiting for a decision (the builder shows 5 and "+N more")
+QUESTIONS_SHOWN = 50  # questions of the window offered to the builder, best first
 STATUS = {Pace.BEHIND: "behind", Pace.AT_RISK: "at_risk", Pace.ON_TRACK: "on_track"}
 
 
@@ -41,9 +42,10 @@ class GoalsSince:
 
 @dataclass(frozen=True)
 class QuestionsSince:
-    items: list[QuestionItem] = field(default_factory=list)
-    asked: int = 0
-    answered: int = 0
+    items: list[QuestionItem] = field(default_factory=list)  # the best QUESTIONS_SHOWN
+    asked: int = 0  # captured in the window, withdrawn ones left out (merged ones were asked)
+    answered: int = 0  # first answered in the window
+    live: int = 0  # open or answered questions of the window, all of them (for "+N more")
 
 
 def status_of(s: Standing) -> str:
@@ -135,7 +137,18 @@ def content_items(session: Session, team_id: str, now: datetime) -> list[Content
 def questions_since(
     session: Session, team_id: str, since: datetime, until: datetime
 ) -> QuestionsSince:
-    """INTEGRATION POINT (prospect questions, not merged yet): fill the top questions of the
-    window (bot.agenda.QuestionItem) and the asked / answered counts from the questions storage.
-    Until then the section is empty and the builder leaves it out."""
-    return QuestionsSince()
+    """The live questions asked in the window (the builder ranks them: unanswered first, then
+    +1s, then the newest; it shows CAP and "+N more"), and how many were asked and answered."""
+    items = [
+        QuestionItem(q.id or 0, q.text, plus_ones, q.status == "answered", q.created_at)
+        for q, plus_ones in loop.questions_in_window(
+            session, team_id, since, until, QUESTIONS_SHOWN
+        )
+    ]
+    counts = loop.question_counts(session, team_id, since, until)
+    return QuestionsSince(
+        items,
+        asked=sum(counts.values()) - counts.get("withdrawn", 0),
+        answered=loop.questions_answered(session, team_id, since, until),
+        live=sum(counts.get(status, 0) for status in loop.LIVE_QUESTIONS),
+    )

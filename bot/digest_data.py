@@ -27,7 +27,10 @@ def collect_loop_stats(
     )
     delivered = loop.requests_delivered(session, team_id, since, until)
     still_open = loop.requests_open(session, team_id)
+    answered = loop.questions_answered(session, team_id, since, until)
     return LoopStats(
+        top_questions=loop.top_voted_questions(session, team_id, since, until, limit=3),
+        questions_answered=answered or None,
         best_assets=best,
         worst_assets=worst,
         requests_delivered=delivered or None,

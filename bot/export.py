@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import IO, Any
 
@@ -20,6 +20,8 @@ class Export:
     model: type[SQLModel]
     time_column: str
     columns: tuple[str, ...]
+    # Columns computed in SQL (a correlated count, say), by name; each also appears in `columns`.
+    computed: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 def exports() -> dict[str, Export]:
@@ -27,6 +29,14 @@ def exports() -> dict[str, Export]:
     from storage.models.assets import AssetFeedback, ContentRequest
     from storage.models.goals import Goal, GoalUpdate
     from storage.models.meetings import PostedAgenda
+    from storage.models.questions import Answer, Question, QuestionVote
+
+    def plus_ones() -> Any:
+        return (
+            select(func.count(col(QuestionVote.id)))
+            .where(col(QuestionVote.question_id) == col(Question.id))
+            .scalar_subquery()
+        )
 
     return {
         "feedback": Export(
@@ -53,11 +63,23 @@ def exports() -> dict[str, Export]:
             PostedAgenda, "meeting_at",
             ("id", "team_id", "meeting_at", "series_id", "channel", "ts", "revision", "sections"),
         ),
+        "questions": Export(
+            Question, "created_at",
+            ("id", "team_id", "created_at", "asker_id", "text", "prospect", "segment", "stage",
+             "tags", "urgency", "status", "plus_ones", "answered_at", "duplicate_of",
+             "source_channel", "source_permalink", "triage_channel", "updated_at"),
+            {"plus_ones": plus_ones},
+        ),
+        "answers": Export(
+            Answer, "created_at",
+            ("id", "team_id", "created_at", "question_id", "answerer_id", "text", "link"),
+        ),
     }  # fmt: skip
 
 
-def _filtered(spec: Export, since: date | None) -> Any:
-    stmt = select(spec.model)
+def _filtered(spec: Export, since: date | None, computed: bool = False) -> Any:
+    extra = [make().label(name) for name, make in spec.computed.items()] if computed else []
+    stmt = select(spec.model, *extra)
     if since is not None:
         column = col(getattr(spec.model, spec.time_column))
         stmt = stmt.where(column >= datetime.combine(since, time.min, tzinfo=UTC))
@@ -72,9 +94,14 @@ def count(session: Session, spec: Export, since: date | None) -> int:
 def rows(session: Session, spec: Export, since: date | None) -> Iterator[dict[str, Any]]:
     """The rows oldest first, streamed in batches (memory stays flat for large tables)."""
     order = col(getattr(spec.model, spec.time_column))
-    result = session.exec(_filtered(spec, since).order_by(order).execution_options(yield_per=1000))
-    for row in result:
-        yield {name: _plain(getattr(row, name)) for name in spec.columns}
+    stmt = _filtered(spec, since, computed=True).order_by(order)
+    for found in session.exec(stmt.execution_options(yield_per=1000)):
+        row, *values = found if spec.computed else (found,)
+        extra = dict(zip(spec.computed, values, strict=True))
+        yield {
+            name: _plain(extra[name] if name in extra else getattr(row, name))
+            for name in spec.columns
+        }
 
 
 def _plain(value: Any) -> Any:

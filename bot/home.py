@@ -54,14 +54,16 @@ def _sections(session: Session, team_id: str, user_id: str, role: str) -> list[H
     zone = ZoneInfo(workspaces.get_or_create(session, team_id).timezone)
     goals = parts.shared_goals(session, team_id, now, zone)
     queue = parts.request_queue(session, team_id, now)
-    if role == "admin":
+    if role in ("admin", "marketer"):
+        triage = parts.question_triage(session, team_id, now, zone)
         scores = parts.asset_scores(session, team_id, now)
-        return [queue, goals, parts.next_agendas(session, team_id, now), scores]
-    if role == "marketer":
-        return [queue, parts.asset_scores(session, team_id, now), goals]
+        if role == "admin":
+            return [triage, queue, goals, parts.next_agendas(session, team_id, now), scores]
+        return [triage, queue, scores, goals]
     if role == "leader":
         return [goals, parts.next_agendas(session, team_id, now), queue]
-    return [parts.my_requests(session, team_id, user_id), goals]
+    mine = parts.my_questions(session, team_id, user_id)
+    return [mine, parts.my_requests(session, team_id, user_id), goals]
 
 
 def cap(lines: list[str], limit: int) -> tuple[list[str], int]:

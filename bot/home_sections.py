@@ -14,10 +14,11 @@ from bot.home import HomeSection, cap
 from bot.preview import next_agenda_of
 from bot.text import safe
 from bot.views.assets import asset_line
-from storage import assets, content_requests, goals, meetings
+from storage import assets, content_requests, goals, meetings, question_lists
 from storage.models.assets import ContentRequest
 
 LIMIT = 8
+TRIAGE_DAYS = 90  # the Home triage queue's window (older ones: the triage channel, `search`)
 STATUS_ICON = {
     "submitted": "📥",
     "accepted": "✅",
@@ -43,6 +44,30 @@ def my_requests(session: Session, team_id: str, user_id: str) -> HomeSection:
     return HomeSection(
         "Your content requests", shown, "No requests yet — `/content-request`.", more
     )
+
+
+def my_questions(session: Session, team_id: str, user_id: str) -> HomeSection:
+    """The rep's questions, newest first: answered ones with the latest answer."""
+    lines = []
+    for q, answer in question_lists.mine(session, team_id, user_id, limit=LIMIT + 1):
+        if answer is None:
+            lines.append(f"❓ *#{q.id}* {safe(q.text, 120)} — _waiting for an answer_")
+        else:
+            lines.append(f"✅ *#{q.id}* {safe(q.text, 120)}\n> {safe(answer.text, 300)}")
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Your questions", shown, "No questions yet — `/prospect-question`.", more)
+
+
+def question_triage(session: Session, team_id: str, now: datetime, zone: ZoneInfo) -> HomeSection:
+    """Unanswered questions of the last TRIAGE_DAYS by demand (+1s), then the oldest first."""
+    since = now - timedelta(days=TRIAGE_DAYS)
+    rows = question_lists.unanswered_by_demand(session, team_id, since, limit=LIMIT + 1)
+    lines = [
+        f"❓ *#{q.id}* {safe(q.text, 120)} · +{votes} · asked {to_local(q.created_at, zone):%d %b}"
+        for q, votes in rows
+    ]
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Triage queue", shown, "No unanswered prospect questions.", more)
 
 
 def request_queue(session: Session, team_id: str, now: datetime) -> HomeSection:

@@ -9,7 +9,7 @@ from bot.clock import utcnow
 from bot.delivery import Post
 from bot.runtime import Runtime
 from bot.views import content_request_posts as views
-from storage import assets, content_requests, outbox, roles
+from storage import assets, content_requests, outbox, question_lists, roles
 from storage.models import Asset, ContentRequest, Workspace
 
 
@@ -24,6 +24,12 @@ def _dm(runtime: Runtime, request: ContentRequest, user: str, asset: Asset | Non
     runtime.outbox.submit(request.team_id, key, Post("chat.postMessage", user, message))
 
 
+def _question_texts(session: Session, request: ContentRequest) -> dict[int, str]:
+    """The text of the team's questions this request answers, by number."""
+    numbers = [int(n) for n in request.question_refs.split(",") if n.isdigit()]
+    return question_lists.texts(session, request.team_id, numbers)
+
+
 def announce(runtime: Runtime, team_id: str, request_id: int) -> None:
     """Post a new request to the triage channel and confirm to the requester; without a triage
     channel, tell the requester it is queued and tell the admins how to set one."""
@@ -35,11 +41,14 @@ def announce(runtime: Runtime, team_id: str, request_id: int) -> None:
         channel = ws.triage_channel if ws is not None else None
         demand = 1 + len(content_requests.voters(session, request_id))
         asset = assets.get(session, team_id, request.asset_id) if request.asset_id else None
+        questions = _question_texts(session, request)
         admins = sorted(
             set(runtime.settings.admins) | set(roles.members_with(session, team_id, "admin"))
         )
     if channel:
-        post = Post("chat.postMessage", channel, views.triage_post(request, demand, asset))
+        post = Post(
+            "chat.postMessage", channel, views.triage_post(request, demand, asset, questions)
+        )
         runtime.outbox.submit(team_id, post_key(request_id), post)
         with Session(runtime.engine) as session:
             content_requests.mark_posted(session, request_id, utcnow())
@@ -62,7 +71,8 @@ def refresh_post(runtime: Runtime, team_id: str, request_id: int) -> None:
             return  # never posted (no triage channel), not sent yet, or unchanged since
         demand = 1 + len(content_requests.voters(session, request_id))
         asset = assets.get(session, team_id, request.asset_id) if request.asset_id else None
-    message = views.triage_post(request, demand, asset)
+        questions = _question_texts(session, request)
+    message = views.triage_post(request, demand, asset, questions)
     channel = posted.result_channel or posted.channel
     post = Post("chat.update", channel, {**message, "ts": posted.result_ts})
     runtime.outbox.submit(team_id, f"{post_key(request_id)}:v{request.version}", post)

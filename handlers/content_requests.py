@@ -16,7 +16,7 @@ from bot.parsing import command_text, row_id, split_command
 from bot.views import content_request_posts as posts
 from bot.views import content_requests as views
 from bot.views.common import usage
-from storage import content_requests
+from storage import content_requests, question_lists
 
 COMMAND = "/content-request"
 EXAMPLES = ("/content-request", "/content-request list")
@@ -63,6 +63,12 @@ def request_submitted(
         ack(response_action="errors", errors=errors)
         return
     with Session(context["engine"], expire_on_commit=False) as session:
+        refs = views.ref_numbers(form.question_refs)
+        known = question_lists.texts(session, team, refs)
+        missing = [n for n in refs if n not in known]
+        if missing:
+            ack(response_action="errors", errors=views.unknown_questions(missing))
+            return
         content_requests.create(session, team, f"view:{view['id']}", user, **asdict(form))
     ack()
 

@@ -5,14 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, cast, extract, func, literal
+from sqlalchemy import Float, case, cast, extract, func, literal
 from sqlmodel import Session, col, select
 
 from bot.scoring import HALF_LIFE_DAYS
 from storage.assets import RATING_WINDOW
-from storage.models import Asset, AssetFeedback, ContentRequest, ContentRequestVote, GoalUpdate
+from storage.models import (
+    Asset,
+    AssetFeedback,
+    ContentRequest,
+    ContentRequestVote,
+    GoalUpdate,
+    Question,
+    QuestionVote,
+)
 
 OPEN_REQUESTS = ("submitted", "accepted", "in_progress")
+LIVE_QUESTIONS = ("open", "answered")  # withdrawn and merged (duplicate) questions are left out
 
 
 @dataclass(frozen=True)
@@ -132,3 +141,84 @@ def low_resonance_candidates(
         .limit(limit)
     )
     return [(int(asset_id or 0), str(title)) for asset_id, title in rows]
+
+
+def top_voted_questions(
+    session: Session, team_id: str, since: datetime, until: datetime, limit: int = 3
+) -> list[tuple[str, int]]:
+    """(text, +1s in [since, until)) of the live questions most +1'd in the window."""
+    votes = func.count(col(QuestionVote.id))
+    rows = session.exec(
+        select(Question.text, votes)
+        .join(Question, col(Question.id) == col(QuestionVote.question_id))
+        .where(
+            QuestionVote.team_id == team_id,
+            col(QuestionVote.created_at) >= since,
+            col(QuestionVote.created_at) < until,
+            Question.team_id == team_id,
+            col(Question.status).in_(LIVE_QUESTIONS),
+        )
+        .group_by(col(Question.id), col(Question.text), col(Question.created_at))
+        .order_by(votes.desc(), col(Question.created_at).desc(), col(Question.id).desc())
+        .limit(limit)
+    )
+    return [(str(text), int(n)) for text, n in rows]
+
+
+def question_counts(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """How many of the questions captured in [since, until) are in each status."""
+    rows = session.exec(
+        select(Question.status, func.count(col(Question.id)))
+        .where(
+            Question.team_id == team_id,
+            col(Question.created_at) >= since,
+            col(Question.created_at) < until,
+        )
+        .group_by(col(Question.status))
+    )
+    return {str(status): int(n) for status, n in rows}
+
+
+def questions_answered(session: Session, team_id: str, since: datetime, until: datetime) -> int:
+    """Questions whose first answer came in [since, until)."""
+    return int(
+        session.exec(
+            select(func.count(col(Question.id))).where(
+                Question.team_id == team_id,
+                col(Question.answered_at) >= since,
+                col(Question.answered_at) < until,
+            )
+        ).one()
+    )
+
+
+def questions_in_window(
+    session: Session, team_id: str, since: datetime, until: datetime, limit: int = 50
+) -> list[tuple[Question, int]]:
+    """(question, +1s) of the live questions asked in [since, until): unanswered first, then
+    the most +1s, then the newest. Ranked in the database over the window's ids only (the cost
+    follows the window with an index on (team_id, created_at)); only `limit` rows are loaded."""
+    votes = func.count(col(QuestionVote.id))
+    answered = case((col(Question.status) == "answered", 1), else_=0)
+    ranked = list(
+        session.exec(
+            select(Question.id, votes)
+            .join(QuestionVote, col(QuestionVote.question_id) == col(Question.id), isouter=True)
+            .where(
+                Question.team_id == team_id,
+                col(Question.created_at) >= since,
+                col(Question.created_at) < until,
+                col(Question.status).in_(LIVE_QUESTIONS),
+            )
+            .group_by(col(Question.id), col(Question.status), col(Question.created_at))
+            .order_by(answered, votes.desc(), col(Question.created_at).desc(), col(Question.id))
+            .limit(limit)
+        )
+    )
+    rows = {
+        q.id: q
+        for q in session.exec(select(Question).where(col(Question.id).in_([i for i, _ in ranked])))
+    }
+    return [(rows[i], int(n)) for i, n in ranked if i in rows]

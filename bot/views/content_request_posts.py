@@ -15,6 +15,7 @@ DECLINE_BUTTON = "content_request_decline"
 START_BUTTON = "content_request_start"
 DELIVER_BUTTON = "content_request_deliver"
 PLUS_ONE_BUTTON = "content_request_plus_one"
+QUESTIONS_SHOWN = 10  # question numbers listed with their text on a triage post
 FOLLOWUP_BUTTON = "content_request_followup"
 LABELS = {
     "submitted": ":inbox_tray: Submitted",
@@ -58,11 +59,6 @@ def _details(request: ContentRequest, asset: Asset | None) -> str:
         facts.append(f"deal stage {escape(request.deal_stage)}")
     if request.desired_date:
         facts.append(f"needed by {request.desired_date.isoformat()}")
-    if request.question_refs:
-        facts.append(
-            "answers prospect questions "
-            + ", ".join(f"#{n}" for n in request.question_refs.split(","))
-        )
     if facts:
         lines.append(" · ".join(facts))
     if request.status in ("accepted", "in_progress", "delivered") and request.priority:
@@ -76,8 +72,27 @@ def _details(request: ContentRequest, asset: Asset | None) -> str:
     return truncate("\n".join(lines), 3000)
 
 
-def triage_post(request: ContentRequest, demand: int, asset: Asset | None) -> dict[str, Any]:
-    """The request as posted (and updated in place) in the triage channel."""
+def _questions(refs: str, texts: dict[int, str]) -> str:
+    """The prospect questions the request answers: each number with its text when it is one of
+    the team's questions (`texts`), at most QUESTIONS_SHOWN of them."""
+    numbers = [n for n in refs.split(",") if n.isdigit()]
+    lines = [
+        f"• #{n} {safe(texts[int(n)], 150)}" if int(n) in texts else f"• #{n}"
+        for n in numbers[:QUESTIONS_SHOWN]
+    ]
+    more = len(numbers) - QUESTIONS_SHOWN
+    tail = f"\n… and {more} more" if more > 0 else ""
+    return "*Prospect questions it answers:*\n" + "\n".join(lines) + tail
+
+
+def triage_post(
+    request: ContentRequest,
+    demand: int,
+    asset: Asset | None,
+    questions: dict[int, str] | None = None,
+) -> dict[str, Any]:
+    """The request as posted (and updated in place) in the triage channel; `questions` holds the
+    text of the question numbers it answers (those that exist in the team)."""
     head = (
         f"*Content request #{request.id}* from {user_mention(request.requester_id)} · "
         f"{LABELS.get(request.status, escape(request.status))}"
@@ -86,11 +101,12 @@ def triage_post(request: ContentRequest, demand: int, asset: Asset | None) -> di
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": mrkdwn(head)},
         {"type": "section", "text": mrkdwn(_details(request, asset))},
-        {
-            "type": "context",
-            "elements": [mrkdwn(f"Demand: {demand} ({plus} +1{'s' if plus != 1 else ''})")],
-        },
     ]
+    if request.question_refs:
+        text = _questions(request.question_refs, questions or {})
+        blocks.append({"type": "section", "text": mrkdwn(truncate(text, 3000))})
+    demand_text = f"Demand: {demand} ({plus} +1{'s' if plus != 1 else ''})"
+    blocks.append({"type": "context", "elements": [mrkdwn(demand_text)]})
     buttons = BUTTONS.get(request.status, ())
     if buttons:
         elements = [_button(b, request) for b in buttons]

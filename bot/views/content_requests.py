@@ -100,6 +100,18 @@ def read_request_form(
     return RequestForm(what[:2000], why, stage, wanted, clean_refs), {}
 
 
+def ref_numbers(refs: str) -> list[int]:
+    """The question numbers of a stored "12,15" (as read_request_form cleaned it)."""
+    return [int(n) for n in refs.split(",") if n.isdigit()]
+
+
+def unknown_questions(missing: list[int]) -> dict[str, str]:
+    """The inline error for question numbers that are not in this workspace."""
+    numbers = ", ".join(f"#{n}" for n in missing[:5])
+    noun = "question" if len(missing) == 1 else "questions"
+    return {B_QUESTIONS: f"No {noun} {numbers} in this workspace."}
+
+
 def _about(request: ContentRequest) -> dict[str, Any]:
     return {
         "type": "section",

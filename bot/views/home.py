@@ -11,6 +11,7 @@ MAX_BLOCKS = 100
 START_PREFIX = "home_start:"
 # The buttons that start each action: (what, label, roles that see it; empty = everyone).
 START_BUTTONS: list[tuple[str, str, frozenset[str]]] = [
+    ("question", "Ask a prospect question", frozenset()),
     ("feedback", "Give asset feedback", frozenset()),
     ("request", "Request content", frozenset()),
     ("asset", "Add an asset", frozenset({"marketer", "admin"})),
@@ -77,8 +78,10 @@ def start_form(what: str, user_id: str) -> dict[str, Any] | None:
     from bot.views.asset_feedback import feedback_modal
     from bot.views.assets import asset_modal
     from bot.views.content_requests import request_modal
+    from bot.views.question_modals import capture_modal
 
     forms = {
+        "question": capture_modal,  # as `/prospect-question` with no text opens it
         "feedback": lambda: feedback_modal(None),
         "request": request_modal,
         "asset": lambda: asset_modal(None, user_id),

@@ -128,3 +128,15 @@ def test_request_form_reads_question_numbers() -> None:
         content_requests.B_QUESTIONS
         in content_requests.read_request_form(values, date(2026, 1, 1))[1]
     )
+
+
+def test_triage_post_lists_the_questions_it_answers() -> None:
+    many = request()
+    many.question_refs = ",".join(str(n) for n in range(1, 41))
+    texts = {n: EVIL * 20 for n in range(1, 41) if n != 2}
+    post = content_request_posts.triage_post(many, 1, None, texts)
+    assert_valid_message(post)
+    assert live_mentions(post["blocks"], allowed=ALLOWED) == []
+    shown = str(post["blocks"])
+    assert "• #1 " in shown and "• #2\\n" in shown and "… and 30 more" in shown
+    assert "#11" not in shown

@@ -14,10 +14,10 @@ from bot.clock import utcnow
 from bot.runtime import Runtime
 from bot.views import content_request_posts as posts
 from bot.views import content_requests as views
-from storage import workspaces
+from storage import questions, workspaces
 from storage.models import Asset, ContentRequest
 from tests.blockkit import assert_valid_message, assert_valid_modal, live_mentions
-from tests.conftest import ADMIN, TEAM
+from tests.conftest import ADMIN, OTHER_TEAM, TEAM
 from tests.fake_slack import Call, FakeSlack
 from tests.handlers.asset_support import (
     MARKETER,
@@ -48,7 +48,7 @@ def request_values(what: str = "A security one-pager for banks", **over: Any) ->
         views.B_WHY: txt("Acme bank asks about SOC 2 in every demo"),
         views.B_STAGE: sel("demo"),
         views.B_DATE: day(SOON),
-        views.B_QUESTIONS: txt("12, #15"),
+        views.B_QUESTIONS: empty(),
     }
     values.update(over)
     return values
@@ -101,25 +101,35 @@ def updates(slack: FakeSlack, count: int) -> list[Call]:
     return slack.wait_for("chat.update", count, where=lambda c: c.params["channel"] == TRIAGE)
 
 
+def ask_questions(engine: Engine, *texts: str, team: str = TEAM) -> list[int]:
+    with Session(engine) as session:
+        found = [questions.capture(session, team, f"k:{t}", REP, t)[0].id for t in texts]
+    return [n for n in found if n is not None]
+
+
 def test_full_lifecycle_with_every_dm(http: SlackHTTP, slack: FakeSlack, engine: Engine) -> None:
     set_triage(engine)
     grant(engine, MARKETER)
+    first, second = ask_questions(engine, "SOC 2 <!channel> report?", "Bank " + "x" * 300)
     assert http.command("/content-request", "", user_id=REP) == (200, "")
     modal = slack.calls_to("views.open")[0].json("view")
     assert modal["callback_id"] == views.REQUEST_CALLBACK
     assert_valid_modal(modal)
 
-    payload = view_submission_payload(views.REQUEST_CALLBACK, request_values(), user_id=REP)
+    values = request_values(**{views.B_QUESTIONS: txt(f"{first}, #{second}")})
+    payload = view_submission_payload(views.REQUEST_CALLBACK, values, user_id=REP)
     assert http.submit(payload) == (200, "")
     assert http.submit(payload) == (200, "")  # retried delivery: one request, one post
     post = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == TRIAGE)[0]
     (request,) = requests(engine)
-    assert request.question_refs == "12,15" and request.status == "submitted"
+    assert request.question_refs == f"{first},{second}" and request.status == "submitted"
     message = {"text": post.params["text"], "blocks": post.json("blocks")}
     assert_valid_message(message)
     buttons = [e["action_id"] for e in message["blocks"][-1]["elements"]]
     assert buttons == [posts.ACCEPT_BUTTON, posts.DECLINE_BUTTON, posts.PLUS_ONE_BUTTON]
-    assert "#12, #15" in str(message["blocks"])
+    shown = str(message["blocks"])
+    assert f"#{first} SOC 2 &lt;!channel&gt; report?" in shown
+    assert f"#{second} Bank {'x' * 144}…" in shown and "x" * 146 not in shown
     assert "triage queue" in wait_dm(slack, REP, 1).params["text"]
     rid = request.id
     assert rid is not None
@@ -248,6 +258,20 @@ def test_deliver_an_existing_asset(http: SlackHTTP, slack: FakeSlack, engine: En
     )
     assert delivered[0].params["channel"] == REP
     assert requests(engine)[0].asset_id == asset.id
+
+
+def test_unknown_question_numbers_are_refused_inline(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    set_triage(engine)
+    (ours,) = ask_questions(engine, "Ours?")
+    (theirs,) = ask_questions(engine, "Theirs?", team=OTHER_TEAM)
+    for refs, wrong in ((f"{ours}, 99", "#99"), (str(theirs), f"#{theirs}")):
+        values = request_values(**{views.B_QUESTIONS: txt(refs)})
+        _, body = http.submit(view_submission_payload(views.REQUEST_CALLBACK, values, user_id=REP))
+        assert body["response_action"] == "errors"
+        assert body["errors"] == {views.B_QUESTIONS: f"No question {wrong} in this workspace."}
+    assert requests(engine) == [] and slack.calls_to("chat.postMessage") == []
 
 
 def test_bad_request_input_stores_nothing(http: SlackHTTP, engine: Engine) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import roles
-from tests.blockkit import assert_valid_blocks
+from tests.blockkit import assert_valid_blocks, live_mentions
 from tests.conftest import ADMIN, TEAM
 from tests.fake_slack import FakeSlack
 from tests.slack_signing import SlackHTTP
@@ -131,3 +131,72 @@ def test_leader_sees_goal_pace_and_next_meetings(
     assert "<!here>" not in leader and "<!channel>" not in leader
     http.event(opened("U0REP00001"))
     assert "Signed &lt;!here&gt; contracts" in str(published_for(slack, "U0REP00001"))
+
+
+def test_rep_sees_own_questions_with_the_latest_answer(
+    http: SlackHTTP, slack: FakeSlack, session: Session
+) -> None:
+    from storage import questions
+
+    rep, other = "U0REP00001", "U0REP00002"
+    roles.grant(session, TEAM, rep, "rep", ADMIN)
+    waiting, _ = questions.capture(session, TEAM, "k1", rep, "Do you <!channel> support SSO?")
+    done, _ = questions.capture(session, TEAM, "k2", rep, "Is there an API?")
+    questions.capture(session, TEAM, "k3", other, "Someone else's question?")
+    questions.capture(session, "T0FAKE0002", "k4", rep, "Other workspace question?")
+    assert done.id is not None and waiting.id is not None
+    questions.answer(session, TEAM, done.id, ADMIN, "First <@U0BOSS0001> answer", None, "a1")
+    questions.answer(session, TEAM, done.id, ADMIN, "Yes: REST " + "x" * 400, None, "a2")
+    http.event(opened(rep))
+    view = published_for(slack, rep)
+    home = str(view)
+    assert "Your questions" in home and "Ask a prospect question" in home
+    assert f"#{waiting.id}* Do you &lt;!channel&gt; support SSO?" in home
+    assert "waiting for an answer" in home
+    assert "Yes: REST" in home and "First" not in home and "x" * 289 + "…" in home
+    assert "Someone else's" not in home and "Other workspace" not in home
+    assert "Triage queue" not in home
+    assert live_mentions(view["blocks"]) == []
+
+
+def test_marketer_triage_queue_by_demand_then_age(
+    http: SlackHTTP, slack: FakeSlack, session: Session
+) -> None:
+    from datetime import timedelta
+
+    from bot.clock import utcnow
+    from storage import question_votes, questions
+
+    roles.grant(session, TEAM, "U0MKT00001", "marketer", ADMIN)
+
+    def ask(key: str, text: str, days_ago: int) -> int:
+        at = utcnow() - timedelta(days=days_ago)
+        q, _ = questions.capture(session, TEAM, key, "U0REP00001", text, created_at=at)
+        assert q.id is not None
+        return q.id
+
+    old = ask("k1", "Oldest, no +1s?", 30)
+    new = ask("k2", "Newer, no +1s?", 20)
+    wanted = ask("k3", "Most wanted <!here>?", 10)
+    answered = ask("k4", "Already answered?", 30)
+    ask("k5", "Stale?", 91)
+    for user in ("U0REP00002", "U0REP00003"):
+        question_votes.plus_one(session, TEAM, wanted, user)
+        question_votes.plus_one(session, TEAM, answered, user)
+    questions.answer(session, TEAM, answered, "U0MKT00001", "Done.", None, "a1")
+    http.event(opened("U0MKT00001"))
+    home = str(published_for(slack, "U0MKT00001"))
+    assert "Triage queue" in home and "Your questions" not in home
+    order = [home.index(f"*#{i}*") for i in (wanted, old, new)]
+    assert order == sorted(order)
+    assert "Most wanted &lt;!here&gt;? · +2" in home and f"*#{answered}*" not in home
+    assert "Stale?" not in home  # older than the queue's window
+
+
+def test_ask_button_opens_the_prospect_question_modal(http: SlackHTTP, slack: FakeSlack) -> None:
+    from tests.slack_signing import block_action_payload
+
+    http.action(block_action_payload("home_start:question", user_id="U0REP00001"))
+    view = slack.wait_for("views.open")[0].json("view")
+    assert view["callback_id"] == "question_capture"
+    assert view["blocks"][0]["element"].get("initial_value") is None
