@@ -58,10 +58,13 @@ def prospect_question(
 
 def _is_subcommand(sub: str, rest: str) -> bool:
     """“help”, “edit 12 …”, “withdraw 12”, “search …”; but “Help desk: do you integrate with
-    Zendesk?” is a question (a `?` and no question number after the word)."""
+    Zendesk?” is a question (a `?` and nothing number-like after the word). “edit -1 …” or
+    “edit ² …” is a mistyped edit, answered with the usage, never logged as a question."""
     if sub not in SUBCOMMANDS:
         return False
-    return sub == "search" or "?" not in rest or _number(rest.partition(" ")[0]) is not None
+    first = rest.partition(" ")[0].lstrip("#+-")
+    numberish = bool(first) and (first[0].isdigit() or first[0].isnumeric())
+    return sub == "search" or "?" not in rest or numberish
 
 
 def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[str, Any]:

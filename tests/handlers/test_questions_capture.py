@@ -182,3 +182,17 @@ def test_a_question_that_starts_like_a_subcommand_is_logged(
     assert "Prospect question #1" in post.params["text"]
     (q,) = _questions(engine)
     assert q.text == text
+
+
+def test_a_mistyped_edit_number_is_answered_with_usage_not_logged(
+    http: SlackHTTP, engine: Engine
+) -> None:
+    from sqlmodel import Session, select
+
+    from storage.models import Question
+
+    for text in ("edit -1 A new wording?", "edit ² A new wording?", "withdraw #0x9?"):
+        body = ask(http, text)
+        assert "question number" in body["text"], text
+    with Session(engine) as session:
+        assert session.exec(select(Question)).all() == []
