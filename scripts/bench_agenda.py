@@ -46,6 +46,7 @@ from storage.models import (
 from storage.models.meetings import MeetingSeries
 
 TEAM = "T0BENCH001"
+REAL = {"questions": False}
 START = datetime(2025, 11, 24, 8, 0, tzinfo=UTC)  # a Monday, a year before the measured meeting
 WEEKS = 52
 SERIES = 5
@@ -306,6 +307,10 @@ def build_once(engine: Engine, series: MeetingSeries, meeting: datetime) -> int:
         previous = agendas.previous_agenda(session, series.id or 0, meeting)
         since = previous.meeting_at if previous else series.created_at
         inputs: AgendaInputs = collect_inputs(session, TEAM, series, since, meeting)
+        if REAL["questions"]:  # the real collector already read the real question table
+            sections = build(inputs)
+            message = agenda_message(series.name, series.kind, meeting, sections, agenda_id=1)
+            return len(message["blocks"])
         questions = collect_questions(session, since, meeting)
         inputs.questions = questions["items"]
         inputs.since = dataclasses.replace(
@@ -323,7 +328,16 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=1_000_000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--real-questions",
+        action="store_true",
+        help="use the real question table already in --database-url (team T0FAKE0001, e.g. the "
+        "1,000,000 questions scripts/bench_questions.py seeds) instead of the stand-in",
+    )
     args = parser.parse_args()
+    if args.real_questions:
+        global TEAM
+        TEAM, REAL["questions"], args.questions = "T0FAKE0001", True, 0
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)

@@ -44,6 +44,7 @@ from storage.db import make_engine
 from storage.models import Goal, GoalUpdate
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+REAL = {"questions": False}
 ZONE = ZoneInfo("Europe/Paris")
 RUNS = 50
 stand_in = MetaData()
@@ -143,6 +144,8 @@ def build(engine: Engine, team: str) -> int:
     with Session(engine) as session:
         shown = goals_for(session, team, "C0DIGEST01", None)
         data = collect(session, team, ZONE, NOW, shown)
+        if REAL["questions"]:  # collect() already read the real tables
+            return len(digest_message(data)["blocks"])
         loop = loop_stand_in(session, "T000000003", NOW - timedelta(days=7), NOW)
     message = digest_message(data.__class__(data.today, data.goals, loop, data.engagement))
     return len(message["blocks"])
@@ -165,26 +168,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--questions", type=int, default=1_000_000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--real-questions",
+        action="store_true",
+        help="measure team T0FAKE0001 of --database-url with its real questions (e.g. the "
+        "1,000,000 scripts/bench_questions.py seeds) instead of the stand-in table",
+    )
     args = parser.parse_args()
+    base_team = "T0BASE0001"
+    if args.real_questions:
+        REAL["questions"], args.questions, base_team = True, 0, "T0FAKE0001"
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     stand_in.create_all(engine)
     started = time.perf_counter()
     fill_questions(engine, args.questions)
-    fill_goals(engine, "T0BASE0001", 52, timedelta(days=7))
+    fill_goals(engine, base_team, 52, timedelta(days=7))
     took = time.perf_counter() - started
     print(
         f"{args.questions:,} questions, 50 x 52 goal updates in {took:.0f} s",
         f"({engine.dialect.name})",
     )
-    base = measure("digest, 50 goals x 52 weekly updates", lambda: build(engine, "T0BASE0001"))
+    base = measure("digest, 50 goals x 52 weekly updates", lambda: build(engine, base_team))
     fill_goals(engine, "T0LONG0001", 520, timedelta(days=7))
     fill_goals(engine, "T0DENSE001", 520, timedelta(hours=16, minutes=48))
     print("added 2 x 50 goals x 520 updates (10x history)")
-    again = measure(
-        "digest, 50 x 52 again on the larger tables", lambda: build(engine, "T0BASE0001")
-    )
+    again = measure("digest, 50 x 52 again on the larger tables", lambda: build(engine, base_team))
     longer = measure(
         "digest, 50 goals x 520 weekly (10 years)", lambda: build(engine, "T0LONG0001")
     )

@@ -288,7 +288,10 @@ def main() -> None:
     parser.add_argument("--text", default="Does the platform support SSO with Okta and SCIM?")
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
     parser.add_argument(
-        "--seed-db", default="", help="an existing database to serve (e.g. 1M questions)"
+        "--seed-db",
+        default="",
+        help="an existing SQLite file to serve (e.g. 1,000,000 questions "
+        "seeded by scripts/bench_questions.py)",
     )
     parser.add_argument("--quick", action="store_true", help="small numbers: a smoke run")
     args = parser.parse_args()
@@ -297,7 +300,8 @@ def main() -> None:
     levels = [int(x) for x in args.levels.split(",")]
 
     tmp = Path(tempfile.mkdtemp(prefix="lockstep-bench-"))
-    database_url = args.seed_db or args.database_url or f"sqlite:///{tmp}/bench.db"
+    seeded = f"sqlite:///{Path(args.seed_db).resolve()}" if args.seed_db else ""
+    database_url = seeded or args.database_url or f"sqlite:///{tmp}/bench.db"
     slack = FakeSlack().start()
     env = {
         **os.environ,
