@@ -41,8 +41,29 @@ def post_due_digests(runtime: Runtime, now: datetime) -> dict[str, Any]:
             occurrence = due_occurrence(trigger(ws), now, grace)
             if occurrence is not None:
                 submitted += _submit_team(runtime, session, ws, occurrence, now)
+            else:
+                _log_if_missed(runtime, session, ws, now, grace)
     charts = finish_digests(runtime, now)
     return {"submitted": submitted, **charts}
+
+
+def _log_if_missed(
+    runtime: Runtime, session: Session, ws: Workspace, now: datetime, grace: timedelta
+) -> None:
+    """One log line (per process) for a digest whose time passed while Lockstep was down,
+    longer ago than the grace window: it is skipped, not posted late."""
+    last = due_occurrence(trigger(ws), now, timedelta(days=7))
+    key = f"missed-digest:{ws.team_id}:{last.isoformat() if last else ''}"
+    if last is None or key in runtime.logged_once:
+        return
+    if not digests.recorded_for(session, ws.team_id, last):
+        runtime.logged_once.add(key)
+        log.warning(
+            "digest of %s for %s was missed while Lockstep was down (more than %s ago): skipped",
+            ws.team_id,
+            last.isoformat(),
+            grace,
+        )
 
 
 def _submit_team(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
@@ -25,6 +25,8 @@ class Runtime:
     engine: Engine
     client: WebClient
     outbox: Outbox
+    # Keys of warnings already logged by this process (e.g. a missed digest): log each once.
+    logged_once: set[str] = field(default_factory=set)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Runtime:
         # Bolt deep-copies the context for lazy listeners; they must share this process's

@@ -39,6 +39,14 @@ def _find(session: Session, team_id: str, channel: str, occurrence: datetime) ->
     ).first()
 
 
+def recorded_for(session: Session, team_id: str, occurrence: datetime) -> bool:
+    """True when any digest of the team was recorded for this occurrence."""
+    found = session.exec(
+        select(Digest.id).where(Digest.team_id == team_id, Digest.occurrence == occurrence)
+    ).first()
+    return found is not None
+
+
 def mark_posted(session: Session, digest_id: int, ts: str) -> None:
     session.exec(update(Digest).where(col(Digest.id) == digest_id).values(ts=ts))
     session.commit()

@@ -112,6 +112,20 @@ def test_a_restart_within_the_grace_window_still_posts(
     assert tick(restarted, AFTER_DST_END + timedelta(hours=7))["digest"]["submitted"] == 0
 
 
+def test_a_digest_missed_beyond_grace_is_skipped_with_one_log_line(
+    settings: object, slack: FakeSlack, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    setup_team(engine)
+    restarted = build_runtime(settings, engine=engine)  # type: ignore[arg-type]
+    with caplog.at_level("WARNING", logger="bot.digest_jobs"):
+        for minutes in (0, 1, 2):  # three ticks after the restart
+            late = AFTER_DST_END + timedelta(hours=7, minutes=minutes)
+            assert tick(restarted, late)["digest"]["submitted"] == 0
+    lines = [r.getMessage() for r in caplog.records if "was missed" in r.getMessage()]
+    assert len(lines) == 1 and "skipped" in lines[0]
+    assert posts(slack) == []
+
+
 def test_a_crash_after_recording_posts_exactly_once_after_restart(
     runtime: Runtime, settings: object, slack: FakeSlack, engine: Engine
 ) -> None:
