@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
@@ -40,54 +42,50 @@ def create_app(
         process_before_response=True,
         logger=logging.getLogger("lockstep.bolt"),
     )
-    app.use(_rate_limited_ack)
-    app.use(_with_runtime(runtime))
-    app.use(_command_rate_limit(SlidingWindow(settings.lockstep_command_rate_per_minute)))
+    app.use(LockstepMiddleware(runtime, SlidingWindow(settings.lockstep_command_rate_per_minute)))
     app.error(_on_error)
     handlers.register_all(app)
     if lazy_in_background:
         from bot.background import OutboxLazyRunner
 
-        app.listener_runner.lazy_listener_runner = OutboxLazyRunner(runtime.outbox)
+        OutboxLazyRunner(runtime.outbox).install(app)
     app.lockstep_runtime = runtime  # type: ignore[attr-defined]
     return app
 
 
-def _rate_limited_ack(body: dict[str, Any], next: Any) -> BoltResponse | None:
-    """Slack's `app_rate_limited` notice is no event a listener can take: answer it 200 here."""
-    if body.get("type") == "app_rate_limited":
-        log.warning("Slack rate-limited event deliveries for team %s", body.get("team_id"))
-        return BoltResponse(status=200, body="")
-    next()
-    return None
+class LockstepMiddleware(Middleware):
+    """Every request, before any listener (a class, not three functions: Bolt builds keyword
+    arguments for each function middleware on every request, measurable on the ack path).
 
+    - Slack's `app_rate_limited` notice is no event a listener can take: answered 200 here.
+    - The context carries the runtime, settings, engine and outbox.
+    - Slash commands beyond the per-user budget get a friendly ephemeral answer, nothing else.
+    """
 
-def _with_runtime(runtime: Runtime) -> Any:
-    def middleware(context: BoltContext, next: Any) -> None:
+    def __init__(self, runtime: Runtime, window: SlidingWindow) -> None:
+        self.runtime = runtime
+        self.window = window
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
+        if body.get("type") == "app_rate_limited":
+            log.warning("Slack rate-limited event deliveries for team %s", body.get("team_id"))
+            return BoltResponse(status=200, body="")
+        context, runtime = req.context, self.runtime
         context["runtime"] = runtime
         context["settings"] = runtime.settings
         context["engine"] = runtime.engine
         context["outbox"] = runtime.outbox
-        next()
-
-    return middleware
-
-
-def _command_rate_limit(window: SlidingWindow) -> Any:
-    """Slash commands beyond the per-user budget get a friendly ephemeral answer, nothing else."""
-
-    def middleware(body: dict[str, Any], request: BoltRequest, next: Any) -> BoltResponse | None:
         user = f"{body.get('team_id')}:{body.get('user_id')}"
-        if body.get("command") and not request.lazy_only and not window.allow(user):
+        if body.get("command") and not req.lazy_only and not self.window.allow(user):
             return BoltResponse(
                 status=200,
-                body=json.dumps(common.slow_down(window.limit)),
+                body=json.dumps(common.slow_down(self.window.limit)),
                 headers={"content-type": "application/json;charset=utf-8"},
             )
-        next()
-        return None
-
-    return middleware
+        return next()
 
 
 def _on_error(error: Exception, body: dict[str, Any], respond: Any, logger: logging.Logger) -> None:

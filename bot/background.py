@@ -14,11 +14,13 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.lazy_listener.runner import LazyListenerRunner
 from slack_bolt.request import BoltRequest
+from slack_bolt.util.utils import get_name_for_callable
 
 from bot.delivery import LAZY_METHOD, Outbox, Post
 
@@ -33,13 +35,30 @@ class OutboxLazyRunner(LazyListenerRunner):
         self.logger = log
 
     def start(self, function: Any, request: BoltRequest) -> None:
-        name = request.lazy_function_name or ""
+        self.record(request.lazy_function_name or "", request)
+
+    def record(self, name: str, request: BoltRequest) -> None:
+        """One outbox insert, keyed by the delivery's body and the function's name."""
         body = json.dumps(request.body, sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(body.encode()).hexdigest()[:32]
         team = request.context.team_id or request.context.enterprise_id or ""
         payload = {"function": name, "body": request.body}
-        self.outbox.submit(team, f"lazy:{name}:{digest}", Post(LAZY_METHOD, "-", payload),
-                           send_now=False)  # fmt: skip
+        self.outbox.record(team, f"lazy:{name}:{digest}", Post(LAZY_METHOD, "-", payload))
+
+    def install(self, app: App) -> None:
+        """Make `app` record its lazy runs here, straight from the request in hand.
+
+        Bolt's own path deep-copies the whole request and context (client, settings, ...) for
+        a thread that would run the function; a run recorded for another process needs only
+        the body, so this skips that copy: half the cost of a `/prospect-question` ack.
+        """
+        runner = app.listener_runner
+        runner.lazy_listener_runner = self
+
+        def start_lazy(lazy_func: Callable[..., None], request: BoltRequest) -> None:
+            self.record(get_name_for_callable(lazy_func), request)
+
+        runner._start_lazy_function = start_lazy  # type: ignore[method-assign]
 
 
 def run_lazy(app: App, payload: dict[str, Any]) -> None:

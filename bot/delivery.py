@@ -127,6 +127,13 @@ class Outbox:
             return self.send(row.id) or row
         return row
 
+    def record(self, team_id: str, key: str, post: Post) -> int:
+        """Record `post` for the background worker: one insert, nothing read back (ack path)."""
+        payload = {**post.payload, "channel": post.channel}
+        with self.engine.begin() as conn:
+            message_id, _ = outbox.record(conn, team_id, key, post.method, post.channel, payload)
+        return message_id
+
     def send(self, message_id: int) -> OutboxMessage | None:
         """Send one due message; None when it is not due or another worker holds it."""
         with Session(self.engine, expire_on_commit=False) as session:

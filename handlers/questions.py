@@ -68,14 +68,13 @@ def _is_subcommand(sub: str, rest: str) -> bool:
 
 
 def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[str, Any]:
-    team, settings = command["team_id"], context["settings"]
-    with Session(context["engine"], expire_on_commit=False) as session:
-        key = f"trigger:{command['trigger_id']}"
-        q, _ = store.capture(session, team, key, command["user_id"], text)
-        ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
-        session.commit()
-        # Similar questions follow from the lazy listener: the ack stays a quick write.
-        return views.captured(q, [], ws.triage_channel)
+    """The ack's whole write: one transaction, one insert (a retried delivery finds its row).
+    Similar questions and the triage post follow from the lazy listener."""
+    team, key = command["team_id"], f"trigger:{command['trigger_id']}"
+    with context["engine"].begin() as conn:
+        question_id, _ = store.insert_question(conn, team, key, command["user_id"], text)
+        channel = workspaces.triage_channel(conn, team)
+    return views.captured(question_id, [], channel)
 
 
 def _subcommand(

@@ -6,11 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
 from storage.models import OutboxMessage
+from storage.once import insert_once
+
+OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 def get_by_key(session: Session, team_id: str, key: str) -> OutboxMessage | None:
@@ -29,26 +32,31 @@ def enqueue(
     not_before: datetime | None = None,
 ) -> tuple[OutboxMessage, bool]:
     """Record a call under a unique key; returns (row, created). A repeated key is a no-op."""
-    existing = get_by_key(session, team_id, key)
-    if existing is not None:
-        return existing, False
-    row = OutboxMessage(
-        team_id=team_id,
-        key=key[:255],
-        method=method,
-        channel=channel,
-        payload=payload,
-        next_attempt_at=not_before or utcnow(),
-    )
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:  # another process recorded the same key first
-        session.rollback()
-        again = get_by_key(session, team_id, key)
-        assert again is not None
-        return again, False
-    return row, True
+    message_id, created = record(session.connection(), team_id, key, method, channel, payload,
+                                 not_before)  # fmt: skip
+    session.commit()
+    row = session.get(OutboxMessage, message_id)
+    assert row is not None
+    return row, created
+
+
+def record(
+    conn: Connection,
+    team_id: str,
+    key: str,
+    method: str,
+    channel: str,
+    payload: dict[str, Any],
+    not_before: datetime | None = None,
+) -> tuple[int, bool]:
+    """The enqueue write alone, in the caller's transaction: (id, created)."""
+    now = utcnow()
+    values = {
+        "team_id": team_id, "key": key[:255], "method": method, "channel": channel,
+        "payload": payload, "status": "pending", "attempts": 0,
+        "next_attempt_at": not_before or now, "created_at": now,
+    }  # fmt: skip
+    return insert_once(conn, OUTBOX, ("team_id", "key"), values)
 
 
 def claim(session: Session, message_id: int, lease: timedelta) -> OutboxMessage | None:

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
 from storage import search
 from storage.models import Answer, Question, Workspace
+from storage.once import insert_once
+
+QUESTION = Question.__table__  # type: ignore[attr-defined]
+# What a capture may carry besides the text (the modal's fields and the shortcut's source).
+CONTEXT_FIELDS = ("prospect", "segment", "stage", "tags", "urgency", "source_channel", "source_ts")
 
 LIVE = ("open", "answered")
 
@@ -41,19 +47,25 @@ def capture(
     session: Session, team_id: str, key: str, asker_id: str, text: str, **context: Any
 ) -> tuple[Question, bool]:
     """Store a question once per Slack delivery `key`; returns (question, created)."""
-    existing = by_capture_key(session, team_id, key)
-    if existing is not None:
-        return existing, False
-    q = Question(team_id=team_id, capture_key=key[:255], asker_id=asker_id, text=text, **context)
-    session.add(q)
-    try:
-        session.commit()
-    except IntegrityError:  # the same delivery, handled concurrently by another worker
-        session.rollback()
-        again = by_capture_key(session, team_id, key)
-        assert again is not None
-        return again, False
-    return q, True
+    question_id, created = insert_question(session.connection(), team_id, key, asker_id, text,
+                                           **context)  # fmt: skip
+    session.commit()
+    q = session.get(Question, question_id)
+    assert q is not None
+    return q, created
+
+
+def insert_question(
+    conn: Connection, team_id: str, key: str, asker_id: str, text: str, **context: Any
+) -> tuple[int, bool]:
+    """The capture write alone, in the caller's transaction: (id, created). A retried
+    delivery (same `key`) finds the first row; the ack needs nothing more than the id."""
+    now = utcnow()
+    values = dict.fromkeys(CONTEXT_FIELDS) | {
+        "team_id": team_id, "capture_key": key[:255], "asker_id": asker_id, "text": text,
+        "status": "open", "version": 0, "created_at": now, "updated_at": now,
+    } | context  # fmt: skip
+    return insert_once(conn, QUESTION, ("team_id", "capture_key"), values)
 
 
 def live(session: Session, team_id: str, question_id: int) -> Question:

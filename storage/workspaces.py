@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from storage.models import Workspace
@@ -29,3 +31,12 @@ def update(
     session.add(ws)
     session.commit()
     return ws
+
+
+def triage_channel(conn: Connection, team_id: str) -> str | None:
+    """The team's triage channel, read with one indexed select (the capture ack's read)."""
+    return conn.execute(_TRIAGE_CHANNEL, {"team": team_id}).scalar()
+
+
+_TABLE = Workspace.__table__  # type: ignore[attr-defined]
+_TRIAGE_CHANNEL = select(_TABLE.c.triage_channel).where(_TABLE.c.team_id == bindparam("team"))

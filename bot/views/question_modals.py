@@ -35,7 +35,7 @@ def captured_modal(
         "type": "modal",
         "title": plain("Question logged"),
         "close": plain("Done"),
-        "blocks": captured(q, similar, triage_channel)["blocks"],
+        "blocks": captured(q.id or 0, similar, triage_channel)["blocks"],
     }
 
 

@@ -48,7 +48,7 @@ def _similar_sections(found: list[tuple[Question, Answer | None]]) -> list[dict[
 
 
 def captured(
-    q: Question, similar: list[tuple[Question, Answer | None]], triage_channel: str | None
+    question_id: int, similar: list[tuple[Question, Answer | None]], triage_channel: str | None
 ) -> dict[str, Any]:
     """The asker's ephemeral receipt: the number, where it went, and similar questions."""
     where = (
@@ -56,13 +56,14 @@ def captured(
         if triage_channel
         else "No triage channel is set up yet, so it is queued; an admin has been told."
     )
-    head = f":white_check_mark: Logged your question as *{number(q)}*. {where}"
+    head = f":white_check_mark: Logged your question as *#{question_id}*. {where}"
     blocks = [section(head)]
     if similar:
         blocks.append(section("*Similar questions already asked:*"))
         blocks.extend(_similar_sections(similar))
     hint = (
-        f"Change it: `{COMMAND} edit {q.id} <new text>` · take it back: `{COMMAND} withdraw {q.id}`"
+        f"Change it: `{COMMAND} edit {question_id} <new text>` · "
+        f"take it back: `{COMMAND} withdraw {question_id}`"
     )
     blocks.append({"type": "context", "elements": [mrkdwn(hint)]})
     return {"response_type": "ephemeral", "text": head, "blocks": blocks}

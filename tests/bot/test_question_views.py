@@ -66,7 +66,7 @@ def test_triage_post_open_answered_merged_withdrawn() -> None:
         lambda: posts.triage_post(question(LONG, prospect=LONG[:150]), 2, answer(LONG)),
         lambda: posts.answer_dm(question(LONG), answer(LONG), asker=True),
         lambda: posts.merged_dm(question(LONG), question(LONG), answer(LONG)),
-        lambda: views.captured(question(LONG), [(question(LONG), answer(LONG))] * 3, None),
+        lambda: views.captured(7, [(question(LONG), answer(LONG))] * 3, None),
         lambda: views.search_results(LONG, [(question(LONG), answer(LONG))] * 5),
         lambda: views.edited(question(LONG)),
     ],
