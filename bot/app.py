@@ -48,7 +48,7 @@ def create_app(
     if lazy_in_background:
         from bot.background import OutboxLazyRunner
 
-        OutboxLazyRunner(runtime.outbox).install(app)
+        OutboxLazyRunner(runtime.outbox).install(app, runtime)
     app.lockstep_runtime = runtime  # type: ignore[attr-defined]
     return app
 

@@ -23,8 +23,13 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.util.utils import get_name_for_callable
 
 from bot.delivery import LAZY_METHOD, Outbox, Post
+from bot.runtime import Runtime
+from storage.ack import FollowUp
 
 log = logging.getLogger(__name__)
+
+# A context key: the lazy function whose run the ack listener already recorded itself.
+RECORDED = "lockstep_lazy_recorded"
 
 
 class OutboxLazyRunner(LazyListenerRunner):
@@ -37,15 +42,21 @@ class OutboxLazyRunner(LazyListenerRunner):
     def start(self, function: Any, request: BoltRequest) -> None:
         self.record(request.lazy_function_name or "", request)
 
+    def follow_up(self, name: str, body: dict[str, Any]) -> FollowUp:
+        """The outbox row that runs lazy function `name` for this delivery, once."""
+        raw = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+        return FollowUp(f"lazy:{name}:{digest}", LAZY_METHOD, "-", {"function": name, "body": body})
+
     def record(self, name: str, request: BoltRequest) -> None:
         """One outbox insert, keyed by the delivery's body and the function's name."""
-        body = json.dumps(request.body, sort_keys=True, separators=(",", ":"))
-        digest = hashlib.sha256(body.encode()).hexdigest()[:32]
+        if request.context.get(RECORDED) == name:
+            return  # the listener wrote it in its own transaction (handlers.questions)
+        row = self.follow_up(name, request.body)
         team = request.context.team_id or request.context.enterprise_id or ""
-        payload = {"function": name, "body": request.body}
-        self.outbox.record(team, f"lazy:{name}:{digest}", Post(LAZY_METHOD, "-", payload))
+        self.outbox.record(team, row.key, Post(row.method, row.channel, row.payload))
 
-    def install(self, app: App) -> None:
+    def install(self, app: App, runtime: Runtime) -> None:
         """Make `app` record its lazy runs here, straight from the request in hand.
 
         Bolt's own path deep-copies the whole request and context (client, settings, ...) for
@@ -54,6 +65,8 @@ class OutboxLazyRunner(LazyListenerRunner):
         """
         runner = app.listener_runner
         runner.lazy_listener_runner = self
+        runtime.lazy_recorder = self
+        runtime.captures.checkpoints = False  # the background process does (storage.ack)
 
         def start_lazy(lazy_func: Callable[..., None], request: BoltRequest) -> None:
             self.record(get_name_for_callable(lazy_func), request)

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import question_posts
+from bot.background import RECORDED
 from bot.parsing import command_text, row_id, split_command
 from bot.question_forms import capture_fields
 from bot.views import question_modals as modals
@@ -68,13 +69,17 @@ def _is_subcommand(sub: str, rest: str) -> bool:
 
 
 def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[str, Any]:
-    """The ack's whole write: one transaction, one insert (a retried delivery finds its row).
-    Similar questions and the triage post follow from the lazy listener."""
-    team, key = command["team_id"], f"trigger:{command['trigger_id']}"
-    with context["engine"].begin() as conn:
-        question_id, _ = store.insert_question(conn, team, key, command["user_id"], text)
-        channel = workspaces.triage_channel(conn, team)
-    return views.captured(question_id, [], channel)
+    """The ack's whole write, one transaction (storage.ack). Similar questions and the triage
+    post follow from `after_command`; in HTTP mode its outbox row is part of this write."""
+    runtime = context["runtime"]
+    recorder, follow_up = runtime.lazy_recorder, None
+    if recorder is not None:
+        follow_up = recorder.follow_up(after_command.__name__, command)
+        context[RECORDED] = after_command.__name__
+    key = f"trigger:{command['trigger_id']}"
+    captured = runtime.captures.capture(command["team_id"], key, command["user_id"], text,
+                                        follow_up)  # fmt: skip
+    return views.captured(captured.question_id, [], captured.triage_channel)
 
 
 def _subcommand(

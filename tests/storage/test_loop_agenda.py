@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import assets, content_requests, loop
-from storage.db import _sqlite_pragmas
+from storage.db import sqlite_pragmas
 from storage.models import GoalUpdate
 from tests.conftest import OTHER_TEAM, TEAM
 from tests.goal_fixtures import make_goal
@@ -150,5 +150,5 @@ def test_sqlite_without_math_functions_gets_power() -> None:
         def create_function(self, name: str, n: int, fn: Any, deterministic: bool) -> None:
             registered[name] = fn
 
-    _sqlite_pragmas(Connection(), None)
+    sqlite_pragmas(Connection(), None)
     assert registered["power"](0.5, 2) == 0.25
