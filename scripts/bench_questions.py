@@ -295,6 +295,7 @@ def time_acks(url: str, requests: int, concurrency: int, ack_only: bool = False)
             "SLACK_API_BASE_URL": slack.base_url,
             "DATABASE_URL": url,
             "LOCKSTEP_ADMINS": "U0ADMIN001",
+            "LOCKSTEP_COMMAND_RATE_PER_MINUTE": "1000000",  # one simulated user sends them all
             "LOG_LEVEL": "WARNING",
         }
         server = subprocess.Popen(cmd, env=env, cwd=ROOT)
