@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
 from bot.scoring import Rating, Resonance, Usage, resonance, unused
 from storage.models import Asset, AssetFeedback
+from storage.once import add_once
 
 # Ratings older than this weigh under 0.4% (half-life 90 days): leave them out of the query.
 RATING_WINDOW = timedelta(days=730)
@@ -65,19 +65,8 @@ def add_feedback(
     session: Session, team_id: str, source_key: str, **fields: Any
 ) -> tuple[AssetFeedback, bool]:
     """Record feedback once per Slack delivery; returns (row, created)."""
-    existing = feedback_by_key(session, team_id, source_key)
-    if existing is not None:
-        return existing, False
     row = AssetFeedback(team_id=team_id, source_key=source_key, **fields)
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:  # the same delivery, handled by another process first
-        session.rollback()
-        again = feedback_by_key(session, team_id, source_key)
-        assert again is not None
-        return again, False
-    return row, True
+    return add_once(session, row, lambda: feedback_by_key(session, team_id, source_key))
 
 
 def feedback_by_key(session: Session, team_id: str, source_key: str) -> AssetFeedback | None:

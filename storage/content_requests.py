@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from bot.clock import utcnow
 from bot.scoring import QueueItem, queue_order
 from storage.models import ContentRequest, ContentRequestVote, Workspace
+from storage.once import add_once
 
 # Which statuses each new status may come from.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -29,21 +30,10 @@ def create(
     session: Session, team_id: str, source_key: str, requester_id: str, **fields: Any
 ) -> tuple[ContentRequest, bool]:
     """Record a request once per Slack delivery; returns (row, created)."""
-    existing = by_key(session, team_id, source_key)
-    if existing is not None:
-        return existing, False
     row = ContentRequest(
         team_id=team_id, source_key=source_key, requester_id=requester_id, **fields
     )
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:  # the same delivery, handled by another process first
-        session.rollback()
-        again = by_key(session, team_id, source_key)
-        assert again is not None
-        return again, False
-    return row, True
+    return add_once(session, row, lambda: by_key(session, team_id, source_key))
 
 
 def by_key(session: Session, team_id: str, source_key: str) -> ContentRequest | None:

@@ -8,12 +8,17 @@ common case is one round trip, and the statement is compiled once per process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+T = TypeVar("T")
 
 
 def insert_once(
@@ -40,3 +45,23 @@ def _statements(dialect: str, table: Table, unique: tuple[str, ...]) -> tuple[An
     insert = insert.returning(table.c.id)
     find = select(table.c.id).where(*(table.c[name] == bindparam(name) for name in unique))
     return insert, find
+
+
+def add_once(session: Session, row: T, find: Callable[[], T | None]) -> tuple[T, bool]:
+    """The ORM form: add `row` unless `find()` (its unique key) already has one; commits.
+
+    Returns (row, created). A concurrent insert of the same key (another process handling the
+    same Slack delivery) loses on the unique constraint and gets the winner's row.
+    """
+    existing = find()
+    if existing is not None:
+        return existing, False
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        again = find()
+        assert again is not None
+        return again, False
+    return row, True
