@@ -21,7 +21,8 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from bot.standin.signing import (  # noqa: E402
 SECRET = "bench-signing-secret-0123456789abcdef"
 TOKEN = "xoxb-bench-0000"
 TEAM = "T0FAKE0001"
+FORM = "application/x-www-form-urlencoded"
 LOG = Path(tempfile.gettempdir()) / "lockstep-bench-server.log"
 DIGEST_TS = "1700000100.000600"
 
@@ -53,6 +55,7 @@ class Result:
     seconds: float
     latencies: list[float]
     errors: int
+    cpu_ms: list[float] = field(default_factory=list)  # per request: server processes, then us
 
     @property
     def rps(self) -> float:
@@ -98,9 +101,7 @@ def start_server(
             time.sleep(0.1)
     # One signed warm-up request per worker (Bolt's first request does auth.test).
     for _ in range(workers * 4):
-        send_once(
-            port, slash_command_body("/lockstep", "help"), "application/x-www-form-urlencoded"
-        )
+        send_once(port, slash_command_body("/lockstep", "help"), FORM)
     return proc, port
 
 
@@ -181,11 +182,10 @@ def wait_for_triage(slack: FakeSlack, expected: int, started: float, limit: floa
     return f"{done} of {expected} triage posts made {limit:.0f} s after the load"
 
 
-def rss_mb(master: subprocess.Popen[bytes]) -> list[float]:
-    """Peak RSS (VmHWM) of the process tree under `master`, in MB."""
-    family = {master.pid}
-    peaks = []
-    for _ in range(2):  # the CLI parent, its gunicorn master, then the workers
+def family(master: subprocess.Popen[bytes]) -> list[int]:
+    """`master` and its descendants: the CLI parent, its gunicorn master, then the workers."""
+    pids = {master.pid}
+    for _ in range(2):
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -194,9 +194,15 @@ def rss_mb(master: subprocess.Popen[bytes]) -> list[float]:
             except OSError:
                 continue
             fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            if fields.get("PPid", "").strip() in {str(p) for p in family}:
-                family.add(int(entry.name))
-    for pid in sorted(family):
+            if fields.get("PPid", "").strip() in {str(p) for p in pids}:
+                pids.add(int(entry.name))
+    return sorted(pids)
+
+
+def rss_mb(master: subprocess.Popen[bytes]) -> list[float]:
+    """Peak RSS (VmHWM) of each process of the server, in MB."""
+    peaks = []
+    for pid in family(master):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -205,6 +211,30 @@ def rss_mb(master: subprocess.Popen[bytes]) -> list[float]:
         if "VmHWM" in fields:
             peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
     return peaks
+
+
+def measured(proc: subprocess.Popen[bytes], run: Callable[[], Result]) -> Result:
+    """`run`, with the CPU time each server process (and this one) spent per request."""
+    pids = family(proc)
+    before = cpu_seconds(pids)
+    result = run()
+    after = cpu_seconds(pids)
+    result.cpu_ms = [(a - b) * 1000 / result.requests for a, b in zip(after, before, strict=True)]
+    return result
+
+
+def cpu_seconds(pids: list[int]) -> list[float]:
+    """CPU time (user + system, all threads) each process has used so far; this process last."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = []
+    for pid in [*pids, os.getpid()]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            used.append(0.0)
+            continue
+        used.append((int(fields[11]) + int(fields[12])) / tick)
+    return used
 
 
 def command_bodies(command: str, text: str, n: int) -> list[str]:
@@ -334,33 +364,22 @@ def main() -> None:
     bare, bare_port = start_server("scripts.bare_bolt:create()", env, args.workers)
     try:
         for c in levels:
+            bodies = command_bodies(args.command, args.text, args.requests)
             results.append(
-                load(
-                    "bare Bolt ack",
-                    bare_port,
-                    command_bodies(args.command, args.text, args.requests),
-                    "application/x-www-form-urlencoded",
-                    c,
-                )
+                measured(bare, lambda c=c, b=bodies: load("bare Bolt ack", bare_port, b, FORM, c))
             )
     finally:
         bare.terminate()
         bare.wait(10)
     lockstep, port = start_server("lockstep", env, args.workers)
     try:
+        name = f"Lockstep {args.command}"
         for c in levels:
-            results.append(
-                load(
-                    f"Lockstep {args.command}",
-                    port,
-                    command_bodies(args.command, args.text, args.requests),
-                    "application/x-www-form-urlencoded",
-                    c,
-                )
-            )
+            bodies = command_bodies(args.command, args.text, args.requests)
+            results.append(measured(lockstep, lambda c=c, b=bodies: load(name, port, b, FORM, c)))
         commands = args.requests * len(levels)
         drain = wait_for_triage(slack, commands, started=time.perf_counter())
-        burst = reaction_burst(port, 200 if args.quick else 2000, 32)
+        burst = measured(lockstep, lambda: reaction_burst(port, 200 if args.quick else 2000, 32))
         results.append(burst)
         time.sleep(1.0)
         peaks = rss_mb(lockstep)
@@ -381,8 +400,11 @@ def main() -> None:
         b = next(r for r in results if r.name == "bare Bolt ack" and r.concurrency == c)
         ls = next(r for r in results if r.name.startswith("Lockstep") and r.concurrency == c)
         print(f"throughput at {c:>2} concurrent: Lockstep is {ls.rps / b.rps:.0%} of bare Bolt")
+    print("CPU ms per request (server processes in pid order, then the load generator):")
+    for r in results:
+        print(f"  {r.name:<32}{r.concurrency:>4}  " + "  ".join(f"{x:.2f}" for x in r.cpu_ms))
     print(
-        f"peak RSS per process (gunicorn master, workers, background): "
+        f"peak RSS per process (CLI parent with the background worker, gunicorn master, workers): "
         f"{', '.join(f'{p:.0f} MB' for p in peaks)}"
     )
     print(f"background: {drain}")
