@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import App
@@ -27,6 +29,10 @@ from bot.runtime import Runtime
 from storage.ack import FollowUp
 
 log = logging.getLogger(__name__)
+
+# The background process's niceness in HTTP mode: it yields the CPU to the web workers that must
+# ack within 3 s, and still gets about a tenth of a busy core (Linux weights nice 10 at 110/1024).
+BACKGROUND_NICENESS = 10
 
 # A context key: the lazy function whose run the ack listener already recorded itself.
 RECORDED = "lockstep_lazy_recorded"
@@ -113,3 +119,22 @@ class BackgroundWorker:
                 done = {}
             if not done:
                 self._stop.wait(self.idle)
+
+
+def lower_priority(niceness: int = BACKGROUND_NICENESS) -> None:
+    """Run every thread of this process at `niceness` (or nicer), threads started later too.
+
+    On Linux os.nice() changes only the calling thread, and the scheduler and the background
+    worker are already running when HTTP mode starts gunicorn: each thread is set here.
+    """
+    tasks = Path("/proc/self/task")
+    if not tasks.is_dir():
+        os.nice(max(0, niceness - os.nice(0)))
+        return
+    for task in tasks.iterdir():
+        tid = int(task.name)
+        try:
+            current = os.getpriority(os.PRIO_PROCESS, tid)
+            os.setpriority(os.PRIO_PROCESS, tid, max(current, niceness))
+        except OSError:  # the thread ended meanwhile
+            continue

@@ -154,11 +154,12 @@ def gunicorn_command(
 def _serve_http(host: str, port: int, workers: int, lazy_in_background: bool) -> None:
     """gunicorn in a child process; this process keeps the scheduler and the background worker
     (no fork with threads), at a lower CPU priority than the workers that must ack in 3 s."""
+    from bot.background import lower_priority
     from bot.wsgi import LAZY_IN_BACKGROUND
 
     env = {**os.environ, LAZY_IN_BACKGROUND: "1" if lazy_in_background else "0"}
     child = subprocess.Popen(gunicorn_command(host, port, workers), env=env)
-    os.nice(5)
+    lower_priority()  # after the Popen: gunicorn's workers keep the normal priority
     signal.signal(signal.SIGTERM, lambda *_: child.terminate())
     try:
         code = child.wait()

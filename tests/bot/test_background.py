@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -103,3 +106,38 @@ def test_commands_over_the_rate_limit_still_get_their_lazy_work_run(
     background.outbox.deliver_due(limit=100)
     triage = [c for c in slack.calls_to("chat.postMessage") if c.params.get("channel") == TRIAGE]
     assert len(triage) == 20
+
+
+PRIORITIES = """
+import os, threading
+from bot.background import lower_priority
+
+def niceness():
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+seen, go = {}, threading.Event()
+
+def before():
+    go.wait()
+    seen["before"] = niceness()
+
+early = threading.Thread(target=before)
+early.start()
+lower_priority(7)
+go.set()
+early.join()
+late = threading.Thread(target=lambda: seen.update(after=niceness()))
+late.start()
+late.join()
+print(niceness(), seen["before"], seen["after"])
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_lower_priority_reaches_threads_already_running_and_later_ones() -> None:
+    """os.nice() alone would leave the scheduler and worker threads at the normal priority."""
+    out = subprocess.run(
+        [sys.executable, "-c", PRIORITIES], capture_output=True, text=True, check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert out.stdout.split() == ["7", "7", "7"]
