@@ -9,7 +9,9 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from freezegun import freeze_time
 
+from bot.demo.cast import next_monday_at
 from bot.demo.main import run_demo
 from bot.demo.render import BUILDER
 from tests.blockkit import assert_valid_message
@@ -116,3 +118,18 @@ def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> No
     assert elapsed < 30
     problems = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert problems == []  # nothing failed behind the scenes either (lazy listeners, jobs)
+
+
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        ("2026-11-30 07:00", "2026-11-30 09:00"),  # Monday 08:00 in Paris: this morning
+        ("2026-11-30 08:00", "2026-12-07 09:00"),  # Monday 09:00 exactly: next week
+        ("2026-12-02 12:00", "2026-12-07 09:00"),  # a Wednesday
+        ("2026-12-06 22:30", "2026-12-07 09:00"),  # Sunday 23:30 in Paris
+    ],
+)
+def test_the_demo_digest_is_due_at_the_next_monday_9am_after_now(now: str, due: str) -> None:
+    """The week's progress, logged now, must fall in the week that digest reports."""
+    with freeze_time(now):
+        assert next_monday_at(9).strftime("%Y-%m-%d %H:%M") == due

@@ -29,6 +29,7 @@ def in_days(days: int) -> str:
 
 def next_monday_at(hour: int, minute: int = 0) -> datetime:
     """The next Monday at hh:mm in the demo's time zone, after now (when the digest is due)."""
-    local = utcnow().astimezone(ZoneInfo(TIMEZONE))
-    day = local.date() + timedelta(days=(7 - local.weekday()) % 7 or 7)
-    return datetime.combine(day, time(hour, minute), ZoneInfo(TIMEZONE))
+    zone = ZoneInfo(TIMEZONE)
+    local = utcnow().astimezone(zone)
+    due = datetime.combine(local.date() - timedelta(days=local.weekday()), time(hour, minute), zone)
+    return due if due > local else due + timedelta(days=7)

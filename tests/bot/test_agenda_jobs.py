@@ -126,7 +126,7 @@ def test_carry_over_of_undiscussed_items_and_open_action_items(
     runtime: Runtime, slack: FakeSlack, engine: Engine
 ) -> None:
     series_id = setup_series(engine)
-    with Session(engine) as session:
+    with freeze_time(POST_AT - timedelta(hours=1)), Session(engine) as session:
         meetings.add_topic(session, TEAM, series_id, "Discussed topic", SALES[1])
     with freeze_time(POST_AT):
         post_due_agendas(runtime, POST_AT)
