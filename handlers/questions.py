@@ -161,9 +161,9 @@ def submit_capture(
     with Session(context["engine"], expire_on_commit=False) as session:
         key = f"view:{view['id']}"
         q, _ = store.capture(session, team, key, body["user"]["id"], **fields)
-        similar = store.similar_questions(session, team, q.text, limit=3, exclude_id=q.id)
         ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
         session.commit()
+        similar = store.similar_questions(session, team, q.text, limit=3, exclude_id=q.id)
         reply = modals.captured_modal(q, similar, ws.triage_channel)
     ack(response_action="update", view=reply)
 

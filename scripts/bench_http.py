@@ -324,6 +324,11 @@ def main() -> None:
         "seeded by scripts/bench_questions.py)",
     )
     parser.add_argument("--quick", action="store_true", help="small numbers: a smoke run")
+    parser.add_argument(
+        "--acks-only",
+        action="store_true",
+        help="only the command acks (no background drain, reaction burst or fault run)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.requests, args.levels = 200, "1,8"
@@ -378,10 +383,13 @@ def main() -> None:
             bodies = command_bodies(args.command, args.text, args.requests)
             results.append(measured(lockstep, lambda c=c, b=bodies: load(name, port, b, FORM, c)))
         commands = args.requests * len(levels)
-        drain = wait_for_triage(slack, commands, started=time.perf_counter())
-        burst = measured(lockstep, lambda: reaction_burst(port, 200 if args.quick else 2000, 32))
-        results.append(burst)
-        time.sleep(1.0)
+        if not args.acks_only:
+            drain = wait_for_triage(slack, commands, started=time.perf_counter())
+            burst = measured(
+                lockstep, lambda: reaction_burst(port, 200 if args.quick else 2000, 32)
+            )
+            results.append(burst)
+            time.sleep(1.0)
         peaks = rss_mb(lockstep)
     finally:
         lockstep.terminate()
@@ -407,6 +415,9 @@ def main() -> None:
         f"peak RSS per process (CLI parent with the background worker, gunicorn master, workers): "
         f"{', '.join(f'{p:.0f} MB' for p in peaks)}"
     )
+    if args.acks_only:
+        slack.stop()
+        return
     print(f"background: {drain}")
     recorded = count_reactions(database_url)
     if recorded is not None:

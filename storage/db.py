@@ -12,13 +12,14 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+BUSY_TIMEOUT_MS = 15000
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for the backend in `url`."""
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs
-        )
+        connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", sqlite_pragmas)
     else:
         kwargs.setdefault("pool_pre_ping", True)
@@ -33,7 +34,7 @@ def sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     try:
         cur.execute("SELECT power(2, 1)")  # storage.loop ranks asset resonance with it

@@ -93,7 +93,12 @@ def similar_questions(
     answered_only: bool = False,
     exclude_id: int | None = None,
 ) -> list[tuple[Question, Answer | None]]:
-    """The team's questions most like `text` (full-text ranked), each with its latest answer."""
+    """The team's questions most like `text` (full-text ranked), each with its latest answer.
+
+    Questions not yet in the search index are indexed first (storage.search.index_pending), so
+    call it with no write of this session pending: commit first.
+    """
+    search.index_pending(session.get_bind().engine)
     statuses = ("answered",) if answered_only else LIVE
     ids = search.ranked_ids(session, team_id, text, statuses, limit, exclude_id)
     if not ids:
