@@ -24,6 +24,7 @@ from bot.clock import utcnow
 from storage import outbox, workspaces
 from storage import questions as store
 from storage.db import sqlite_pragmas
+from storage.group_commit import GroupCommit
 
 INSERT_QUESTION = (
     "INSERT INTO question (team_id, capture_key, asker_id, text, status, version, created_at, "
@@ -40,12 +41,12 @@ INSERT_OUTBOX = (
 
 
 # Pauses between tries while another process writes: 0.1 ms growing to 2 ms, then 2 ms steps
-# up to about 10 s in all (the engine's busy timeout is 15 s); None: give up and raise.
-_BUSY_WAITS: tuple[float | None, ...] = (
-    *(0.0001 * 1.5**n for n in range(8)),
-    *([0.002] * 5000),
-    None,
-)
+# up to about 10 s in all (the engine's busy timeout is 15 s); then one last try, or raise.
+_BUSY_WAITS: tuple[float, ...] = (*(0.0001 * 1.5**n for n in range(8)), *([0.002] * 5000))
+
+
+# One capture's rows: the question's values, and the follow-up's outbox values (or None).
+Write = tuple[tuple[Any, ...], tuple[Any, ...] | None]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class CaptureWriter:
         self.sqlite = engine.dialect.name == "sqlite" and database not in ("", ":memory:")
         self.sqlite = self.sqlite and "mode=memory" not in database
         self._local = threading.local()
-        self._write = threading.Lock()
+        self._group: GroupCommit[Write, tuple[int, bool]] = GroupCommit(self._write_batch)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CaptureWriter:
         return self
@@ -110,19 +111,25 @@ class CaptureWriter:
             payload = json.dumps(follow_up.payload)
             row = (team_id, follow_up.key[:255], follow_up.method, follow_up.channel, payload,
                    now, now)  # fmt: skip
-        # This process's threads queue here; other processes' writers are waited for in
-        # short steps (_BUSY_WAITS), not in SQLite's busy handler, which sleeps 1, 2, 5, 10 ...
-        # ms between tries: long next to a 0.2 ms write, and the ack's tail latency.
-        with self._write:
-            for wait in _BUSY_WAITS:
-                try:
-                    question_id, created = _write(db, question, row)
-                    break
-                except sqlite3.OperationalError as exc:
-                    if wait is None or "locked" not in str(exc):
-                        raise
-                    time.sleep(wait)
+        question_id, created = self._group.submit((question, row))
         return Captured(question_id, created, channel[0][0] if channel else None)
+
+    def _write_batch(self, writes: list[Write]) -> list[tuple[int, bool]]:
+        """One transaction for the captures of this process's threads that came together.
+
+        Other processes' writers are waited for in short steps (_BUSY_WAITS), not in SQLite's
+        busy handler, which sleeps 1, 2, 5, 10 ... ms between tries: long next to a 0.2 ms
+        write, and the ack's tail latency.
+        """
+        db = self._connection()
+        for wait in _BUSY_WAITS:
+            try:
+                return _write(db, writes)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+            time.sleep(wait)
+        return _write(db, writes)
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's own sqlite3 connection: outside the engine's pool (its busy timeout
@@ -139,21 +146,23 @@ class CaptureWriter:
         return db
 
 
-def _write(db: sqlite3.Connection, question: tuple[Any, ...], follow_up: tuple[Any, ...] | None
-           ) -> tuple[int, bool]:  # fmt: skip
+def _write(db: sqlite3.Connection, writes: list[Write]) -> list[tuple[int, bool]]:
     """One try at the write transaction; rolled back on any error."""
+    done = []
     try:
-        rows = db.execute(INSERT_QUESTION, question).fetchall()  # fetchall: statement done
-        created = bool(rows)
-        if not created:  # the same delivery again
-            rows = db.execute(FIND_QUESTION, question[:2]).fetchall()
-        if follow_up is not None:
-            db.execute(INSERT_OUTBOX, follow_up)
+        for question, follow_up in writes:
+            rows = db.execute(INSERT_QUESTION, question).fetchall()  # fetchall: statement done
+            created = bool(rows)
+            if not created:  # the same delivery again
+                rows = db.execute(FIND_QUESTION, question[:2]).fetchall()
+            if follow_up is not None:
+                db.execute(INSERT_OUTBOX, follow_up)
+            done.append((int(rows[0][0]), created))
         db.commit()
     except BaseException:
         db.rollback()
         raise
-    return int(rows[0][0]), created
+    return done
 
 
 def _sqlite_datetime(value: datetime) -> str:
