@@ -5,6 +5,7 @@ Served by gunicorn (`lockstep run --http`); each worker builds its own app and e
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -44,4 +45,10 @@ def create_wsgi_app(settings: Settings | None = None) -> Callable[..., Iterable[
     """gunicorn's factory: `bot.wsgi:create_wsgi_app()`. Under `lockstep run --http` the lazy
     listeners run in the background process (LOCKSTEP_LAZY_IN_BACKGROUND=1 is set for us)."""
     background = os.environ.get(LAZY_IN_BACKGROUND) == "1"
-    return make_wsgi(create_app(settings or load_settings(), lazy_in_background=background))
+    application = make_wsgi(create_app(settings or load_settings(), lazy_in_background=background))
+    # Everything built so far lives as long as the worker: out of the collector's way, so a
+    # full collection (tens of ms over the app's objects, stopping every request thread of the
+    # worker) does not land in some ack's latency.
+    gc.collect()
+    gc.freeze()
+    return application

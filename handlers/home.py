@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -24,7 +26,7 @@ def register(app: Any) -> None:
     refresher = HomeRefresher()
     app.event("app_home_opened")(ack=_ack, lazy=[refresher.home_opened])
     app.action(re.compile("^" + re.escape(START_PREFIX)))(start_action)
-    app.use(refresher.middleware)
+    app.use(RefreshAfter(refresher))
 
 
 def start_action(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -71,8 +73,8 @@ class HomeRefresher:
             self._known.add((team, event["user"]))
         publish(context["runtime"], team, event["user"])
 
-    def middleware(self, body: dict[str, Any], context: BoltContext, next: Any) -> None:
-        next()  # the listener (and its ack) runs inside next() with process_before_response
+    def after(self, body: dict[str, Any], context: BoltContext) -> None:
+        """After a listener: queue a refresh of that person's Home tab, if they have one."""
         if body.get("type") not in ("block_actions", "view_submission") and not body.get("command"):
             return
         user, team = context.user_id, context.team_id
@@ -89,3 +91,18 @@ class HomeRefresher:
         with self._lock:
             self._pending.discard((team, user))
         publish(runtime, team, user)
+
+
+class RefreshAfter(Middleware):
+    """Runs the listener, then HomeRefresher.after (a class: Bolt builds keyword arguments for
+    a function middleware on every request, measurable on the ack path)."""
+
+    def __init__(self, refresher: HomeRefresher) -> None:
+        self.refresher = refresher
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        response = next()  # the listener and its ack run inside, with process_before_response
+        self.refresher.after(req.body, req.context)
+        return response
