@@ -39,6 +39,7 @@ from bot.standin.signing import (  # noqa: E402
     signed_headers,
     slash_command_body,
 )
+from scripts import loadgen  # noqa: E402
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 TOKEN = "xoxb-bench-0000"
@@ -118,51 +119,15 @@ def send_once(port: int, body: str, content_type: str) -> int:
 
 
 def load(name: str, port: int, bodies: list[str], content_type: str, concurrency: int) -> Result:
-    """Send every body once, `concurrency` at a time, each worker on a keep-alive connection."""
-    prepared = []
+    """Send every body once, `concurrency` at a time on keep-alive connections (scripts.loadgen:
+    one client thread, so no client-side GIL wait is counted as latency)."""
+    requests = []
     for body in bodies:
         raw = body.encode()
         headers = signed_headers(SECRET, raw, content_type=content_type)
-        headers["Content-Length"] = str(len(raw))
-        prepared.append((raw, headers))
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    index = [0]
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            with lock:
-                if index[0] >= len(prepared):
-                    break
-                raw, headers = prepared[index[0]]
-                index[0] += 1
-            start = time.perf_counter()
-            try:
-                conn.request("POST", "/slack/events", raw, headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            elapsed = time.perf_counter() - start
-            with lock:
-                latencies.append(elapsed)
-                errors[0] += 0 if ok else 1
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return Result(
-        name, concurrency, len(bodies), time.perf_counter() - started, latencies, errors[0]
-    )
+        requests.append(loadgen.request_bytes("/slack/events", port, raw, headers))
+    out = loadgen.run(port, requests, concurrency)
+    return Result(name, concurrency, len(bodies), out.seconds, out.latencies, out.errors)
 
 
 def wait_for_triage(database_url: str, expected: int, started: float, limit: float = 300) -> str:
