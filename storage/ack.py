@@ -26,13 +26,15 @@ from storage import questions as store
 from storage.db import sqlite_pragmas
 from storage.group_commit import GroupCommit
 
+# Where triage posts go comes back with the question's id: every SQLite call lets go of the
+# GIL, and under load taking it back costs up to the interpreter's switch interval (5 ms).
+TRIAGE_CHANNEL = "(SELECT triage_channel FROM workspace WHERE team_id = question.team_id)"
 INSERT_QUESTION = (
     "INSERT INTO question (team_id, capture_key, asker_id, text, status, version, created_at, "
     "updated_at) VALUES (?, ?, ?, ?, 'open', 0, ?, ?) "
-    "ON CONFLICT (team_id, capture_key) DO NOTHING RETURNING id"
+    f"ON CONFLICT (team_id, capture_key) DO NOTHING RETURNING id, {TRIAGE_CHANNEL}"
 )
-FIND_QUESTION = "SELECT id FROM question WHERE team_id = ? AND capture_key = ?"
-TRIAGE_CHANNEL = "SELECT triage_channel FROM workspace WHERE team_id = ?"
+FIND_QUESTION = f"SELECT id, {TRIAGE_CHANNEL} FROM question WHERE team_id = ? AND capture_key = ?"
 INSERT_OUTBOX = (
     "INSERT INTO outbox_message (team_id, key, method, channel, payload, status, attempts, "
     "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
@@ -79,7 +81,7 @@ class CaptureWriter:
         self.sqlite = engine.dialect.name == "sqlite" and database not in ("", ":memory:")
         self.sqlite = self.sqlite and "mode=memory" not in database
         self._local = threading.local()
-        self._group: GroupCommit[Write, tuple[int, bool]] = GroupCommit(self._write_batch)
+        self._group: GroupCommit[Write, Captured] = GroupCommit(self._write_batch)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CaptureWriter:
         return self
@@ -102,8 +104,6 @@ class CaptureWriter:
     def _capture_sqlite(
         self, team_id: str, key: str, asker_id: str, text: str, follow_up: FollowUp | None
     ) -> Captured:
-        db = self._connection()
-        channel = db.execute(TRIAGE_CHANNEL, (team_id,)).fetchall()  # a read: no write lock
         now = _sqlite_datetime(utcnow())
         question = (team_id, key, asker_id, text, now, now)
         row = None
@@ -111,10 +111,9 @@ class CaptureWriter:
             payload = json.dumps(follow_up.payload)
             row = (team_id, follow_up.key[:255], follow_up.method, follow_up.channel, payload,
                    now, now)  # fmt: skip
-        question_id, created = self._group.submit((question, row))
-        return Captured(question_id, created, channel[0][0] if channel else None)
+        return self._group.submit((question, row))
 
-    def _write_batch(self, writes: list[Write]) -> list[tuple[int, bool]]:
+    def _write_batch(self, writes: list[Write]) -> list[Captured]:
         """One transaction for the captures of this process's threads that came together.
 
         Other processes' writers are waited for in short steps (_BUSY_WAITS), not in SQLite's
@@ -146,7 +145,7 @@ class CaptureWriter:
         return db
 
 
-def _write(db: sqlite3.Connection, writes: list[Write]) -> list[tuple[int, bool]]:
+def _write(db: sqlite3.Connection, writes: list[Write]) -> list[Captured]:
     """One try at the write transaction; rolled back on any error."""
     done = []
     try:
@@ -157,7 +156,7 @@ def _write(db: sqlite3.Connection, writes: list[Write]) -> list[tuple[int, bool]
                 rows = db.execute(FIND_QUESTION, question[:2]).fetchall()
             if follow_up is not None:
                 db.execute(INSERT_OUTBOX, follow_up)
-            done.append((int(rows[0][0]), created))
+            done.append(Captured(int(rows[0][0]), created, rows[0][1]))
         db.commit()
     except BaseException:
         db.rollback()
