@@ -53,9 +53,10 @@ def mark_posted(session: Session, digest_id: int, ts: str) -> None:
 
 
 def unfinished(session: Session, since: datetime) -> list[Digest]:
-    """Recent digests still waiting for their message ts or their chart."""
+    """Digests due since `since` still waiting for their message ts or their chart (by their
+    occurrence, the job's own clock, not by when the row was written)."""
     stmt = select(Digest).where(
-        col(Digest.created_at) >= since,
+        col(Digest.occurrence) >= since,
         or_(col(Digest.ts).is_(None), col(Digest.chart_status).in_(("pending", "uploading"))),
     )
     return list(session.exec(stmt.order_by(col(Digest.id))))

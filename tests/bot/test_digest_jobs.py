@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot import jobs
+from bot.digest_jobs import post_due_digests
 from bot.digest_schedule import digest_key, parse_schedule
 from bot.goal_input import InputError
 from bot.runtime import Runtime, build_runtime
@@ -85,6 +86,19 @@ def test_tick_firing_twice_posts_once_and_uploads_the_chart_once(
     (complete,) = slack.calls_to("files.completeUploadExternal")
     assert complete.params["channel_id"] == DIGEST_CHANNEL
     assert complete.params["thread_ts"] == digest.ts
+
+
+def test_a_digest_run_for_a_time_other_than_the_clock_still_gets_its_ts_and_chart(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """`lockstep demo` runs the job as if it were next Monday while rows get today's clock:
+    which digests still need their ts and chart goes by their occurrence, not the clock."""
+    setup_team(engine)
+    with freeze_time(BEFORE_DST_END - timedelta(days=6)):
+        post_due_digests(runtime, BEFORE_DST_END)
+    (digest,) = digests(engine)
+    assert digest.ts is not None and digest.chart_status == "done"
+    assert len(slack.calls_to("files.completeUploadExternal")) == 1
 
 
 def test_concurrent_ticks_post_once(runtime: Runtime, slack: FakeSlack, engine: Engine) -> None:
