@@ -24,6 +24,7 @@ from slack_bolt.lazy_listener.runner import LazyListenerRunner
 from slack_bolt.request import BoltRequest
 from slack_bolt.util.utils import get_name_for_callable
 
+from bot.ack_yield import AckYield
 from bot.delivery import LAZY_METHOD, Outbox, Post
 from bot.runtime import Runtime
 from storage.ack import FollowUp
@@ -94,9 +95,14 @@ class BackgroundWorker:
     """A loop that sends due outbox rows - posts and lazy listener runs - soon after they are
     recorded (the scheduler's outbox job remains the safety net)."""
 
+    # Rows sent between two looks for acks coming in (bot.ack_yield): few, so that they are
+    # noticed within a few rows' work.
+    BATCH = 10
+
     def __init__(self, outbox: Outbox, idle: float = 0.1) -> None:
         self.outbox = outbox
         self.idle = idle
+        self.acks = AckYield(outbox.engine)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="lockstep-worker", daemon=True)
 
@@ -113,12 +119,15 @@ class BackgroundWorker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                done = self.outbox.deliver_due(limit=50)
+                done = self.outbox.deliver_due(limit=self.BATCH)
+                if done:
+                    self.acks.give_way(self._stop)
             except Exception:  # noqa: BLE001 - logged; the loop must outlive one bad batch
                 log.exception("background worker batch failed")
                 done = {}
             if not done:
                 self._stop.wait(self.idle)
+        self.acks.close()
 
 
 def lower_priority(niceness: int = BACKGROUND_NICENESS) -> None:
