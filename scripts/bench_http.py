@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import os
 import platform
+import signal
 import socket
 import statistics
 import subprocess
@@ -364,22 +365,30 @@ def main() -> None:
     )
 
     results: list[Result] = []
+    # Both servers up at once, their runs interleaved level by level: this shared machine's
+    # speed drifts (up to 2x within minutes), and drift must not favour either side. While bare
+    # Bolt runs, Lockstep's background process (catching up on the triage posts) is paused.
     bare, bare_port = start_server("scripts.bare_bolt:create()", env, args.workers)
+    lockstep, port = start_server("lockstep", env, args.workers)
+    name = f"Lockstep {args.command}"
     try:
         for c in [c for _ in range(args.runs) for c in levels]:
             bodies = command_bodies(args.command, args.text, args.requests)
-            results.append(
-                measured(bare, lambda c=c, b=bodies: load("bare Bolt ack", bare_port, b, FORM, c))
-            )
+            lockstep.send_signal(signal.SIGSTOP)
+            try:
+                results.append(
+                    measured(
+                        bare, lambda c=c, b=bodies: load("bare Bolt ack", bare_port, b, FORM, c)
+                    )
+                )
+            finally:
+                lockstep.send_signal(signal.SIGCONT)
+            bodies = command_bodies(args.command, args.text, args.requests)
+            results.append(measured(lockstep, lambda c=c, b=bodies: load(name, port, b, FORM, c)))
     finally:
         bare.terminate()
         bare.wait(10)
-    lockstep, port = start_server("lockstep", env, args.workers)
     try:
-        name = f"Lockstep {args.command}"
-        for c in [c for _ in range(args.runs) for c in levels]:
-            bodies = command_bodies(args.command, args.text, args.requests)
-            results.append(measured(lockstep, lambda c=c, b=bodies: load(name, port, b, FORM, c)))
         commands = args.requests * len(levels) * args.runs
         if not args.acks_only:
             drain = wait_for_triage(database_url, commands, started=time.perf_counter())
