@@ -132,7 +132,7 @@ def load(name: str, port: int, bodies: list[str], content_type: str, concurrency
     return Result(name, concurrency, len(bodies), out.seconds, out.latencies, out.errors)
 
 
-def wait_for_triage(database_url: str, expected: int, started: float, limit: float = 300) -> str:
+def wait_for_triage(database_url: str, expected: int, started: float, limit: float = 900) -> str:
     """How long after the load the background process needed to post every triage message
     (counted in the outbox: the stand-in Slack runs in a process of its own)."""
     from sqlalchemy import text
