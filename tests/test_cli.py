@@ -90,6 +90,22 @@ def wait_healthy(port: int, proc: subprocess.Popen[Any], timeout: float = 30) ->
     raise AssertionError("lockstep --http never became healthy")
 
 
+def thread_niceness(pid: int) -> list[int]:
+    """The nice value of each thread of process `pid` (field 19 of /proc/<pid>/task/*/stat)."""
+    values = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        values.append(int(fields[16]))
+    return values
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
 def test_http_mode_serves_events_and_healthz_under_gunicorn(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
@@ -111,6 +127,11 @@ def test_http_mode_serves_events_and_healthz_under_gunicorn(
     )
     try:
         assert wait_healthy(port, proc) == {"ok": True, "database": "ok"}
+        if Path(f"/proc/{proc.pid}/task/{proc.pid}/children").exists():  # Linux
+            # Every thread of the background process yields the CPU; gunicorn's workers do not.
+            assert set(thread_niceness(proc.pid)) == {10}
+            workers = [p for child in children(proc.pid) for p in [child, *children(child)]]
+            assert workers and {n for w in workers for n in thread_niceness(w)} == {0}
         http = SlackHTTP(f"http://127.0.0.1:{port}", SIGNING_SECRET)
         status, body = http.command("/lockstep", "help")
         assert status == 200 and body["response_type"] == "ephemeral"
