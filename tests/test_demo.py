@@ -133,3 +133,24 @@ def test_the_demo_digest_is_due_at_the_next_monday_9am_after_now(now: str, due: 
     """The week's progress, logged now, must fall in the week that digest reports."""
     with freeze_time(now):
         assert next_monday_at(9).strftime("%Y-%m-%d %H:%M") == due
+
+
+def test_the_demo_waits_for_a_post_retried_after_a_dropped_connection(tmp_path: Path) -> None:
+    """The stand-in sees nothing while a client waits to retry; the transcript must still
+    show the post (CI once lost the content-request triage post this way)."""
+    from bot.demo import week
+    from bot.demo.runner import Stage
+
+    lines: list[str] = []
+    stage = Stage(tmp_path, lines.append)
+    stage.start(week.PEOPLE, week.CHANNELS, admins=[week.LEO.id])
+    try:
+        week.set_up(stage)
+        stage.slack.drop("chat.postMessage")
+        stage.command(week.ANA, "/prospect-question", "Does the platform support SSO with Okta?")
+        posts = stage.slack.calls_to("chat.postMessage")
+    finally:
+        stage.stop()
+    assert [c.status for c in posts][-2:] == [0, 200]  # dropped once, then retried
+    transcript = "\n".join(lines)
+    assert "✉  #marketing-triage:\n     │ PROSPECT QUESTION #1" in transcript

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
@@ -329,6 +330,30 @@ def test_response_url_posts_are_recorded(fake: FakeSlack) -> None:
     assert first.path_id == url.rsplit("/", 1)[1]
     assert [c.params["text"] for c in fake.responses(other)] == ["other"]
     assert second.params["replace_original"] is True
+
+
+def test_a_dropped_connection_gets_no_answer_and_a_retry_gets_through(fake: FakeSlack) -> None:
+    from http.client import RemoteDisconnected
+
+    fake.drop("chat.postMessage")
+    bare = WebClient(base_url=fake.base_url, token="xoxb-test", retry_handlers=[])
+    with pytest.raises(RemoteDisconnected):
+        bare.chat_postMessage(channel="C1", text="lost")
+    assert bare.chat_postMessage(channel="C1", text="next")["ok"] is True
+
+    fake.drop("chat.postMessage")
+    retrying = WebClient(
+        base_url=fake.base_url,
+        token="xoxb-test",
+        retry_handlers=[
+            ConnectionErrorRetryHandler(
+                max_retry_count=1, interval_calculator=FixedValueRetryIntervalCalculator(0.01)
+            )
+        ],
+    )
+    assert retrying.chat_postMessage(channel="C1", text="again")["ok"] is True
+    statuses = [(c.params["text"], c.status) for c in fake.calls_to("chat.postMessage")]
+    assert statuses == [("lost", 0), ("next", 200), ("again", 0), ("again", 200)]
 
 
 def test_slow_answers_are_recorded_on_arrival(fake: FakeSlack, client: WebClient) -> None:

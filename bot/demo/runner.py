@@ -12,6 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler, RetryState
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+
 from bot.app import create_app
 from bot.config import load_settings
 from bot.delivery import ChannelPacer
@@ -116,6 +121,64 @@ def _state(element: dict[str, Any], answer: str | None) -> dict[str, Any]:
 
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's default backlog of 5 is too small for bursts
+
+
+class RetryWatch:
+    """Counts Slack clients waiting to retry a call (a dropped connection, a 429, a 5xx).
+
+    While a client waits, the stand-in sees nothing, so `Stage.settle` must not take the
+    silence for the end of the work: a reset connection retried after 0.5 s once made the
+    demo look for a post that was still on its way.
+    """
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self._lock = threading.Lock()
+
+    def watch(self, client: WebClient) -> None:
+        """Wrap `client`'s retry handlers (Bolt's per-request clients copy the same list)."""
+        client.retry_handlers = [_Watched(h, self) for h in client.retry_handlers or []]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RetryWatch:
+        return self  # Bolt deep-copies the client for lazy listeners; they report here too
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self.waiting += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self.waiting -= 1
+
+
+class _Watched(RetryHandler):
+    def __init__(self, inner: RetryHandler, watch: RetryWatch) -> None:
+        super().__init__(inner.max_retry_count, inner.interval_calculator)
+        self.inner, self.watch_ = inner, watch
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return self.inner.can_retry(state=state, request=request, response=response, error=error)
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        with self.watch_:  # the inner handler sleeps here
+            self.inner.prepare_for_next_attempt(
+                state=state, request=request, response=response, error=error
+            )
 
 
 class _Quiet(WSGIRequestHandler):
@@ -152,6 +215,9 @@ class Stage:
         })  # fmt: skip
         self.runtime: Runtime = build_runtime(settings)
         self.runtime.outbox.pacer = ChannelPacer(0)  # the stand-in has no rate limits to respect
+        self.retries = RetryWatch()
+        self.retries.watch(self.runtime.client)
+        self.retries.watch(self.runtime.outbox.client)
         self.app = create_app(settings, runtime=self.runtime)
         self.server = make_server("127.0.0.1", 0, make_wsgi(self.app), _Server, _Quiet)
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
@@ -311,14 +377,15 @@ class Stage:
             self.out(f"  ⧉  {who.name}'s form turns into “{title}”:")
             self._print_lines(render_message(view, self.names))
 
-    def settle(self, quiet_for: float = 0.15, timeout: float = 5.0) -> None:
-        """Wait until lazy listeners and the outbox stop calling the stand-in."""
+    def settle(self, quiet_for: float = 0.15, timeout: float = 10.0) -> None:
+        """Wait until lazy listeners and the outbox stop calling the stand-in (a client
+        waiting to retry a call counts as calling)."""
         deadline = time.monotonic() + timeout
         count, since = len(self.slack.calls), time.monotonic()
         while time.monotonic() < deadline:
             time.sleep(0.03)
             now_count = len(self.slack.calls)
-            if now_count != count:
+            if now_count != count or self.retries.waiting:
                 count, since = now_count, time.monotonic()
             elif time.monotonic() - since >= quiet_for:
                 return

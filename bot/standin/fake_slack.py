@@ -51,6 +51,7 @@ SERVER_ERROR_HTML = (
     "<!DOCTYPE html><html><head><title>Server Error | Slack</title></head><body>...</body></html>"
 )
 _JSON_TYPE = "application/json; charset=utf-8"
+DROPPED = 0  # Call.status of a call whose connection drop() closed without an answer
 _UNAUTHENTICATED_METHODS = frozenset({"api.test", "oauth.access", "oauth.v2.access"})
 _SENSITIVE_PARAMS = frozenset({"token", "client_secret"})
 
@@ -249,6 +250,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a burst of posts from the outbox, lazy
+    # listeners and the scheduler overflowed it (a reset connection, seen once in CI).
+    request_queue_size = 128
 
     def __init__(self, fake: FakeSlack) -> None:
         self.fake = fake
@@ -282,6 +286,9 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.fake._dispatch(http_method, self.path, headers, body)
         if reply.delay > 0:
             self.server.fake._stopping.wait(reply.delay)
+        if reply.status == DROPPED:
+            self.close_connection = True  # no answer at all: the client sees RemoteDisconnected
+            return
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
@@ -493,6 +500,16 @@ class FakeSlack:
             else:
                 self._flaky[method] = (rate, statuses, retry_after, rng)
 
+    def drop(self, method: str, times: int = 1) -> None:
+        """Close the next ``times`` connections calling ``method`` (-1: all) without an answer,
+        as a dropped connection does: the client gets ``RemoteDisconnected`` and may retry.
+
+        The call is recorded with ``status`` 0."""
+        if times == 0 or times < -1:
+            raise ValueError("times must be positive or -1 (forever)")
+        with self._lock:
+            self._faults.setdefault(method, []).append(_Fault(times, status=DROPPED))
+
     def slow(self, method: str, seconds: float, times: int = 1) -> None:
         """Delay the answer to the next ``times`` calls to ``method`` (-1: all) by ``seconds``.
 
@@ -560,7 +577,9 @@ class FakeSlack:
         with self._lock:
             slow = self._take(self._slow, method)
             fault = self._take(self._faults, method) or self._roll_flaky(method)
-            if fault is not None:
+            if fault is not None and fault.status == DROPPED:
+                reply = _Reply(DROPPED, b"", "")
+            elif fault is not None:
                 reply = _Reply(
                     fault.status, fault.body.encode(), fault.content_type, dict(fault.headers)
                 )
