@@ -154,6 +154,7 @@ def app(settings: Settings, runtime: Runtime) -> App:
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's default backlog of 5 resets bursts
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -385,6 +385,7 @@ def test_wait_for_timeout_lists_recorded_calls(fake: FakeSlack, client: WebClien
 # --------------------------------------------------------------------------- inbound, end to end
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's default backlog of 5 resets bursts
 
 
 class _QuietHandler(WSGIRequestHandler):
