@@ -1,11 +1,11 @@
 """The `/prospect-question` ack's write: the question, the triage channel and the follow-up.
 
-One transaction does it all: insert the question once per Slack delivery, read where triage
-posts go, and (in HTTP mode) record the follow-up for the background process in the outbox.
-It is the one write on Lockstep's hottest path, so on SQLite it runs on this thread's own
-sqlite3 connection with plain SQL (no pool checkout, no compile, no ORM): about a third of the
-cost of the same statements through SQLAlchemy (scripts/bench_http.py). Other databases use
-the same statements through SQLAlchemy Core (storage.once). Both paths are tested.
+One transaction does it all: insert the question once per Slack delivery and (in HTTP mode)
+record the follow-up for the background process in the outbox; where triage posts go comes
+back with the question's number. It is the one write on Lockstep's hottest path, so on SQLite
+it runs on this thread's own sqlite3 connection with plain SQL (no pool checkout, no compile,
+no ORM), as one statement (see SQLITE_INTAKE). Other databases use the same inserts through
+SQLAlchemy Core (storage.once). Both paths are tested.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 
@@ -25,20 +26,20 @@ from storage import outbox, workspaces
 from storage import questions as store
 from storage.db import sqlite_pragmas
 from storage.group_commit import GroupCommit
+from storage.intake import INTAKE_COLUMNS
 
-# Where triage posts go comes back with the question's id: every SQLite call lets go of the
-# GIL, and under load taking it back costs up to the interpreter's switch interval (5 ms).
-TRIAGE_CHANNEL = "(SELECT triage_channel FROM workspace WHERE team_id = question.team_id)"
-INSERT_QUESTION = (
-    "INSERT INTO question (team_id, capture_key, asker_id, text, status, version, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, 'open', 0, ?, ?) "
-    f"ON CONFLICT (team_id, capture_key) DO NOTHING RETURNING id, {TRIAGE_CHANNEL}"
-)
-FIND_QUESTION = f"SELECT id, {TRIAGE_CHANNEL} FROM question WHERE team_id = ? AND capture_key = ?"
-INSERT_OUTBOX = (
-    "INSERT INTO outbox_message (team_id, key, method, channel, payload, status, attempts, "
-    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
-    "ON CONFLICT (team_id, key) DO NOTHING"
+T = TypeVar("T")
+
+# SQLite: one statement into the write-only view storage.intake creates (see there why).
+_INTAKE_ROW = "(" + ", ".join(["?"] * len(INTAKE_COLUMNS)) + ")"
+INSERT_INTAKE = f"INSERT INTO question_intake ({', '.join(INTAKE_COLUMNS)}) VALUES "
+# Then one read (no lock: WAL readers do not block writers) for the numbers and where triage
+# posts go. A row written by this capture has its created_at; a retried delivery's is older.
+READ_BACK = (
+    "SELECT q.team_id, q.capture_key, q.id, q.created_at, w.triage_channel "
+    "FROM (VALUES {}) AS k CROSS JOIN question AS q "  # CROSS JOIN: one index lookup per key
+    "ON q.team_id = k.column1 AND q.capture_key = k.column2 "
+    "LEFT JOIN workspace AS w ON w.team_id = q.team_id"
 )
 
 
@@ -47,8 +48,8 @@ INSERT_OUTBOX = (
 _BUSY_WAITS: tuple[float, ...] = (*(0.0001 * 1.5**n for n in range(8)), *([0.002] * 5000))
 
 
-# One capture's rows: the question's values, and the follow-up's outbox values (or None).
-Write = tuple[tuple[Any, ...], tuple[Any, ...] | None]
+# One capture's row of question_intake, in INTAKE_COLUMNS order.
+Write = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -105,30 +106,34 @@ class CaptureWriter:
         self, team_id: str, key: str, asker_id: str, text: str, follow_up: FollowUp | None
     ) -> Captured:
         now = _sqlite_datetime(utcnow())
-        question = (team_id, key, asker_id, text, now, now)
-        row = None
-        if follow_up is not None:
-            payload = json.dumps(follow_up.payload)
-            row = (team_id, follow_up.key[:255], follow_up.method, follow_up.channel, payload,
-                   now, now)  # fmt: skip
-        return self._group.submit((question, row))
+        if follow_up is None:
+            return self._group.submit((team_id, key, asker_id, text, now, None, None, None, None))
+        payload = json.dumps(follow_up.payload)
+        return self._group.submit((team_id, key, asker_id, text, now, follow_up.key[:255],
+                                   follow_up.method, follow_up.channel, payload))  # fmt: skip
 
     def _write_batch(self, writes: list[Write]) -> list[Captured]:
-        """One transaction for the captures of this process's threads that came together.
+        """One statement (so one transaction) for the captures of this process's threads that
+        came together, then one read for their numbers.
 
         Other processes' writers are waited for in short steps (_BUSY_WAITS), not in SQLite's
-        busy handler, which sleeps 1, 2, 5, 10 ... ms between tries: long next to a 0.2 ms
+        busy handler, which sleeps 1, 2, 5, 10 ... ms between tries: long next to a 0.1 ms
         write, and the ack's tail latency.
         """
         db = self._connection()
-        for wait in _BUSY_WAITS:
-            try:
-                return _write(db, writes)
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc):
-                    raise
-            time.sleep(wait)
-        return _write(db, writes)
+        insert = INSERT_INTAKE + ", ".join([_INTAKE_ROW] * len(writes))
+        _when_unlocked(lambda: db.execute(insert, [v for w in writes for v in w]))
+        read = READ_BACK.format(", ".join(["(?, ?)"] * len(writes)))
+        keys = [v for w in writes for v in w[:2]]
+        rows = _when_unlocked(lambda: db.execute(read, keys).fetchall())
+        found = {
+            (team, key): (int(qid), created, channel) for team, key, qid, created, channel in rows
+        }
+        done = []
+        for write in writes:
+            question_id, created_at, channel = found[(write[0], write[1])]
+            done.append(Captured(question_id, created_at == write[4], channel))
+        return done
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's own sqlite3 connection: outside the engine's pool (its busy timeout
@@ -138,6 +143,7 @@ class CaptureWriter:
             cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
             connect: Any = sqlite3.connect  # the dialect's own arguments, as the pool uses
             db = self._local.db = connect(*cargs, **cparams)
+            db.isolation_level = None  # autocommit: each statement is its own transaction
             sqlite_pragmas(db, None)
             db.execute("PRAGMA busy_timeout=0")
             if not self.checkpoints:
@@ -145,23 +151,16 @@ class CaptureWriter:
         return db
 
 
-def _write(db: sqlite3.Connection, writes: list[Write]) -> list[Captured]:
-    """One try at the write transaction; rolled back on any error."""
-    done = []
-    try:
-        for question, follow_up in writes:
-            rows = db.execute(INSERT_QUESTION, question).fetchall()  # fetchall: statement done
-            created = bool(rows)
-            if not created:  # the same delivery again
-                rows = db.execute(FIND_QUESTION, question[:2]).fetchall()
-            if follow_up is not None:
-                db.execute(INSERT_OUTBOX, follow_up)
-            done.append(Captured(int(rows[0][0]), created, rows[0][1]))
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
-    return done
+def _when_unlocked(call: Callable[[], T]) -> T:
+    """`call()`, tried again in short steps while another process holds the write lock."""
+    for wait in _BUSY_WAITS:
+        try:
+            return call()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+        time.sleep(wait)
+    return call()
 
 
 def _sqlite_datetime(value: datetime) -> str:

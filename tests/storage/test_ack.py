@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
 from freezegun import freeze_time
 from sqlalchemy import text
@@ -12,6 +13,8 @@ from sqlmodel import Session, func, select
 
 from storage import workspaces
 from storage.ack import CaptureWriter, FollowUp
+from storage.db import make_engine
+from storage.migrate import upgrade
 from storage.models import OutboxMessage, Question
 from storage.questions import similar_questions
 from tests.conftest import OTHER_TEAM, TEAM
@@ -63,19 +66,24 @@ def test_the_triage_channel_comes_back_with_the_number(any_engine: Engine) -> No
 
 def test_a_failed_write_leaves_nothing_behind(engine: Engine) -> None:
     """The question and its follow-up commit together or not at all."""
-    with engine.begin() as conn:  # make the follow-up insert fail: no outbox table
-        conn.execute(text("ALTER TABLE outbox_message RENAME TO outbox_moved"))
+    refuse = (
+        "CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox_message "
+        "BEGIN SELECT RAISE(ABORT, 'outbox_message refused'); END"
+    )
+    with engine.begin() as conn:  # make the follow-up insert fail
+        conn.execute(text(refuse))
     writer = CaptureWriter(engine)
     try:
         writer.capture(TEAM, "trigger:5", "U1", "Is there an API?", FOLLOW_UP)
     except Exception as exc:  # noqa: BLE001 - the error itself is not under test
-        assert "outbox_message" in str(exc)
+        assert "outbox_message refused" in str(exc)
     else:
         raise AssertionError("the write should have failed")
     assert count(engine, Question) == 0
     with engine.begin() as conn:
-        conn.execute(text("ALTER TABLE outbox_moved RENAME TO outbox_message"))
+        conn.execute(text("DROP TRIGGER refuse_outbox"))
     assert writer.capture(TEAM, "trigger:5", "U1", "Is there an API?", FOLLOW_UP).created
+    assert count(engine, Question) == count(engine, OutboxMessage) == 1
 
 
 def test_a_writer_in_another_process_is_waited_for_not_failed(engine: Engine) -> None:
@@ -96,3 +104,68 @@ def test_a_writer_in_another_process_is_waited_for_not_failed(engine: Engine) ->
     other.close()
     worker.join(5)
     assert len(done) == 1 and count(engine, Question) == 1
+
+
+def test_one_batch_of_captures_is_one_statement_with_its_own_results(engine: Engine) -> None:
+    """SQLite: captures that came together go in as one statement; each gets its own number,
+    a delivery seen twice in the batch is stored once, and only follow-ups that exist are
+    recorded."""
+    from storage.ack import _sqlite_datetime
+
+    writer = CaptureWriter(engine)
+    with Session(engine) as session:
+        workspaces.update(session, OTHER_TEAM, triage_channel="C0OTHER001")
+    now = _sqlite_datetime(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    later = _sqlite_datetime(datetime(2026, 11, 30, 10, 0, 0, 1, tzinfo=UTC))
+    follow = ("lazy:k1", "bolt.lazy", "-", "{}")
+    results = writer._write_batch([
+        (TEAM, "trigger:b1", "U1", "SSO?", now, *follow),
+        (OTHER_TEAM, "trigger:b1", "U2", "SSO?", now, None, None, None, None),
+        (TEAM, "trigger:b1", "U1", "SSO?", later, *follow),  # Slack's retry, same batch
+        (TEAM, "trigger:b2", "U1", "SCIM?", now, "lazy:k2", "bolt.lazy", "-", "{}"),
+    ])  # fmt: skip
+    first, other, retry, second = results
+    assert (first.created, other.created, retry.created, second.created) == (
+        True,
+        True,
+        False,
+        True,
+    )
+    assert retry.question_id == first.question_id
+    assert len({first.question_id, other.question_id, second.question_id}) == 3
+    assert (first.triage_channel, other.triage_channel) == (None, "C0OTHER001")
+    assert count(engine, Question) == 3
+    with Session(engine) as session:
+        keys = session.exec(select(OutboxMessage.key).order_by(OutboxMessage.key)).all()
+    assert keys == ["lazy:k1", "lazy:k2"]
+
+
+def test_reading_the_numbers_back_looks_each_key_up_in_the_index(engine: Engine) -> None:
+    from storage.ack import READ_BACK
+
+    plan = engine.raw_connection().driver_connection.execute(
+        "EXPLAIN QUERY PLAN " + READ_BACK.format("(?, ?), (?, ?)"), ("T", "a", "T", "b")
+    )
+    details = [row[3] for row in plan]
+    assert not any(d.startswith("SCAN q") for d in details), details
+    assert any(d.startswith("SEARCH q USING INDEX") for d in details), details
+
+
+def test_migration_0008_adds_and_removes_the_intake_view(tmp_path: Any) -> None:
+    from tests.storage.test_search_index import downgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path}/m.db")
+
+    def intake_objects() -> list[str]:
+        with engine.connect() as conn:
+            sql = "SELECT type FROM sqlite_master WHERE name LIKE 'question_intake%' ORDER BY 1"
+            return [row[0] for row in conn.exec_driver_sql(sql)]
+
+    upgrade(engine)
+    assert intake_objects() == ["trigger", "view"]
+    downgrade(engine, "0007_deferred_search_index")
+    assert intake_objects() == []
+    upgrade(engine)
+    assert CaptureWriter(engine).capture(TEAM, "trigger:m", "U1", "SSO?", FOLLOW_UP).created
+    assert count(engine, Question) == count(engine, OutboxMessage) == 1
+    engine.dispose()
