@@ -53,7 +53,9 @@ class OutboxLazyRunner(LazyListenerRunner):
         """The outbox row that runs lazy function `name` for this delivery, once."""
         raw = json.dumps(body, sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-        return FollowUp(f"lazy:{name}:{digest}", LAZY_METHOD, "-", {"function": name, "body": body})
+        payload = {"function": name, "body": body}
+        encoded = f'{{"function":{json.dumps(name)},"body":{raw}}}'  # the body encoded once
+        return FollowUp(f"lazy:{name}:{digest}", LAZY_METHOD, "-", payload, encoded)
 
     def record(self, name: str, request: BoltRequest) -> None:
         """One outbox insert, keyed by the delivery's body and the function's name."""

@@ -83,7 +83,10 @@ def run(port: int, requests: Sequence[bytes], concurrency: int, timeout: float =
             raise TimeoutError(f"no answer in {timeout} s")
         for key, _ in events:
             conn = key.data
-            chunk = conn.sock.recv(65536)
+            try:
+                chunk = conn.sock.recv(65536)
+            except ConnectionResetError:  # counted as an error (status 0), as a close is
+                chunk, conn.buffer = b"", b""
             done = _complete(conn.buffer + chunk) if chunk else (0, 0)
             conn.buffer += chunk
             if done is None:

@@ -32,33 +32,33 @@ class GroupCommit(Generic[T, R]):
 
     `write` must write a whole batch in one transaction (all or nothing) and return one result
     per item, in order; it runs in the thread of whichever submitter leads the batch.
+
+    Only C-level locks, no Condition: a submitter queues its item, then waits for the writer
+    lock; whoever gets it writes everything queued so far, so a submitter that gets the lock
+    after its item was written returns at once. (threading.Condition is Python code, and its
+    notify_all was 3 % of a web worker's time on the ack path.)
     """
 
     def __init__(self, write: Callable[[list[T]], list[R]]) -> None:
         self._write = write
-        self._ready = threading.Condition()
+        self._queue_lock = threading.Lock()  # guards _waiting, held only to append or swap
+        self._writer = threading.Lock()  # held while a batch is written
         self._waiting: list[_Slot[T, R]] = []
-        self._writing = False
 
     def submit(self, item: T) -> R:
         slot: _Slot[T, R] = _Slot(item)
-        with self._ready:
+        with self._queue_lock:
             self._waiting.append(slot)
-            while self._writing and not slot.done:
-                self._ready.wait()
-            batch: list[_Slot[T, R]] = []
-            if not slot.done:  # no batch is being written, and this one is not written yet
-                batch, self._waiting, self._writing = self._waiting, [], True
-        if batch:
-            try:
-                self._write_batch(batch)
-            finally:
-                with self._ready:
+        with self._writer:
+            if not slot.done:  # not written by the batch before: lead the next one
+                with self._queue_lock:
+                    batch, self._waiting = self._waiting, []
+                try:
+                    self._write_batch(batch)
+                finally:
                     for other in batch:
                         if not other.done:  # the leader was interrupted (BaseException)
                             other.error, other.done = RuntimeError("write abandoned"), True
-                    self._writing = False
-                    self._ready.notify_all()
         if slot.error is not None:
             raise slot.error
         return slot.result  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -141,3 +142,16 @@ def test_lower_priority_reaches_threads_already_running_and_later_ones() -> None
         cwd=Path(__file__).resolve().parents[2],
     )  # fmt: skip
     assert out.stdout.split() == ["7", "7", "7"]
+
+
+def test_a_follow_up_carries_its_payload_encoded_once_and_keyed_by_the_delivery() -> None:
+    from bot.background import OutboxLazyRunner
+
+    runner = OutboxLazyRunner(outbox=None)  # type: ignore[arg-type]  # follow_up needs none
+    body = {"command": "/prospect-question", "text": 'Is "SSO" <b>&</b> ünïcode ok?', "n": 1}
+    row = runner.follow_up("after_command", body)
+    assert row.encoded is not None
+    assert json.loads(row.encoded) == row.payload == {"function": "after_command", "body": body}
+    assert runner.follow_up("after_command", dict(reversed(body.items()))).key == row.key
+    assert runner.follow_up("after_command", {**body, "n": 2}).key != row.key
+    assert runner.follow_up("other", body).key != row.key
