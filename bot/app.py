@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.listener_matcher import ListenerMatcher
+from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
@@ -45,12 +47,40 @@ def create_app(
     app.use(LockstepMiddleware(runtime, SlidingWindow(settings.lockstep_command_rate_per_minute)))
     app.error(_on_error)
     handlers.register_all(app)
+    match_on_body(app)
     if lazy_in_background:
         from bot.background import OutboxLazyRunner
 
         OutboxLazyRunner(runtime.outbox).install(app, runtime)
     app.lockstep_runtime = runtime  # type: ignore[attr-defined]
     return app
+
+
+class BodyMatcher(ListenerMatcher):
+    """One of Bolt's built-in matchers (command, action, view, event, ...), called with the body.
+
+    They take only the body, but Bolt's own `matches` builds every listener argument (ack,
+    say, respond, client, action, view, ...) to call each of them: 6.7 µs a matcher, and a
+    request is matched against every listener registered before its own (34 of them for a
+    `reaction_added` event). Called directly: 0.2 µs.
+    """
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+
+    def matches(self, req: BoltRequest, resp: BoltResponse) -> bool:
+        return bool(self.func(body=req.body))
+
+
+def match_on_body(app: App) -> None:
+    """Swap every body-only built-in matcher of `app`'s listeners for a BodyMatcher."""
+    for listener in app._listeners:
+        listener.matchers = [
+            BodyMatcher(m.func)
+            if type(m) is BuiltinListenerMatcher and m.arg_names == ["body"]
+            else m
+            for m in listener.matchers
+        ]
 
 
 class LockstepMiddleware(Middleware):

@@ -21,16 +21,20 @@ from handlers import (
 
 
 def register_all(app: Any) -> None:
-    """Register every feature's listeners on `app` (explicit: greppable, no discovery)."""
-    lockstep.register(app)
+    """Register every feature's listeners on `app` (explicit: greppable, no discovery).
+
+    Bolt tries listeners in this order, so the busiest deliveries come first: prospect
+    questions (the ack on Lockstep's hottest path) and reactions (every reaction in every
+    channel Lockstep is in)."""
     questions.register(app)
+    reactions.register(app)
+    lockstep.register(app)
     assets.register(app)
     asset_feedback.register(app)
     content_requests.register(app)
     content_request_triage.register(app)
     goals.register(app)
     progress.register(app)
-    reactions.register(app)
     meetings.register(app)
     channels.register(app)
     home.register(app)
