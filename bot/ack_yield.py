@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 QUIET = 0.02  # one look: commits by others within this long mean acks are coming in
-MAX_WAIT = 0.5  # the longest the background holds off in one go
+# The longest the background holds off in one go: during a burst of acks it then sends a few
+# rows every 2 s, and catches up as soon as the burst is over (follow-ups are not due in 3 s).
+MAX_WAIT = 2.0
 
 
 class AckYield:
