@@ -166,3 +166,29 @@ def test_question_lists_per_team(any_engine: Engine) -> None:
         assert question_lists.mine(session, OTHER_TEAM, "U0REP00001")[0][0].id == theirs
         assert question_lists.texts(session, TEAM, [old, theirs, 999]) == {old: "Old, no +1s?"}
         assert question_lists.texts(session, TEAM, []) == {}
+
+
+def test_answered_in_a_window_reads_the_partial_answered_index(engine: Engine) -> None:
+    """SQLite: the index holds answered questions only (a capture adds no entry to it), and
+    the windowed count of answers still reads it."""
+    from sqlalchemy import func, select, text
+
+    from storage.models import Question
+
+    since, until = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 8, tzinfo=UTC)
+    with Session(engine) as session:
+        answered = ask(session, "Do you support SSO?", since)
+        ask(session, "Is there an EU region?", since)
+        answer_at(session, answered, since + timedelta(hours=2))
+        assert loop.questions_answered(session, TEAM, since, until) == 1
+    stmt = select(func.count(Question.id)).where(
+        Question.team_id == TEAM, Question.answered_at >= since, Question.answered_at < until
+    )
+    sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        plan = " ".join(str(row[3]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        index_sql = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'ix_question_team_answered'")
+        ).scalar()
+    assert "ix_question_team_answered" in plan, plan
+    assert str(index_sql).endswith("WHERE answered_at IS NOT NULL"), index_sql
