@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.views import alerts
-from storage import outbox, roles
+from storage import intake, outbox, roles
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -171,6 +171,7 @@ class Outbox:
 
     def deliver_due(self, limit: int = 200) -> dict[str, int]:
         """Send every due message once; returns how many ended in each status."""
+        intake.promote(self.engine)  # follow-ups the acks left in storage.intake
         with Session(self.engine) as session:
             ids = outbox.due_ids(session, limit)
         counts: dict[str, int] = {}

@@ -9,12 +9,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from storage import search
+from storage import intake, search
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Tables owned by libraries, not by our models (APScheduler's job store), and the full-text
-# search objects storage.search creates beside the models.
-FOREIGN_TABLES = frozenset({"apscheduler_jobs"}) | search.TABLES
+# search and ack intake objects storage.search and storage.intake create beside the models.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"}) | search.TABLES | intake.TABLES
 FOREIGN_INDEXES = search.INDEXES
 
 

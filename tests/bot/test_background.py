@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.delivery import LAZY_METHOD, ChannelPacer
 from bot.runtime import Runtime, build_runtime
 from bot.wsgi import make_wsgi
+from storage import intake
 from storage.models import OutboxMessage
 from tests.conftest import SIGNING_SECRET, _QuietHandler, _ThreadingWSGIServer
 from tests.fake_slack import FakeSlack
@@ -51,6 +52,7 @@ def background(settings: Settings, engine: Engine) -> Runtime:
 
 
 def lazy_rows(engine: Engine) -> list[OutboxMessage]:
+    intake.promote(engine)  # what the next deliver_due would do first (storage.intake)
     with Session(engine) as session:
         return list(session.exec(select(OutboxMessage).where(OutboxMessage.method == LAZY_METHOD)))
 

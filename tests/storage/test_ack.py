@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from storage import workspaces
+from storage import intake, workspaces
 from storage.ack import CaptureWriter, FollowUp
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -23,6 +23,8 @@ FOLLOW_UP = FollowUp("lazy:after_command:abc", "bolt.lazy", "-", {"function": "f
 
 
 def count(engine: Engine, model: type) -> int:
+    if model is OutboxMessage:
+        intake.promote(engine)  # SQLite: the acks' follow-ups wait in storage.intake
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(model)).one()
 
@@ -49,6 +51,7 @@ def test_rows_read_back_through_the_models_and_search(any_engine: Engine) -> Non
         assert q is not None
         assert (q.status, q.version, q.asker_id) == ("open", 0, "U1")
         assert q.created_at == q.updated_at == datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+        intake.promote(any_engine)
         row = session.exec(select(OutboxMessage)).one()
         assert (row.status, row.attempts, row.payload) == ("pending", 0, FOLLOW_UP.payload)
         assert row.next_attempt_at == datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -67,8 +70,8 @@ def test_the_triage_channel_comes_back_with_the_number(any_engine: Engine) -> No
 def test_a_failed_write_leaves_nothing_behind(engine: Engine) -> None:
     """The question and its follow-up commit together or not at all."""
     refuse = (
-        "CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox_message "
-        "BEGIN SELECT RAISE(ABORT, 'outbox_message refused'); END"
+        "CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox_intake "
+        "BEGIN SELECT RAISE(ABORT, 'outbox_intake refused'); END"
     )
     with engine.begin() as conn:  # make the follow-up insert fail
         conn.execute(text(refuse))
@@ -76,7 +79,7 @@ def test_a_failed_write_leaves_nothing_behind(engine: Engine) -> None:
     try:
         writer.capture(TEAM, "trigger:5", "U1", "Is there an API?", FOLLOW_UP)
     except Exception as exc:  # noqa: BLE001 - the error itself is not under test
-        assert "outbox_message refused" in str(exc)
+        assert "outbox_intake refused" in str(exc)
     else:
         raise AssertionError("the write should have failed")
     assert count(engine, Question) == 0
@@ -135,6 +138,7 @@ def test_one_batch_of_captures_is_one_statement_with_its_own_results(engine: Eng
     assert len({first.question_id, other.question_id, second.question_id}) == 3
     assert (first.triage_channel, other.triage_channel) == (None, "C0OTHER001")
     assert count(engine, Question) == 3
+    intake.promote(engine)
     with Session(engine) as session:
         keys = session.exec(select(OutboxMessage.key).order_by(OutboxMessage.key)).all()
     assert keys == ["lazy:k1", "lazy:k2"]
@@ -158,14 +162,54 @@ def test_migration_0008_adds_and_removes_the_intake_view(tmp_path: Any) -> None:
 
     def intake_objects() -> list[str]:
         with engine.connect() as conn:
-            sql = "SELECT type FROM sqlite_master WHERE name LIKE 'question_intake%' ORDER BY 1"
+            sql = (
+                "SELECT type FROM sqlite_master WHERE name LIKE 'question_intake%' "
+                "OR name = 'outbox_intake' ORDER BY 1"
+            )
             return [row[0] for row in conn.exec_driver_sql(sql)]
 
     upgrade(engine)
-    assert intake_objects() == ["trigger", "view"]
-    downgrade(engine, "0007_deferred_search_index")
+    assert intake_objects() == ["table", "trigger", "view"]
+    CaptureWriter(engine).capture(TEAM, "trigger:d", "U1", "SCIM?", FOLLOW_UP)
+    downgrade(engine, "0007_deferred_search_index")  # the follow-up waiting goes to the outbox
     assert intake_objects() == []
+    with Session(engine) as session:
+        assert session.exec(select(OutboxMessage.key)).all() == [FOLLOW_UP.key]
     upgrade(engine)
-    assert CaptureWriter(engine).capture(TEAM, "trigger:m", "U1", "SSO?", FOLLOW_UP).created
-    assert count(engine, Question) == count(engine, OutboxMessage) == 1
+    follow = FollowUp("lazy:after_command:m", "bolt.lazy", "-", {"function": "f", "body": {}})
+    assert CaptureWriter(engine).capture(TEAM, "trigger:m", "U1", "SSO?", follow).created
+    assert count(engine, Question) == count(engine, OutboxMessage) == 2
     engine.dispose()
+
+
+def test_follow_ups_wait_in_the_intake_and_reach_the_outbox_once_oldest_first(
+    engine: Engine,
+) -> None:
+    """SQLite: the ack appends its follow-up to storage.intake (no index to update); promote()
+    moves a batch at a time into the outbox. A retried delivery adds nothing, even after its
+    follow-up has left the intake."""
+    writer = CaptureWriter(engine)
+    total = intake.PROMOTE_BATCH + 3
+    for n in range(total):
+        follow = FollowUp(f"lazy:f:{n}", "bolt.lazy", "-", {"function": "f", "body": {"n": n}})
+        writer.capture(TEAM, f"trigger:{n}", "U1", f"Question {n}?", follow)
+    again = FollowUp("lazy:f:0", "bolt.lazy", "-", {})
+    writer.capture(TEAM, "trigger:0", "U1", "Question 0?", again)
+
+    def waiting() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM outbox_intake")).scalar() or 0)
+
+    assert waiting() == total
+    assert intake.promote(engine) == intake.PROMOTE_BATCH
+    with Session(engine) as session:
+        first = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    assert first is not None
+    assert (first.key, first.payload) == ("lazy:f:0", {"function": "f", "body": {"n": 0}})
+    assert (first.status, first.method, first.channel) == ("pending", "bolt.lazy", "-")
+    assert intake.promote(engine) == 3
+    assert intake.promote(engine) == 0 and waiting() == 0
+    retry = FollowUp("lazy:f:9", "bolt.lazy", "-", {})  # even under another key
+    writer.capture(TEAM, "trigger:1", "U1", "Question 1?", retry)
+    assert waiting() == 0  # Slack's retry of a delivery already stored
+    assert count(engine, OutboxMessage) == total

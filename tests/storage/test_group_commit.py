@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from storage import intake
 from storage.ack import CaptureWriter, FollowUp
 from storage.group_commit import GroupCommit
 from storage.models import OutboxMessage, Question
@@ -112,6 +113,7 @@ def test_concurrent_captures_and_their_retries_store_each_delivery_once(engine: 
     assert sum(created for _, _, created in results) == 40
     with Session(engine) as session:
         stored = {q.id: q.text for q in session.exec(select(Question))}
+        intake.promote(engine)
         keys = sorted(m.key for m in session.exec(select(OutboxMessage)))
     assert stored == {next(iter(ids[n])): f"Question number {n}?" for n in range(40)}
     assert keys == sorted(f"lazy:after_command:{n}" for n in range(40))
