@@ -49,11 +49,17 @@ class OutboxLazyRunner(LazyListenerRunner):
     def start(self, function: Any, request: BoltRequest) -> None:
         self.record(request.lazy_function_name or "", request)
 
-    def follow_up(self, name: str, body: dict[str, Any]) -> FollowUp:
-        """The outbox row that runs lazy function `name` for this delivery, once."""
+    def follow_up(self, name: str, body: dict[str, Any], delivery: str = "") -> FollowUp:
+        """The outbox row that runs lazy function `name` for this delivery, once.
+
+        The key names the delivery: `delivery` when the caller has a unique id for it (the
+        capture's trigger id), else a digest of the whole body."""
+        payload = {"function": name, "body": body}
+        if delivery:
+            encoded = json.dumps(payload, separators=(",", ":"))
+            return FollowUp(f"lazy:{name}:{delivery}", LAZY_METHOD, "-", payload, encoded)
         raw = json.dumps(body, sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-        payload = {"function": name, "body": body}
         encoded = f'{{"function":{json.dumps(name)},"body":{raw}}}'  # the body encoded once
         return FollowUp(f"lazy:{name}:{digest}", LAZY_METHOD, "-", payload, encoded)
 

@@ -72,11 +72,11 @@ def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[s
     """The ack's whole write, one transaction (storage.ack). Similar questions and the triage
     post follow from `after_command`; in HTTP mode its outbox row is part of this write."""
     runtime = context["runtime"]
-    recorder, follow_up = runtime.lazy_recorder, None
-    if recorder is not None:
-        follow_up = recorder.follow_up(after_command.__name__, command)
-        context[RECORDED] = after_command.__name__
     key = f"trigger:{command['trigger_id']}"
+    recorder, follow_up = runtime.lazy_recorder, None
+    if recorder is not None:  # keyed by the delivery, as the question is: no digest to compute
+        follow_up = recorder.follow_up(after_command.__name__, command, delivery=key)
+        context[RECORDED] = after_command.__name__
     captured = runtime.captures.capture(command["team_id"], key, command["user_id"], text,
                                         follow_up)  # fmt: skip
     return views.captured(captured.question_id, [], captured.triage_channel)

@@ -157,3 +157,14 @@ def test_a_follow_up_carries_its_payload_encoded_once_and_keyed_by_the_delivery(
     assert runner.follow_up("after_command", dict(reversed(body.items()))).key == row.key
     assert runner.follow_up("after_command", {**body, "n": 2}).key != row.key
     assert runner.follow_up("other", body).key != row.key
+
+
+def test_a_follow_up_with_a_delivery_id_is_keyed_by_it() -> None:
+    from bot.background import OutboxLazyRunner
+
+    runner = OutboxLazyRunner(outbox=None)  # type: ignore[arg-type]  # follow_up needs none
+    body = {"command": "/prospect-question", "text": "SSO <!channel>?", "trigger_id": "1.2.ab"}
+    row = runner.follow_up("after_command", body, delivery="trigger:1.2.ab")
+    assert row.key == "lazy:after_command:trigger:1.2.ab"
+    assert row.encoded is not None
+    assert json.loads(row.encoded) == row.payload == {"function": "after_command", "body": body}
