@@ -68,6 +68,9 @@ INDEX_PENDING = (
     "INSERT INTO question_fts(rowid, text) SELECT id, text FROM question "
     f"WHERE id > {INDEXED_THROUGH} ORDER BY id"
 )
+# index_pending works in transactions of this many rows: after a burst of thousands of
+# captures, one transaction held SQLite's one write lock (and every ack) for the whole lot.
+INDEX_CHUNK = 500
 # How long a search waits to index while another writer holds the database (the same thread's
 # own open write, say): then it searches what is indexed, and the next search indexes the rest.
 INDEX_WAIT_MS = 2000
@@ -100,28 +103,32 @@ def install(connection: Connection) -> None:
 
 
 def index_pending(engine: Engine) -> int:
-    """Index the questions added since the last call, in one transaction; how many.
+    """Index the questions added since the last call, INDEX_CHUNK rows a transaction; how many.
 
     SQLite only (PostgreSQL's GIN index is kept on insert). Cheap when nothing is pending.
     """
     if engine.dialect.name != "sqlite":
         return 0
+    indexed = 0
     with engine.connect() as conn:
         if not conn.execute(text(PENDING)).scalar():
             return 0
         conn.exec_driver_sql(f"PRAGMA busy_timeout={INDEX_WAIT_MS}")
         try:
-            indexed = conn.execute(text(INDEX_PENDING)).rowcount
-            conn.commit()
+            while True:
+                chunk = conn.execute(text(INDEX_PENDING + " LIMIT :n"), {"n": INDEX_CHUNK})
+                conn.commit()  # the lock goes back to the acks between chunks
+                indexed += chunk.rowcount
+                if chunk.rowcount < INDEX_CHUNK:
+                    break
         except OperationalError as exc:
             conn.rollback()
             if "locked" not in str(exc):
                 raise
             log.info("search index update deferred: the database is busy")
-            return 0
         finally:
             conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return int(indexed)
+    return indexed
 
 
 def uninstall(connection: Connection) -> None:

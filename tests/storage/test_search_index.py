@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -119,4 +119,23 @@ def test_migration_0007_keeps_the_index_through_upgrade_and_downgrade(tmp_path: 
     assert indexed(engine) == [first.id, second, third.id]
     upgrade(engine)
     assert found(engine, "okta") == [third.id, second, first.id]
+    assert_index_matches(engine)
+
+
+def test_a_backlog_is_indexed_in_short_transactions(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a burst, the next search indexes everything, but INDEX_CHUNK rows a transaction:
+    SQLite's write lock goes back to the acks between them."""
+    monkeypatch.setattr(search, "INDEX_CHUNK", 2)
+    writer = CaptureWriter(engine)
+    ids = [writer.capture(TEAM, f"trigger:b{n}", "U1", f"Okta question {n}?").question_id
+           for n in range(5)]  # fmt: skip
+    commits: list[object] = []
+    count_commit = commits.append
+    event.listen(engine, "commit", count_commit)
+    assert search.index_pending(engine) == 5
+    event.remove(engine, "commit", count_commit)
+    assert len(commits) == 3  # 2 + 2 + 1 rows
+    assert indexed(engine) == ids
     assert_index_matches(engine)
