@@ -53,16 +53,15 @@ PROMOTE = (
     "created_at, created_at FROM outbox_intake WHERE id <= :last ORDER BY id "
     "ON CONFLICT (team_id, key) DO NOTHING"
 )
-DROP = (
-    "DROP TRIGGER IF EXISTS question_intake_insert",
-    "DROP VIEW IF EXISTS question_intake",
-    "DROP TABLE IF EXISTS outbox_intake",
-)
+# The view and trigger hold no data: install() replaces them. The table is kept as it is.
+REPLACE = ("DROP TRIGGER IF EXISTS question_intake_insert", "DROP VIEW IF EXISTS question_intake")
+DROP = (*REPLACE, "DROP TABLE IF EXISTS outbox_intake")
 
 
 def install(connection: Connection) -> None:
+    """Create the intake objects (SQLite); run again, it keeps the follow-ups waiting."""
     if connection.dialect.name == "sqlite":
-        for statement in (*DROP, *SQLITE_INTAKE):
+        for statement in (*REPLACE, *SQLITE_INTAKE):
             connection.execute(text(statement))
 
 

@@ -213,3 +213,15 @@ def test_follow_ups_wait_in_the_intake_and_reach_the_outbox_once_oldest_first(
     writer.capture(TEAM, "trigger:1", "U1", "Question 1?", retry)
     assert waiting() == 0  # Slack's retry of a delivery already stored
     assert count(engine, OutboxMessage) == total
+
+
+def test_installing_the_intake_again_keeps_the_follow_ups_waiting(engine: Engine) -> None:
+    """create_all (tools, benchmarks) runs intake.install on a database that may already hold
+    follow-ups not yet moved to the outbox: they must survive it."""
+    from sqlmodel import SQLModel
+
+    CaptureWriter(engine).capture(TEAM, "trigger:w", "U1", "SSO?", FOLLOW_UP)
+    SQLModel.metadata.create_all(engine)  # the metadata hook: intake.install again
+    assert count(engine, OutboxMessage) == 1
+    with Session(engine) as session:
+        assert session.exec(select(OutboxMessage.key)).all() == [FOLLOW_UP.key]
