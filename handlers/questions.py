@@ -70,7 +70,8 @@ def _is_subcommand(sub: str, rest: str) -> bool:
 
 def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[str, Any]:
     """The ack's whole write, one transaction (storage.ack). Similar questions and the triage
-    post follow from `after_command`; in HTTP mode its outbox row is part of this write."""
+    post follow from `after_command`; in HTTP mode the record of that run is part of this
+    write."""
     runtime = context["runtime"]
     key = f"trigger:{command['trigger_id']}"
     recorder, follow_up = runtime.lazy_recorder, None

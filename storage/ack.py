@@ -1,7 +1,8 @@
 """The `/prospect-question` ack's write: the question, the triage channel and the follow-up.
 
 One transaction does it all: insert the question once per Slack delivery and (in HTTP mode)
-record the follow-up for the background process in the outbox; where triage posts go comes
+record the follow-up for the background process (on SQLite in storage.intake's table, which
+the background moves into the outbox; elsewhere in the outbox); where triage posts go comes
 back with the question's number. It is the one write on Lockstep's hottest path, so on SQLite
 it runs on this thread's own sqlite3 connection with plain SQL (no pool checkout, no compile,
 no ORM), as one statement (see SQLITE_INTAKE). Other databases use the same inserts through

@@ -162,6 +162,11 @@ class _Reply:
     delay: float = 0.0
 
 
+def _check_times(times: int) -> None:
+    if times == 0 or times < -1:
+        raise ValueError("times must be positive or -1 (forever)")
+
+
 def _make_fault(
     times: int, status: int, retry_after: int | None, error: str | None, body: str | None
 ) -> _Fault:
@@ -476,8 +481,7 @@ class FakeSlack:
         ``body`` replaces the body text in every case.  Faults queue up per method (FIFO).
         ``method`` may also be ``"upload"`` or ``"response_url"``.
         """
-        if times == 0 or times < -1:
-            raise ValueError("times must be positive or -1 (forever)")
+        _check_times(times)
         fault = _make_fault(times, status, retry_after, error, body)
         with self._lock:
             self._faults.setdefault(method, []).append(fault)
@@ -505,8 +509,7 @@ class FakeSlack:
         as a dropped connection does: the client gets ``RemoteDisconnected`` and may retry.
 
         The call is recorded with ``status`` 0."""
-        if times == 0 or times < -1:
-            raise ValueError("times must be positive or -1 (forever)")
+        _check_times(times)
         with self._lock:
             self._faults.setdefault(method, []).append(_Fault(times, status=DROPPED))
 
@@ -514,8 +517,7 @@ class FakeSlack:
         """Delay the answer to the next ``times`` calls to ``method`` (-1: all) by ``seconds``.
 
         The call is recorded on arrival; ``stop()`` cuts pending delays short."""
-        if times == 0 or times < -1:
-            raise ValueError("times must be positive or -1 (forever)")
+        _check_times(times)
         with self._lock:
             self._slow.setdefault(method, []).append(_Fault(times, delay=seconds))
 
