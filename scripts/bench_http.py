@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import signal
 import socket
 import statistics
@@ -60,6 +61,7 @@ class Result:
     latencies: list[float]
     errors: int
     cpu_ms: list[float] = field(default_factory=list)  # per request: server processes, then us
+    split: list[int] = field(default_factory=list)  # connections per worker, sampled mid-run
 
     @property
     def rps(self) -> float:
@@ -128,8 +130,42 @@ def load(name: str, port: int, bodies: list[str], content_type: str, concurrency
         raw = body.encode()
         headers = signed_headers(SECRET, raw, content_type=content_type)
         requests.append(loadgen.request_bytes("/slack/events", port, raw, headers))
+    sample = ConnectionSplit(port)
+    timer = threading.Timer(0.3, sample.take)
+    timer.start()
     out = loadgen.run(port, requests, concurrency)
-    return Result(name, concurrency, len(bodies), out.seconds, out.latencies, out.errors)
+    timer.cancel()
+    result = Result(name, concurrency, len(bodies), out.seconds, out.latencies, out.errors)
+    result.split = sample.counts()
+    return result
+
+
+class ConnectionSplit:
+    """How the load's connections are spread over the server's workers, read once mid-run by
+    `ss` in a process of its own (the load generator's thread only waits for the fork)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.proc: subprocess.Popen[str] | None = None
+
+    def take(self) -> None:
+        try:
+            self.proc = subprocess.Popen(
+                ["ss", "-Htnp", "state", "established", f"( sport = :{self.port} )"],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            )  # fmt: skip
+        except OSError:  # no `ss` here: the split is not reported
+            self.proc = None
+
+    def counts(self) -> list[int]:
+        """Connections per worker process, most first; empty when it could not be read."""
+        if self.proc is None:
+            return []
+        out, _ = self.proc.communicate(timeout=10)
+        per_pid: dict[str, int] = {}
+        for pid in re.findall(r"pid=(\d+)", out):
+            per_pid[pid] = per_pid.get(pid, 0) + 1
+        return sorted(per_pid.values(), reverse=True)
 
 
 def wait_for_triage(database_url: str, expected: int, started: float, limit: float = 900) -> str:
@@ -404,12 +440,13 @@ def main() -> None:
     print()
     print(
         f"{'scenario':<34}{'conc':>5}{'reqs':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'max ms':>9}{'>3s':>5}{'err':>5}"
+        f"{'max ms':>9}{'>3s':>5}{'err':>5}  split"
     )
     for r in results:
         print(
             f"{r.name:<34}{r.concurrency:>5}{r.requests:>7}{r.rps:>9.0f}{r.pct(50):>9.1f}{r.pct(99):>9.1f}"
-            f"{max(r.latencies) * 1000:>9.1f}{r.over_deadline:>5}{r.errors:>5}"
+            f"{max(r.latencies) * 1000:>9.1f}{r.over_deadline:>5}{r.errors:>5}  "
+            + "/".join(str(n) for n in r.split)
         )
     print()
     print(f"median of {args.runs} run(s) per level (worst run's p99 in brackets):")

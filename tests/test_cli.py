@@ -194,3 +194,96 @@ def test_rejected_token_is_one_clear_line(tmp_path: Path, slack: FakeSlack) -> N
         SLACK_API_BASE_URL=slack.base_url,
     )
     assert result.returncode == 1 and "invalid_auth" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
+    """Workers bind with SO_REUSEPORT, which would let a second server share the port: the CLI
+    refuses a taken port itself, before starting anything."""
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as gunicorn's workers do
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = lockstep(
+            tmp_path,
+            "run",
+            "--http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_BASE_URL="http://127.0.0.1:9/api/",
+        )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"lockstep: cannot listen on 127.0.0.1:{port}") and "--port" in last
+
+
+LISTEN, ESTABLISHED = "0A", "01"  # TCP states as /proc/net/tcp writes them
+
+
+def sockets_on(pid: int, port: int, state: str) -> set[str]:
+    """Inodes of the TCP sockets on local `port` in `state` that process `pid` holds open."""
+    wanted = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == state and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                wanted.add(fields[9])
+    held = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:[") and target[8:-1] in wanted:
+            held.add(target[8:-1])
+    return held
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")
+def test_http_workers_listen_on_sockets_of_their_own(tmp_path: Path, slack: FakeSlack) -> None:
+    """With one shared listening socket, whichever worker woke first took each connection, and
+    a proxy's few keep-alive connections could all land on one worker (one core for everything).
+    Each worker has its own socket now, and the kernel spreads connections over them."""
+    port = free_port()
+    env = clean_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_BASE_URL=slack.base_url,
+    )
+    proc = subprocess.Popen(
+        [*LOCKSTEP, "run", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_healthy(port, proc)
+        workers: list[int] = []
+        deadline = time.monotonic() + 20
+        while len(workers) < 2 and time.monotonic() < deadline:  # gunicorn boots them in turn
+            workers = [w for master in children(proc.pid) for w in children(master)]
+            time.sleep(0.1)
+        sockets = [sockets_on(w, port, LISTEN) for w in workers]
+        assert len(sockets) == 2 and all(sockets) and not sockets[0] & sockets[1]
+        # 16 keep-alive connections: all on one worker would be a 1 in 32,768 chance.
+        held_by: dict[int, int] = {}
+        connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+        try:
+            for conn in connections:
+                conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert conn.recv(4096).startswith(b"HTTP/1.1 200")
+            for worker in workers:
+                held_by[worker] = len(sockets_on(worker, port, ESTABLISHED))
+        finally:
+            for conn in connections:
+                conn.close()
+        assert sum(held_by.values()) == 16 and all(held_by.values()), held_by
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
