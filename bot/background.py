@@ -117,7 +117,12 @@ class BackgroundWorker:
 
     def start(self) -> BackgroundWorker:
         self._thread.start()
+        self.outbox.worker_running = self.running
         return self
+
+    def running(self) -> bool:
+        """Sending due rows as they come: started, not stopped, its loop alive."""
+        return self._thread.is_alive() and not self._stop.is_set()
 
     def stop(self) -> None:
         """Stop sending (the scheduler shares this outbox) and wait briefly for the loop."""

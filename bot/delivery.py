@@ -114,6 +114,9 @@ class Outbox:
         self.pacer = pacer or ChannelPacer()
         # Runs recorded lazy listeners (bot.background); set only in the background process.
         self.lazy_handler: Callable[[dict[str, Any]], None] | None = None
+        # Whether a background worker of this process is sending due rows as they come
+        # (bot.background sets it); the scheduled outbox job stands by meanwhile.
+        self.worker_running: Callable[[], bool] = lambda: False
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Outbox:
         return self  # one per process; Bolt copies context values for lazy listeners

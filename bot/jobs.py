@@ -35,8 +35,17 @@ def current() -> Runtime:
 
 
 def deliver_outbox() -> dict[str, Any]:
-    """Send every due outbox message (retries after 429/5xx, and sends left by a restart)."""
-    counts = current().outbox.deliver_due()
+    """Send every due outbox message (retries after 429/5xx, and sends left by a restart).
+
+    Stands by while this process's background worker runs (HTTP mode): that worker sends each
+    due row within a moment and gives way to acks during a burst, a few rows at a time. This
+    job sent up to 200 rows in one go without giving way - each a similar-question search and
+    a post - and took CPU and SQLite's write lock from the acks every 15 s of a burst.
+    """
+    outbox = current().outbox
+    if outbox.worker_running():
+        return {}
+    counts = outbox.deliver_due()
     if counts:
         log.info("outbox delivered: %s", counts)
     return counts

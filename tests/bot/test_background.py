@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -168,3 +169,30 @@ def test_a_follow_up_with_a_delivery_id_is_keyed_by_it() -> None:
     assert row.key == "lazy:after_command:trigger:1.2.ab"
     assert row.encoded is not None
     assert json.loads(row.encoded) == row.payload == {"function": "after_command", "body": body}
+
+
+def test_the_scheduled_outbox_job_stands_by_while_the_background_worker_runs(
+    background: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """The job sent up to 200 rows without giving way to acks; the worker gives way."""
+    from bot import jobs
+    from bot.delivery import Post
+
+    def due(n: int) -> None:
+        post = Post("chat.postMessage", "C0ANY00001", {"text": f"hello {n}"})
+        background.outbox.submit("T0FAKE0001", f"job-test:{n}", post, send_now=False)
+
+    jobs.bind(background)
+    try:
+        due(1)
+        assert jobs.deliver_outbox() == {"sent": 1}  # no worker here (Socket Mode): it sends
+        worker = BackgroundWorker(background.outbox, idle=60).start()  # looks once, then idles
+        try:
+            time.sleep(0.2)  # its first look found nothing
+            due(2)
+            assert jobs.deliver_outbox() == {}  # the worker's to send; the job leaves it
+        finally:
+            worker.stop()
+    finally:
+        jobs.bind(None)
+    assert [c.params["text"] for c in slack.calls_to("chat.postMessage")] == ["hello 1"]
