@@ -106,25 +106,33 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def test_http_mode_serves_events_and_healthz_under_gunicorn(
-    tmp_path: Path, slack: FakeSlack
-) -> None:
+def start_http(
+    tmp_path: Path, slack: FakeSlack, workers: int, **env: str
+) -> tuple[subprocess.Popen[str], int]:
+    """`lockstep run --http` on a free loopback port, talking to the fake Slack."""
     port = free_port()
-    env = clean_env(
-        tmp_path,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_BASE_URL=slack.base_url,
-        LOCKSTEP_ADMINS="U0BOSS0001",
-    )
+    where = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(
-        [*LOCKSTEP, "run", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        [*LOCKSTEP, "run", "--http", *where],
         cwd=tmp_path,
-        env=env,
+        env=clean_env(
+            tmp_path,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_BASE_URL=slack.base_url,
+            **env,
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    return proc, port
+
+
+def test_http_mode_serves_events_and_healthz_under_gunicorn(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    proc, port = start_http(tmp_path, slack, 1, LOCKSTEP_ADMINS="U0BOSS0001")
     try:
         assert wait_healthy(port, proc) == {"ok": True, "database": "ok"}
         if Path(f"/proc/{proc.pid}/task/{proc.pid}/children").exists():  # Linux
@@ -248,20 +256,7 @@ def test_http_workers_listen_on_sockets_of_their_own(tmp_path: Path, slack: Fake
     """With one shared listening socket, whichever worker woke first took each connection, and
     a proxy's few keep-alive connections could all land on one worker (one core for everything).
     Each worker has its own socket now, and the kernel spreads connections over them."""
-    port = free_port()
-    env = clean_env(
-        tmp_path,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_BASE_URL=slack.base_url,
-    )
-    proc = subprocess.Popen(
-        [*LOCKSTEP, "run", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc, port = start_http(tmp_path, slack, 2)
     try:
         wait_healthy(port, proc)
         workers: list[int] = []
@@ -286,4 +281,4 @@ def test_http_workers_listen_on_sockets_of_their_own(tmp_path: Path, slack: Fake
         assert sum(held_by.values()) == 16 and all(held_by.values()), held_by
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        proc.communicate(timeout=20)
