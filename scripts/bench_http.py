@@ -135,6 +135,7 @@ def load(name: str, port: int, bodies: list[str], content_type: str, concurrency
     timer.start()
     out = loadgen.run(port, requests, concurrency)
     timer.cancel()
+    timer.join()  # a sample already started finishes starting `ss`
     result = Result(name, concurrency, len(bodies), out.seconds, out.latencies, out.errors)
     result.split = sample.counts()
     return result
