@@ -17,6 +17,11 @@ STATUSES = ("open", "answered", "duplicate", "withdrawn")
 MAX_TEXT = 3000
 
 
+# The partial index's condition, for both dialects (migration 0009 spells it out: migrations
+# do not import the models, which change after them).
+ANSWERED_ONLY = text("answered_at IS NOT NULL")
+
+
 class Question(SQLModel, table=True):
     """One question a prospect asked a rep; the full text is kept, posts show it truncated."""
 
@@ -32,8 +37,8 @@ class Question(SQLModel, table=True):
             "ix_question_team_answered",
             "team_id",
             "answered_at",
-            sqlite_where=text("answered_at IS NOT NULL"),
-            postgresql_where=text("answered_at IS NOT NULL"),
+            sqlite_where=ANSWERED_ONLY,
+            postgresql_where=ANSWERED_ONLY,
         ),
     )
 
