@@ -152,7 +152,7 @@ def gunicorn_command(
     options = {
         "--bind": f"{host}:{port}",
         "--workers": str(workers),
-        "--worker-class": "gthread",
+        "--worker-class": "bot.http_worker.ThreadWorker",
         "--threads": "4",
         "--backlog": "2048",
         "--graceful-timeout": "10",

@@ -31,8 +31,11 @@ def make_wsgi(app: App) -> Callable[[dict[str, Any], StartResponse], Iterable[by
             healthy = ping(engine)
             body = json.dumps({"ok": healthy, "database": "ok" if healthy else "unreachable"})
             status = "200 OK" if healthy else "503 Service Unavailable"
-            start_response(status, [("Content-Type", "application/json")])
-            return [body.encode()]
+            data = body.encode()  # with its length: not sent chunked
+            start_response(
+                status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+            )
+            return [data]
         return slack(environ, start_response)
 
     return application

@@ -34,6 +34,7 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.cli import gunicorn_command  # noqa: E402
 from bot.clock import utcnow  # noqa: E402
 from storage import questions as store  # noqa: E402
 from storage import search, workspaces  # noqa: E402
@@ -275,15 +276,13 @@ from bot.wsgi import create_wsgi_app
 
 
 def server_command(port: int, ack_only: bool) -> tuple[list[str], str]:
-    """`lockstep run --http` (gunicorn, 2 workers), or gunicorn on the ack-only variant."""
+    """`lockstep run --http` (gunicorn, 2 workers), or the ack-only variant served the same way."""
     if not ack_only:
         cmd = [sys.executable, "-m", "bot.cli", "run", "--http", "--no-scheduler"]
         return cmd + ["--host", "127.0.0.1", "--port", str(port)], ""
     extra = tempfile.mkdtemp(prefix="lockstep-bench-app-")
     Path(extra, "ack_only_app.py").write_text(ACK_ONLY_MODULE)
-    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-    cmd += ["--worker-class", "gthread", "--threads", "4", "ack_only_app:create_wsgi_app()"]
-    return cmd, extra
+    return gunicorn_command("127.0.0.1", port, 2, "ack_only_app:create_wsgi_app()"), extra
 
 
 def time_acks(url: str, requests: int, concurrency: int, ack_only: bool = False) -> None:

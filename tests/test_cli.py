@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fake_slack import FakeSlack
-from tests.slack_signing import SlackHTTP
+from tests.slack_signing import SlackHTTP, signed_headers, slash_command_body
 
 LOCKSTEP = [sys.executable, "-m", "bot.cli"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -279,6 +279,62 @@ def test_http_workers_listen_on_sockets_of_their_own(tmp_path: Path, slack: Fake
             for conn in connections:
                 conn.close()
         assert sum(held_by.values()) == 16 and all(held_by.values()), held_by
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
+
+
+def data_segments_in(sock: socket.socket) -> int:
+    """Segments with data this TCP socket has received (Linux: tcp_info.tcpi_data_segs_in)."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
+    return int.from_bytes(info[152:156], sys.byteorder)
+
+
+def read_response(sock: socket.socket) -> bytes:
+    """One HTTP/1.1 response with a Content-Length, read off a keep-alive connection."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert b"content-length:" in head.lower(), head
+    length = next(
+        int(line.split(b":")[1]) for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )  # fmt: skip
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's tcp_info")
+def test_each_response_leaves_in_one_piece(tmp_path: Path, slack: FakeSlack) -> None:
+    """gunicorn sent a response's headers and its body with two writes: two TCP segments, and
+    with Nagle's algorithm the body could wait for the client's delayed ACK. Lockstep's worker
+    sends each response once; a client that asks for `100 Continue` still gets it first."""
+    proc, port = start_http(tmp_path, slack, 1)
+    try:
+        wait_healthy(port, proc)
+        raw = slash_command_body("/lockstep", "help").encode()
+        form = "application/x-www-form-urlencoded"
+        headers = signed_headers(SIGNING_SECRET, raw, content_type=form)
+        lines = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        command = (
+            f"POST /slack/events HTTP/1.1\r\nHost: x\r\n{lines}Content-Length: {len(raw)}\r\n\r\n"
+        ).encode() + raw
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            for request in (command, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", command):
+                before = data_segments_in(conn)
+                conn.sendall(request)
+                response = read_response(conn)
+                assert response.startswith(b"HTTP/1.1 200"), response[:200]
+                assert data_segments_in(conn) - before == 1, response[:200]
+            assert b'"response_type":"ephemeral"' in response.replace(b" ", b"")
+            # Expect: 100-continue: the client sends the body only after the interim answer.
+            head, _, body = command.partition(b"\r\n\r\n")
+            conn.sendall(head + b"\r\nExpect: 100-continue\r\n\r\n")
+            assert conn.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
+            conn.sendall(body)
+            assert read_response(conn).startswith(b"HTTP/1.1 200")
     finally:
         proc.terminate()
         proc.communicate(timeout=20)
