@@ -148,6 +148,9 @@ def gunicorn_command(
     takes the connection, and a proxy's few keep-alive connections (or Slack's) often all
     landed on one worker: one core served everything while the other idled (measured with the
     benchmark: 30 or more of 32 connections on one worker in 7 runs of 12).
+
+    `bot.http_worker.ThreadWorker`: gunicorn's threaded worker, sending each response in one
+    write (gunicorn's own sends the headers and the body apart).
     """
     options = {
         "--bind": f"{host}:{port}",
@@ -158,7 +161,11 @@ def gunicorn_command(
         "--graceful-timeout": "10",
     }
     args = [x for kv in options.items() for x in kv]
-    return [sys.executable, "-m", "gunicorn", "--reuse-port", *args, app_ref]
+    # No control socket (gunicorn 25.1+ opens one by default in $XDG_RUNTIME_DIR or ~/.gunicorn;
+    # Lockstep does not use it, a container's read-only home makes it log errors, and two
+    # Lockstep servers on one machine would both claim the same path).
+    flags = ["--reuse-port", "--no-control-socket"]
+    return [sys.executable, "-m", "gunicorn", *flags, *args, app_ref]
 
 
 def _check_port_free(host: str, port: int) -> None:

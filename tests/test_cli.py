@@ -132,9 +132,11 @@ def start_http(
 def test_http_mode_serves_events_and_healthz_under_gunicorn(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
-    proc, port = start_http(tmp_path, slack, 1, LOCKSTEP_ADMINS="U0BOSS0001")
+    home = {"HOME": str(tmp_path), "XDG_RUNTIME_DIR": ""}
+    proc, port = start_http(tmp_path, slack, 1, LOCKSTEP_ADMINS="U0BOSS0001", **home)
     try:
         assert wait_healthy(port, proc) == {"ok": True, "database": "ok"}
+        assert not (tmp_path / ".gunicorn").exists()  # no control socket (unused; see cli)
         if Path(f"/proc/{proc.pid}/task/{proc.pid}/children").exists():  # Linux
             # Every thread of the background process yields the CPU; gunicorn's workers do not.
             assert set(thread_niceness(proc.pid)) == {10}
