@@ -7,11 +7,12 @@ import logging
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 from freezegun import freeze_time
 
-from bot.demo.cast import next_monday_at
+from bot.demo.cast import TRIAGE, next_monday_at
 from bot.demo.main import run_demo
 from bot.demo.render import BUILDER
 from tests.blockkit import assert_valid_message
@@ -154,3 +155,27 @@ def test_the_demo_waits_for_a_post_retried_after_a_dropped_connection(tmp_path: 
     assert [c.status for c in posts][-2:] == [0, 200]  # dropped once, then retried
     transcript = "\n".join(lines)
     assert "✉  #marketing-triage:\n     │ PROSPECT QUESTION #1" in transcript
+
+
+def test_the_demo_waits_for_a_lazy_run_that_is_slow_to_call_slack(tmp_path: Path) -> None:
+    """On a loaded machine a lazy listener may call the stand-in only after the quiet period
+    (CI once saw a triage post land in the next step of the transcript): settle waits for
+    every lazy run to finish."""
+    from bot.demo import week
+    from bot.demo.runner import Stage
+
+    lines: list[str] = []
+    stage = Stage(tmp_path, lines.append)
+    stage.start(week.PEOPLE, week.CHANNELS, admins=[week.LEO.id])
+
+    def late_post(client: Any) -> None:
+        time.sleep(0.6)  # four quiet periods: settle used to stop waiting after one
+        client.chat_postMessage(channel=TRIAGE, text="late")
+
+    stage.app.command("/slow-lazy")(ack=lambda ack: ack(), lazy=[late_post])
+    try:
+        stage.command(week.ANA, "/slow-lazy")  # prints what the command led to, once settled
+        shown = "\n".join(lines)
+    finally:
+        stage.stop()
+    assert shown.endswith("Ana (rep) types: /slow-lazy\n  ✉  #marketing-triage:\n     │ late")

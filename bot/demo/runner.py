@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -152,6 +153,34 @@ class RetryWatch:
             self.waiting -= 1
 
 
+class LazyRuns:
+    """Counts lazy listener runs started and not yet finished, as the executor Bolt runs them
+    on: `Stage.settle` waits for them, however long a loaded machine takes to start one (a
+    run that had not called the stand-in within the quiet period once landed its triage post
+    in the next step of the transcript)."""
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+        self.running = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._lock:
+            self.running += 1
+
+        def run() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self.running -= 1
+
+        return self.executor.submit(run)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.executor, name)
+
+
 class _Watched(RetryHandler):
     def __init__(self, inner: RetryHandler, watch: RetryWatch) -> None:
         super().__init__(inner.max_retry_count, inner.interval_calculator)
@@ -219,6 +248,8 @@ class Stage:
         self.retries.watch(self.runtime.client)
         self.retries.watch(self.runtime.outbox.client)
         self.app = create_app(settings, runtime=self.runtime)
+        lazy = self.app.listener_runner.lazy_listener_runner
+        self.lazy = lazy.executor = LazyRuns(lazy.executor)  # type: ignore[attr-defined]
         self.server = make_server("127.0.0.1", 0, make_wsgi(self.app), _Server, _Quiet)
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         self.http = SlackHTTP(f"http://127.0.0.1:{self.server.server_port}", SECRET)
@@ -378,14 +409,14 @@ class Stage:
             self._print_lines(render_message(view, self.names))
 
     def settle(self, quiet_for: float = 0.15, timeout: float = 10.0) -> None:
-        """Wait until lazy listeners and the outbox stop calling the stand-in (a client
-        waiting to retry a call counts as calling)."""
+        """Wait until lazy listeners and the outbox stop calling the stand-in (a lazy run not
+        finished, or a client waiting to retry a call, counts as calling)."""
         deadline = time.monotonic() + timeout
         count, since = len(self.slack.calls), time.monotonic()
         while time.monotonic() < deadline:
             time.sleep(0.03)
             now_count = len(self.slack.calls)
-            if now_count != count or self.retries.waiting:
+            if now_count != count or self.retries.waiting or self.lazy.running:
                 count, since = now_count, time.monotonic()
             elif time.monotonic() - since >= quiet_for:
                 return
