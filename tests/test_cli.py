@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fake_slack import FakeSlack
+from tests.loopback import free_port, read_response
 from tests.slack_signing import SlackHTTP, signed_headers, slash_command_body
 
 LOCKSTEP = [sys.executable, "-m", "bot.cli"]
@@ -67,12 +68,6 @@ def test_db_upgrade_and_jobs(tmp_path: Path) -> None:
     result = lockstep(tmp_path, "jobs")
     assert result.returncode == 0
     assert "No jobs scheduled yet" in result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_healthy(port: int, proc: subprocess.Popen[Any], timeout: float = 30) -> dict[str, Any]:
@@ -292,22 +287,6 @@ def data_segments_in(sock: socket.socket) -> int:
     return int.from_bytes(info[152:156], sys.byteorder)
 
 
-def read_response(sock: socket.socket) -> bytes:
-    """One HTTP/1.1 response with a Content-Length, read off a keep-alive connection."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
-    head, _, body = data.partition(b"\r\n\r\n")
-    assert b"content-length:" in head.lower(), head
-    length = next(
-        int(line.split(b":")[1]) for line in head.split(b"\r\n")
-        if line.lower().startswith(b"content-length:")
-    )  # fmt: skip
-    while len(body) < length:
-        body += sock.recv(65536)
-    return head + b"\r\n\r\n" + body
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's tcp_info")
 def test_each_response_leaves_in_one_piece(tmp_path: Path, slack: FakeSlack) -> None:
     """gunicorn sent a response's headers and its body with two writes: two TCP segments, and
@@ -327,16 +306,16 @@ def test_each_response_leaves_in_one_piece(tmp_path: Path, slack: FakeSlack) -> 
             for request in (command, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", command):
                 before = data_segments_in(conn)
                 conn.sendall(request)
-                response = read_response(conn)
-                assert response.startswith(b"HTTP/1.1 200"), response[:200]
-                assert data_segments_in(conn) - before == 1, response[:200]
-            assert b'"response_type":"ephemeral"' in response.replace(b" ", b"")
+                head, body = read_response(conn)
+                assert head.startswith(b"HTTP/1.1 200") and b"\r\ncontent-length:" in head.lower()
+                assert data_segments_in(conn) - before == 1, head
+            assert json.loads(body)["response_type"] == "ephemeral"
             # Expect: 100-continue: the client sends the body only after the interim answer.
             head, _, body = command.partition(b"\r\n\r\n")
             conn.sendall(head + b"\r\nExpect: 100-continue\r\n\r\n")
             assert conn.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
             conn.sendall(body)
-            assert read_response(conn).startswith(b"HTTP/1.1 200")
+            assert read_response(conn)[0].startswith(b"HTTP/1.1 200")
     finally:
         proc.terminate()
         proc.communicate(timeout=20)

@@ -1,4 +1,5 @@
-"""The corked socket under Lockstep's gunicorn worker (served end to end in tests/test_cli.py)."""
+"""Lockstep's gunicorn worker: its corked socket, and gunicorn's own behaviour kept through it
+(a Lockstep ack through it is in tests/test_cli.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from bot.cli import gunicorn_command
 from bot.http_worker import FLUSH_AT, CorkedSocket
 from tests.bot.wsgi_probe import BIG
+from tests.loopback import free_port, read_response
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,9 +80,7 @@ def test_a_large_body_is_sent_as_it_comes(pair: tuple[socket.socket, ...]) -> No
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[int]:
     """tests.bot.wsgi_probe under gunicorn, served as `lockstep run --http` serves Lockstep."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     command = gunicorn_command("127.0.0.1", port, 1, "tests.bot.wsgi_probe:app")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.DEVNULL)
@@ -97,40 +97,22 @@ def served(tmp_path: Path) -> Iterator[int]:
     proc.wait(timeout=20)
 
 
-def get(conn: socket.socket, path: str) -> bytes:
-    """Send a GET and read until the chunked body's end, or until the server closes."""
+def get(conn: socket.socket, path: str) -> tuple[bytes, bytes]:
     conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-    data = b""
-    while not data.endswith(b"\r\n0\r\n\r\n") and not data.startswith(b"HTTP/1.1 500"):
-        chunk = conn.recv(1 << 20)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def dechunk(body: bytes) -> bytes:
-    out = b""
-    while True:
-        size, _, rest = body.partition(b"\r\n")
-        n = int(size, 16)
-        if n == 0:
-            return out
-        out, body = out + rest[:n], rest[n + 2 :]
+    return read_response(conn)
 
 
 def test_errors_and_large_bodies_through_the_worker(served: int) -> None:
     """What gunicorn does on an application error, and a body larger than the worker holds
     back, are unchanged by sending each response in one piece."""
     with socket.create_connection(("127.0.0.1", served), timeout=10) as conn:
-        assert get(conn, "/boom").startswith(b"HTTP/1.1 500")  # gunicorn's own error page
+        assert get(conn, "/boom")[0].startswith(b"HTTP/1.1 500")  # gunicorn's own error page
     with socket.create_connection(("127.0.0.1", served), timeout=10) as conn:
-        head, _, body = get(conn, "/big").partition(b"\r\n\r\n")
-        assert head.startswith(b"HTTP/1.1 200") and dechunk(body) == BIG + b"end"
-        head, _, body = get(conn, "/").partition(b"\r\n\r\n")  # the connection is kept alive
-        assert head.startswith(b"HTTP/1.1 200") and dechunk(body) == b"ok"
+        for path, expected in (("/big", BIG + b"end"), ("/", b"ok")):  # one kept-alive connection
+            head, body = get(conn, path)
+            assert head.startswith(b"HTTP/1.1 200") and b"chunked" in head and body == expected
     with socket.create_connection(("127.0.0.1", served), timeout=10) as conn:
         # Headers already on their way: gunicorn ends the connection, as it always did.
-        data = get(conn, "/late-boom")
-        assert data.startswith(b"HTTP/1.1 200") and b"partial" in data
+        head, body = get(conn, "/late-boom")
+        assert head.startswith(b"HTTP/1.1 200") and body == b"partial"
         assert conn.recv(1024) == b""
