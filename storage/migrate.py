@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from storage import intake, search
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Tables owned by libraries, not by our models (APScheduler's job store), and the full-text
-# search and ack intake objects storage.search and storage.intake create beside the models.
-FOREIGN_TABLES = frozenset({"apscheduler_jobs"}) | search.TABLES | intake.TABLES
+# Objects not described by our models: the full-text search and ack intake objects that
+# storage.search and storage.intake create beside them.
+FOREIGN_TABLES = search.TABLES | intake.TABLES
 FOREIGN_INDEXES = search.INDEXES
 
 

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 from storage import intake
 from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote
+from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
@@ -27,6 +28,8 @@ __all__ = [
     "DigestReaction",
     "Goal",
     "GoalUpdate",
+    "HomeViewer",
+    "Lease",
     "OutboxMessage",
     "Question",
     "QuestionVote",
