@@ -1,4 +1,9 @@
-"""The Home tab: published when opened, and refreshed after the person acts."""
+"""The Home tab: published when opened, and refreshed after the person acts.
+
+Who has a Home tab is kept in the database (storage.home_viewers), written in the ack of
+app_home_opened: whichever process handles the person's next action - another web worker,
+the background process, a replica, the next start - finds it there.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +23,14 @@ from sqlmodel import Session
 from bot.home import collect_home
 from bot.runtime import Runtime
 from bot.views.home import START_PREFIX, home_view, start_form
+from storage import home_viewers
 
 log = logging.getLogger(__name__)
 
 
 def register(app: Any) -> None:
     refresher = HomeRefresher()
-    app.event("app_home_opened")(ack=_ack, lazy=[refresher.home_opened])
+    app.event("app_home_opened")(ack=home_opened_ack, lazy=[refresher.home_opened])
     app.action(re.compile("^" + re.escape(START_PREFIX)))(start_action)
     app.use(RefreshAfter(refresher))
 
@@ -38,13 +44,19 @@ def start_action(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def _ack(ack: Ack) -> None:
+def home_opened_ack(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+    """Record that the person has a Home tab (a retried delivery rewrites the same row)."""
+    if event.get("tab", "home") == "home" and context.team_id and event.get("user"):
+        with Session(context["engine"]) as session:
+            home_viewers.record_open(session, context.team_id, event["user"])
     ack()
 
 
-def publish(runtime: Runtime, team_id: str, user_id: str) -> None:
-    """Build and publish one person's Home tab."""
+def publish(runtime: Runtime, team_id: str, user_id: str, if_opened: bool = False) -> None:
+    """Build and publish one person's Home tab (with `if_opened`: only if they have one)."""
     with Session(runtime.engine) as session:
+        if if_opened and home_viewers.get(session, team_id, user_id) is None:
+            return
         data = collect_home(session, runtime.settings, team_id, user_id)
     try:
         runtime.client.views_publish(user_id=user_id, view=home_view(data))
@@ -58,8 +70,7 @@ class HomeRefresher:
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="home")
-        self._pending: set[tuple[str, str]] = set()
-        self._known: set[tuple[str, str]] = set()  # Home tabs this process has published
+        self._pending: set[tuple[str, str]] = set()  # refreshes queued in this process
         self._lock = threading.Lock()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> HomeRefresher:
@@ -68,13 +79,11 @@ class HomeRefresher:
     def home_opened(self, event: dict[str, Any], context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
-        team = context.team_id or ""
-        with self._lock:
-            self._known.add((team, event["user"]))
-        publish(context["runtime"], team, event["user"])
+        publish(context["runtime"], context.team_id or "", event["user"])
 
     def after(self, body: dict[str, Any], context: BoltContext) -> None:
-        """After a listener: queue a refresh of that person's Home tab, if they have one."""
+        """After a listener: queue a refresh of that person's Home tab, if they have one (looked
+        up on the pool's thread: the ack does not wait for the database)."""
         if body.get("type") not in ("block_actions", "view_submission") and not body.get("command"):
             return
         user, team = context.user_id, context.team_id
@@ -82,7 +91,7 @@ class HomeRefresher:
             return
         key = (team, user)
         with self._lock:
-            if key not in self._known or key in self._pending:
+            if key in self._pending:
                 return  # already queued: one refresh covers both actions
             self._pending.add(key)
         self._pool.submit(self._refresh, context["runtime"], team, user)
@@ -90,7 +99,7 @@ class HomeRefresher:
     def _refresh(self, runtime: Runtime, team: str, user: str) -> None:
         with self._lock:
             self._pending.discard((team, user))
-        publish(runtime, team, user)
+        publish(runtime, team, user, if_opened=True)
 
 
 class RefreshAfter(Middleware):
