@@ -8,13 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from slack_bolt.listener_matcher import ListenerMatcher
-from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 import handlers
+from bot import background
 from bot.config import Settings
 from bot.ratelimit import SlidingWindow
 from bot.runtime import Runtime, build_runtime
@@ -23,22 +22,36 @@ from bot.views import common
 log = logging.getLogger(__name__)
 
 
+class MissingSigningSecret(ValueError):
+    """HTTP mode without SLACK_SIGNING_SECRET: requests could not be verified."""
+
+
 def create_app(
     settings: Settings,
     client: WebClient | None = None,
     engine: Engine | None = None,
     runtime: Runtime | None = None,
-    lazy_in_background: bool = False,
+    *,
+    socket_mode: bool = False,
+    run_lazy_here: bool = True,
 ) -> App:
     """A Bolt App wired to Lockstep's settings, database and outbox, with every handler.
 
-    With `lazy_in_background` (gunicorn workers under `lockstep run --http`) lazy listeners are
-    recorded in the outbox and run by the background process (bot.background), not here.
+    Over HTTP every request is verified with SLACK_SIGNING_SECRET, and there is no app without
+    one. Socket Mode requests come over the app's own authenticated WebSocket, unsigned: there
+    verification is off, explicitly. Lazy listeners are recorded in the outbox (bot.background);
+    with `run_lazy_here` this process runs them, else (gunicorn's web workers under `lockstep
+    run --http`) the background process does.
     """
+    if not socket_mode and not settings.slack_signing_secret:
+        raise MissingSigningSecret(
+            "HTTP mode needs SLACK_SIGNING_SECRET to verify that requests come from Slack"
+        )
     runtime = runtime or build_runtime(settings, client=client, engine=engine)
     app = App(
         client=runtime.client,  # carries the bot token, base URL and retry handlers
-        signing_secret=settings.slack_signing_secret or "socket-mode-no-signing",
+        signing_secret=settings.slack_signing_secret or "",
+        request_verification_enabled=not socket_mode,
         # Ack is sent after the listener returns; slow work goes to lazy listeners or the outbox
         # (RULES.md: this avoids Bolt's 10 ms ack polling on every HTTP request).
         process_before_response=True,
@@ -47,40 +60,9 @@ def create_app(
     app.use(LockstepMiddleware(runtime, SlidingWindow(settings.lockstep_command_rate_per_minute)))
     app.error(_on_error)
     handlers.register_all(app)
-    match_on_body(app)
-    if lazy_in_background:
-        from bot.background import OutboxLazyRunner
-
-        OutboxLazyRunner(runtime.outbox).install(app, runtime)
+    background.install(app, runtime.outbox, run_here=run_lazy_here)
     app.lockstep_runtime = runtime  # type: ignore[attr-defined]
     return app
-
-
-class BodyMatcher(ListenerMatcher):
-    """One of Bolt's built-in matchers (command, action, view, event, ...), called with the body.
-
-    They take only the body, but Bolt's own `matches` builds every listener argument (ack,
-    say, respond, client, action, view, ...) to call each of them: 6.7 µs a matcher, and a
-    request is matched against every listener registered before its own (34 of them for a
-    `reaction_added` event). Called directly: 0.2 µs.
-    """
-
-    def __init__(self, func: Callable[..., Any]) -> None:
-        self.func = func
-
-    def matches(self, req: BoltRequest, resp: BoltResponse) -> bool:
-        return bool(self.func(body=req.body))
-
-
-def match_on_body(app: App) -> None:
-    """Swap every body-only built-in matcher of `app`'s listeners for a BodyMatcher."""
-    for listener in app._listeners:
-        listener.matchers = [
-            BodyMatcher(m.func)
-            if type(m) is BuiltinListenerMatcher and m.arg_names == ["body"]
-            else m
-            for m in listener.matchers
-        ]
 
 
 class LockstepMiddleware(Middleware):

@@ -1,11 +1,13 @@
-"""HTTP mode: web workers only ack; lazy listeners run in the background process.
+"""Lazy listeners as durable jobs, and the worker that runs the queue.
 
-Bolt hands every lazy listener to a LazyListenerRunner. In gunicorn workers ours records the
-run in the outbox (unique key per Slack delivery and function, so a retried delivery runs it
-once) and returns at once. The `lockstep run --http` parent process - reniced, off the request
-path - claims those rows like any other post and re-dispatches the original request to its own
-app with Bolt's lazy-only headers (the way Bolt's AWS Lambda adapter runs lazy listeners in
-another process): only that lazy function runs, with the same arguments it would have had.
+Bolt hands every lazy listener to a LazyListenerRunner. Ours records the run in the outbox under
+a key per Slack delivery and function (so a retried delivery runs it once), then, where this
+process runs jobs, starts it at once. `run_lazy` dispatches the recorded request again to an app
+with Bolt's lazy-only headers (the way Bolt's AWS Lambda adapter runs lazy listeners in another
+process): only that lazy function runs, with the arguments it would have had. Unlike Bolt's own
+runner, an exception reaches the outbox, which retries the run with backoff and marks it sent
+only once it completed. In HTTP mode the gunicorn workers only record; the `lockstep run --http`
+parent process runs the queue.
 """
 
 from __future__ import annotations
@@ -13,105 +15,126 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.kwargs_injection import build_required_kwargs
 from slack_bolt.lazy_listener.runner import LazyListenerRunner
 from slack_bolt.request import BoltRequest
-from slack_bolt.util.utils import get_name_for_callable
+from slack_bolt.util.utils import get_arg_names_of_callable
+from sqlalchemy.engine import Connection
 
-from bot.ack_yield import AckYield
-from bot.delivery import LAZY_METHOD, Outbox, Post
-from bot.runtime import Runtime
-from storage.ack import FollowUp
+from bot.delivery import LAZY_METHOD, LazyRunFailed, Outbox
+from storage import outbox as store
 
 log = logging.getLogger(__name__)
 
-# The background process's niceness in HTTP mode: it yields the CPU to the web workers that must
-# ack within 3 s, and still gets about a tenth of a busy core (Linux weights nice 10 at 110/1024).
-BACKGROUND_NICENESS = 10
+# A request context key: the exception a lazy function raised (read by run_lazy).
+FAILED = "lockstep_lazy_error"
+# A request context key: what the ack listener did, for its lazy follow-up to act on (a short
+# string; recorded with the run, so the follow-up sees it in whatever process runs it).
+NOTE = "lockstep_note"
 
-# A context key: the lazy function whose run the ack listener already recorded itself.
-RECORDED = "lockstep_lazy_recorded"
+
+def lazy_key(name: str, body: dict[str, Any]) -> str:
+    """The outbox key of lazy function `name`'s run for this delivery (its whole body)."""
+    raw = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return f"lazy:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
-class OutboxLazyRunner(LazyListenerRunner):
-    """Records lazy listener runs in the outbox instead of running them in this process."""
+def record_lazy(
+    conn: Connection, team_id: str, name: str, body: dict[str, Any], note: str | None = None
+) -> int:
+    """Record the run of lazy function `name` in the caller's transaction: an ack listener
+    that writes calls this, so its write and its follow-up commit together. Its id."""
+    payload = {"function": name, "body": body, "note": note}
+    row_id, _ = store.record(conn, team_id, lazy_key(name, body), LAZY_METHOD, "-", payload)
+    return row_id
 
-    def __init__(self, outbox: Outbox) -> None:
+
+def team_of(request: BoltRequest) -> str:
+    return request.context.team_id or request.context.enterprise_id or ""
+
+
+class QueueLazyRunner(LazyListenerRunner):
+    """Records lazy listener runs in the outbox; runs them so that failures are retried."""
+
+    def __init__(self, outbox: Outbox, executor: Executor | None) -> None:
         self.outbox = outbox
+        self.executor = executor  # None in web workers: the background process runs the queue
         self.logger = log
 
-    def start(self, function: Any, request: BoltRequest) -> None:
-        self.record(request.lazy_function_name or "", request)
+    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        name = request.lazy_function_name or function.__name__
+        with self.outbox.engine.begin() as conn:  # a no-op when the ack listener recorded it
+            note = request.context.get(NOTE)
+            row_id = record_lazy(conn, team_of(request), name, request.body, note)
+        self.outbox.wake.set()
+        if self.executor is not None:
+            self.executor.submit(self._send, row_id)
 
-    def follow_up(self, name: str, body: dict[str, Any], delivery: str = "") -> FollowUp:
-        """The outbox row that runs lazy function `name` for this delivery, once.
+    def _send(self, row_id: int) -> None:
+        try:
+            self.outbox.send(row_id)
+        except Exception:  # noqa: BLE001 - the row stays claimed; its lease ends, it is retried
+            log.exception("running outbox row %s failed", row_id)
 
-        The key names the delivery: `delivery` when the caller has a unique id for it (the
-        capture's trigger id), else a digest of the whole body."""
-        payload = {"function": name, "body": body}
-        if delivery:
-            encoded = json.dumps(payload, separators=(",", ":"))
-            return FollowUp(f"lazy:{name}:{delivery}", LAZY_METHOD, "-", payload, encoded)
-        raw = json.dumps(body, sort_keys=True, separators=(",", ":"))
-        digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-        encoded = f'{{"function":{json.dumps(name)},"body":{raw}}}'  # the body encoded once
-        return FollowUp(f"lazy:{name}:{digest}", LAZY_METHOD, "-", payload, encoded)
+    def run(self, function: Callable[..., None], request: BoltRequest) -> None:
+        """Run `function` now; what it raises is kept for run_lazy (Bolt's own wrapper would
+        only log it)."""
+        kwargs = build_required_kwargs(
+            logger=self.logger,
+            required_arg_names=get_arg_names_of_callable(function),
+            request=request,
+            response=None,
+            this_func=function,
+        )
+        try:
+            function(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - handed to run_lazy, which raises it
+            request.context[FAILED] = exc
 
-    def record(self, name: str, request: BoltRequest) -> None:
-        """One outbox insert, keyed by the delivery's body and the function's name."""
-        if request.context.get(RECORDED) == name:
-            return  # the listener wrote it in its own transaction (handlers.questions)
-        row = self.follow_up(name, request.body)
-        team = request.context.team_id or request.context.enterprise_id or ""
-        self.outbox.record(team, row.key, Post(row.method, row.channel, row.payload))
 
-    def install(self, app: App, runtime: Runtime) -> None:
-        """Make `app` record its lazy runs here, straight from the request in hand.
-
-        Bolt's own path deep-copies the whole request and context (client, settings, ...) for
-        a thread that would run the function; a run recorded for another process needs only
-        the body, so this skips that copy: half the cost of a `/prospect-question` ack.
-        """
-        runner = app.listener_runner
-        runner.lazy_listener_runner = self
-        runtime.lazy_recorder = self
-        runtime.captures.checkpoints = False  # the background process does (storage.ack)
-
-        def start_lazy(lazy_func: Callable[..., None], request: BoltRequest) -> None:
-            self.record(get_name_for_callable(lazy_func), request)
-
-        runner._start_lazy_function = start_lazy  # type: ignore[method-assign]
+def install(app: App, outbox: Outbox, *, run_here: bool) -> QueueLazyRunner:
+    """Make `app` record its lazy runs in `outbox`; with `run_here`, this process runs them."""
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lockstep-lazy")
+    runner = QueueLazyRunner(outbox, executor if run_here else None)
+    app.listener_runner.lazy_listener_runner = runner
+    if run_here:
+        outbox.lazy_handler = lambda payload: run_lazy(app, payload)
+    return runner
 
 
 def run_lazy(app: App, payload: dict[str, Any]) -> None:
-    """Run one recorded lazy listener, in this process, with Bolt's lazy-only dispatch."""
+    """Run one recorded lazy listener in this process; raises when it did not complete."""
     headers = {
         "x-slack-bolt-lazy-only": "1",
         "x-slack-bolt-lazy-function-name": payload["function"],
     }
     # The request was verified when it arrived; socket_mode skips the (now stale) signature.
-    app.dispatch(BoltRequest(body=payload["body"], headers=headers, mode="socket_mode"))
+    context = {NOTE: payload["note"]} if payload.get("note") else None
+    request = BoltRequest(
+        body=payload["body"], headers=headers, context=context, mode="socket_mode"
+    )
+    response = app.dispatch(request)
+    error = request.context.get(FAILED)
+    if isinstance(error, Exception):
+        raise error
+    if response.status != 200:
+        raise LazyRunFailed(f"{payload['function']}: Bolt answered {response.status}")
 
 
 class BackgroundWorker:
-    """A loop that sends due outbox rows - posts and lazy listener runs - soon after they are
-    recorded (the scheduler's outbox job remains the safety net)."""
+    """A loop that sends due outbox rows - posts and lazy listener runs - as soon as they are
+    recorded in this process, and retries when they come due (the scheduler's outbox job
+    stands by while it runs)."""
 
-    # Rows sent between two looks for acks coming in (bot.ack_yield): few, so that they are
-    # noticed within a few rows' work (with 10, the background took 0.10 ms of CPU per ack
-    # during the benchmark's bursts; with 3, 0.04 ms).
-    BATCH = 3
-
-    def __init__(self, outbox: Outbox, idle: float = 0.1) -> None:
+    def __init__(self, outbox: Outbox, idle: float = 1.0) -> None:
         self.outbox = outbox
-        self.idle = idle
-        self.acks = AckYield(outbox.engine)
+        self.idle = idle  # rows recorded by other processes are seen within this long
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="lockstep-worker", daemon=True)
 
@@ -132,32 +155,11 @@ class BackgroundWorker:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            self.outbox.wake.clear()
             try:
-                done = self.outbox.deliver_due(limit=self.BATCH)
-                if done:
-                    self.acks.give_way(self._stop)
+                done = self.outbox.deliver_due(limit=20)
             except Exception:  # noqa: BLE001 - logged; the loop must outlive one bad batch
                 log.exception("background worker batch failed")
                 done = {}
             if not done:
-                self._stop.wait(self.idle)
-        self.acks.close()
-
-
-def lower_priority(niceness: int = BACKGROUND_NICENESS) -> None:
-    """Run every thread of this process at `niceness` (or nicer), threads started later too.
-
-    On Linux os.nice() changes only the calling thread, and the scheduler and the background
-    worker are already running when HTTP mode starts gunicorn: each thread is set here.
-    """
-    tasks = Path("/proc/self/task")
-    if not tasks.is_dir():
-        os.nice(max(0, niceness - os.nice(0)))
-        return
-    for task in tasks.iterdir():
-        tid = int(task.name)
-        try:
-            current = os.getpriority(os.PRIO_PROCESS, tid)
-            os.setpriority(os.PRIO_PROCESS, tid, max(current, niceness))
-        except OSError:  # the thread ended meanwhile
-            continue
+                self.outbox.wake.wait(self.idle)

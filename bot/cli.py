@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import click
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlmodel import Session
 
 from bot import logs
 from bot.config import README_SETUP, ConfigError, Settings, load_settings
@@ -59,34 +60,37 @@ def run(http_mode: bool, host: str, port: int, workers: int, no_scheduler: bool)
     if missing:
         mode = "HTTP mode" if http_mode else "Socket Mode"
         fail(f"{mode} needs {' and '.join(missing)}; see {README_SETUP}.")
-    logs.configure(settings.log_level, _secrets(settings))
+    _check_token_shapes(settings, http_mode)
+    logs.configure(settings.log_level, logs.secrets_of(settings))
     if http_mode:
         _check_port_free(host, port)
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    scheduler = worker = None
-    try:
-        if not no_scheduler:
-            scheduler, worker = _start_background(settings, http_mode)
-    except (BoltError, SlackClientError, OSError) as exc:
-        fail(
-            f"could not connect to Slack ({_reason(exc)}); check SLACK_BOT_TOKEN and "
-            "SLACK_API_BASE_URL, or run `lockstep doctor`.",
-            1,
-        )
+    app, scheduler, worker = _start_background(settings, engine, http_mode, no_scheduler)
     try:
         if http_mode:
-            _serve_http(host, port, workers, lazy_in_background=worker is not None)
+            _serve_http(host, port, workers)
         else:
-            _serve_socket_mode(settings)
+            _serve_socket_mode(app, settings.slack_app_token)
     finally:
-        if worker is not None:
-            worker.stop()
+        worker.stop()
         if scheduler is not None:
-            from bot import jobs
-
-            jobs.current().outbox.stop()  # a job pacing a long queue must not hold the exit
             scheduler.shutdown(wait=False)
+
+
+TOKEN_SHAPES = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
+
+
+def _check_token_shapes(settings: Settings, http_mode: bool) -> None:
+    """A token pasted into the wrong variable is named before anything connects."""
+    names = ["SLACK_BOT_TOKEN"] if http_mode else ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
+    for name in names:
+        if not getattr(settings, name.lower()).startswith(TOKEN_SHAPES[name]):
+            fail(
+                f"{name} should start with {TOKEN_SHAPES[name]} (Slack app settings: "
+                f"{'OAuth & Permissions' if name == 'SLACK_BOT_TOKEN' else 'Basic Information'}"
+                f"); see {README_SETUP}."
+            )
 
 
 def _reason(exc: BaseException) -> str:
@@ -97,45 +101,59 @@ def _reason(exc: BaseException) -> str:
     return logs.TOKEN_PATTERN.sub("[redacted-token]", text)[:200]
 
 
-def _secrets(settings: Settings) -> list[str]:
-    return [settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret]
-
-
-def _start_background(settings: Settings, http_mode: bool) -> tuple[Any, Any]:
-    """The scheduler, and in HTTP mode the worker that runs lazy listeners and sends posts."""
-    from functools import partial
-
+def _start_background(
+    settings: Settings, engine: Any, http_mode: bool, no_scheduler: bool
+) -> tuple[Any, Any, Any]:
+    """This process's one runtime, its scheduler (unless another process schedules) and the
+    worker that runs the outbox: posts, and lazy listener runs (in HTTP mode, those the web
+    workers recorded)."""
     from bot import jobs
     from bot.app import create_app
-    from bot.background import BackgroundWorker, run_lazy
+    from bot.background import BackgroundWorker
     from bot.runtime import build_runtime
     from bot.scheduler import build_scheduler, ensure_jobs
+    from storage import outbox as outbox_rows
 
-    runtime = build_runtime(settings)
-    jobs.bind(runtime)
-    scheduler = build_scheduler(runtime.engine, settings.timezone)
-    scheduler.start()
-    ensure_jobs(scheduler)
-    if not http_mode:
-        return scheduler, None
-    runtime.outbox.lazy_handler = partial(run_lazy, create_app(settings, runtime=runtime))
-    return scheduler, BackgroundWorker(runtime.outbox).start()
-
-
-def _serve_socket_mode(settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.app import create_app
-
-    try:
-        app = create_app(settings)
+    runtime = build_runtime(settings, engine=engine)
+    try:  # the app that runs lazy listeners (Bolt checks the bot token with auth.test)
+        app = create_app(settings, runtime=runtime, socket_mode=not http_mode)
     except (BoltError, SlackClientError, OSError) as exc:
         fail(
             f"could not connect to Slack ({_reason(exc)}); check SLACK_BOT_TOKEN and "
             "SLACK_API_BASE_URL, or run `lockstep doctor`.",
             1,
         )
-    SocketModeHandler(app, settings.slack_app_token).start()
+    with Session(engine) as session:  # posts paused for a bad token: the token may be new now
+        outbox_rows.resume_paused(session)
+    scheduler = None
+    if not no_scheduler:
+        jobs.bind(runtime)
+        scheduler = build_scheduler(runtime.engine, settings.timezone)
+        scheduler.start()
+        ensure_jobs(scheduler)
+    return app, scheduler, BackgroundWorker(runtime.outbox).start()
+
+
+def _serve_socket_mode(app: Any, app_token: str) -> None:
+    """Serve over Socket Mode until stopped; a refused app token or no network is one line."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(app, app_token)
+    try:
+        handler.connect()
+    except (BoltError, SlackClientError, OSError) as exc:
+        fail(
+            f"could not open a Socket Mode connection ({_reason(exc)}); check SLACK_APP_TOKEN "
+            "(an app-level token with connections:write), or run `lockstep doctor`.",
+            1,
+        )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop as on Ctrl-C: finally runs
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.close()
 
 
 def gunicorn_command(
@@ -149,13 +167,12 @@ def gunicorn_command(
     landed on one worker: one core served everything while the other idled (measured with the
     benchmark: 30 or more of 32 connections on one worker in 7 runs of 12).
 
-    `bot.http_worker.ThreadWorker`: gunicorn's threaded worker, sending each response in one
-    write (gunicorn's own sends the headers and the body apart).
+    gthread: a few threads per worker, so a slow request does not hold up the others.
     """
     options = {
         "--bind": f"{host}:{port}",
         "--workers": str(workers),
-        "--worker-class": "bot.http_worker.ThreadWorker",
+        "--worker-class": "gthread",
         "--threads": "4",
         "--backlog": "2048",
         "--graceful-timeout": "10",
@@ -189,15 +206,13 @@ def _check_port_free(host: str, port: int) -> None:
             )
 
 
-def _serve_http(host: str, port: int, workers: int, lazy_in_background: bool) -> None:
-    """gunicorn in a child process; this process keeps the scheduler and the background worker
-    (no fork with threads), at a lower CPU priority than the workers that must ack in 3 s."""
-    from bot.background import lower_priority
+def _serve_http(host: str, port: int, workers: int) -> None:
+    """gunicorn in a child process (its workers ack and record lazy runs); this process keeps
+    the scheduler and the background worker that runs them (no fork with threads)."""
     from bot.wsgi import LAZY_IN_BACKGROUND
 
-    env = {**os.environ, LAZY_IN_BACKGROUND: "1" if lazy_in_background else "0"}
+    env = {**os.environ, LAZY_IN_BACKGROUND: "1"}
     child = subprocess.Popen(gunicorn_command(host, port, workers), env=env)
-    lower_priority()  # after the Popen: gunicorn's workers keep the normal priority
     signal.signal(signal.SIGTERM, lambda *_: child.terminate())
     try:
         code = child.wait()
@@ -219,6 +234,60 @@ def db_upgrade() -> None:
     settings = settings_or_exit()
     upgrade(make_engine(settings.database_url))
     click.echo("Database is up to date.")
+
+
+@main.group()
+def outbox() -> None:
+    """What Lockstep has to send: list it, retry what failed."""
+
+
+@outbox.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "sending", "sent", "failed"]),
+    default=None,
+    help="Only rows in this state (default: all).",
+)
+@click.option("--limit", default=50, show_default=True, type=int)
+def outbox_list(status: str | None, limit: int) -> None:
+    """The newest outbox rows: id, state, tries, what, where, and the last error."""
+    from storage import outbox as rows
+
+    engine = _database()
+    with Session(engine) as session:
+        found = rows.listed(session, status, limit=limit)
+        counts = rows.count_by_status(session)
+    click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "empty")
+    for row in found:
+        what = row.payload.get("function") if row.method == "bolt.lazy" else row.method
+        error = f"  {row.error}" if row.error else ""
+        click.echo(
+            f"{row.id:>7} {row.status:<8} {row.attempts:>2} tries  {what:<22} "
+            f"{row.team_id}/{row.channel}{error}"
+        )
+
+
+@outbox.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all-failed", is_flag=True, help="Every failed row.")
+def outbox_retry(ids: tuple[int, ...], all_failed: bool) -> None:
+    """Send failed rows again (after fixing what failed them): give ids, or --all-failed."""
+    from storage import outbox as rows
+
+    if not ids and not all_failed:
+        fail("name the rows to retry (ids from `lockstep outbox list --status failed`) "
+             "or use --all-failed.")  # fmt: skip
+    engine = _database()
+    with Session(engine) as session:
+        count = rows.retry_failed(session, None if all_failed else list(ids))
+    click.echo(f"{count} row(s) will be sent again by the running Lockstep.")
+
+
+def _database() -> Any:
+    settings = settings_or_exit()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return engine
 
 
 @main.command()

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.clock import utcnow
 from bot.views import alerts
-from storage import intake, outbox, roles
+from storage import outbox, roles
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -40,11 +40,7 @@ PERMANENT = frozenset(
         "message_not_found",
         "cant_update_message",
         "restricted_action",
-        "invalid_auth",
-        "account_inactive",
-        "token_revoked",
         "missing_scope",
-        "not_authed",
         "invalid_arguments",
     }
 )
@@ -98,8 +94,18 @@ class ChannelPacer:
         return delay
 
 
+# Errors that say the workspace's token no longer works: its whole queue waits, nothing fails.
+AUTH_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
+AUTH_PAUSE = timedelta(minutes=15)
+
+
+class LazyRunFailed(Exception):
+    """A recorded lazy listener run did not complete (bot.background.run_lazy)."""
+
+
 class Outbox:
-    """Sends recorded posts through one Slack client; one instance per process."""
+    """A durable job queue: Web API calls and lazy listener runs, recorded before they happen
+    and marked sent only after they succeeded; one instance per process."""
 
     def __init__(
         self,
@@ -112,8 +118,11 @@ class Outbox:
         self.client = client
         self.admins = admins
         self.pacer = pacer or ChannelPacer()
-        # Runs recorded lazy listeners (bot.background); set only in the background process.
+        # Runs recorded lazy listeners (bot.background.run_lazy); None in HTTP-mode web
+        # workers, which only record them for the background process.
         self.lazy_handler: Callable[[dict[str, Any]], None] | None = None
+        # Set when a row was recorded: a background worker of this process looks at once.
+        self.wake = threading.Event()
         # Whether a background worker of this process is sending due rows as they come
         # (bot.background sets it); the scheduled outbox job stands by meanwhile.
         self.worker_running: Callable[[], bool] = lambda: False
@@ -121,20 +130,35 @@ class Outbox:
     def __deepcopy__(self, memo: dict[int, Any]) -> Outbox:
         return self  # one per process; Bolt copies context values for lazy listeners
 
-    def submit(self, team_id: str, key: str, post: Post, *, send_now: bool = True) -> OutboxMessage:
-        """Record `post` under `key` (once per team) and, unless told not to, send it now."""
+    def submit(
+        self, team_id: str, key: str, post: Post, *, send_now: bool = True, renew: bool = False
+    ) -> OutboxMessage:
+        """Record `post` under `key` (once per team) and, unless told not to, send it now.
+
+        With `renew`, a row under `key` that failed for good tries again when this post goes
+        to another channel (an admin chose a new one after the old one failed)."""
         payload = {**post.payload, "channel": post.channel}
+        lease = LEASE if send_now else None  # a new row is ours to send: no worker takes it
         with Session(self.engine, expire_on_commit=False) as session:
-            row, _ = outbox.enqueue(session, team_id, key, post.method, post.channel, payload)
+            row, created = outbox.enqueue(
+                session, team_id, key, post.method, post.channel, payload, claimed_for=lease
+            )
+            if created and send_now:
+                return self._finish_attempt(session, row) or row
+            if renew and row.status == "failed" and row.channel != post.channel:
+                outbox.renew(session, team_id, key, post.channel, payload)
+                session.refresh(row)
         if send_now and row.status == "pending" and row.id is not None:
             return self.send(row.id) or row
+        self.wake.set()
         return row
 
     def record(self, team_id: str, key: str, post: Post) -> int:
-        """Record `post` for the background worker: one insert, nothing read back (ack path)."""
+        """Record `post` for the background worker; its id."""
         payload = {**post.payload, "channel": post.channel}
         with self.engine.begin() as conn:
             message_id, _ = outbox.record(conn, team_id, key, post.method, post.channel, payload)
+        self.wake.set()
         return message_id
 
     def send(self, message_id: int) -> OutboxMessage | None:
@@ -143,38 +167,52 @@ class Outbox:
             row = outbox.claim(session, message_id, LEASE)
             if row is None:
                 return None
-            if row.method == LAZY_METHOD:
-                return self._run_lazy(session, row)
-            if row.method in PACED:
-                self.pacer.wait(row.channel)
-            try:
-                response = self.client.api_call(row.method, json=row.payload)
-            except SlackApiError as exc:
-                return self._on_api_error(session, row, exc)
-            except (SlackClientError, OSError) as exc:  # refused, reset, timed out
-                return self._retry_or_fail(session, row, f"connection: {type(exc).__name__}")
-            data = response.data if isinstance(response.data, dict) else {}
-            ts = data.get("ts") or row.payload.get("ts")
-            return outbox.mark_sent(session, message_id, ts, data.get("channel"))
+            return self._finish_attempt(session, row)
+
+    def _finish_attempt(self, session: Session, row: OutboxMessage) -> OutboxMessage | None:
+        """Make the call of a row this worker claimed; None when the claim was lost."""
+        try:
+            return self._attempt(session, row)
+        except outbox.LostClaim as exc:
+            log.warning("%s; this worker's result is dropped", exc)
+            return None
+
+    def _attempt(self, session: Session, row: OutboxMessage) -> OutboxMessage:
+        if row.method == LAZY_METHOD:
+            return self._run_lazy(session, row)
+        if row.method in PACED:
+            self.pacer.wait(row.channel)
+        try:
+            response = self.client.api_call(row.method, json=row.payload)
+        except SlackApiError as exc:
+            return self._on_api_error(session, row, exc)
+        except (SlackClientError, OSError) as exc:  # refused, reset, timed out
+            return self._retry_or_fail(session, row, f"connection: {type(exc).__name__}")
+        data = response.data if isinstance(response.data, dict) else {}
+        ts = data.get("ts") or row.payload.get("ts")
+        return outbox.mark_sent(session, row, ts, data.get("channel"))
 
     def _run_lazy(self, session: Session, row: OutboxMessage) -> OutboxMessage:
-        assert row.id is not None
         if self.lazy_handler is None:  # a web worker: leave it to the background process
-            return outbox.mark_retry(session, row.id, utcnow() + LEASE, "waiting for a worker")
+            return outbox.pause_row(session, row, utcnow(), "waiting for a worker")
         try:
             self.lazy_handler(row.payload)
-        except Exception as exc:  # noqa: BLE001 - logged; a listener's bug must not stop the loop
-            log.exception("lazy listener %s failed", row.payload.get("function"))
-            return outbox.mark_failed(session, row.id, f"error: {type(exc).__name__}")
-        return outbox.mark_sent(session, row.id, None, None)
+        except Exception as exc:  # noqa: BLE001 - the queue retries it; the loop goes on
+            log.warning(
+                "lazy listener %s failed (attempt %d): %r",
+                row.payload.get("function"), row.attempts, exc, exc_info=exc,
+            )  # fmt: skip
+            session.rollback()  # the listener's failure may have left this session's pool busy
+            return self._retry_or_fail(session, row, f"error: {type(exc).__name__}: {exc}")
+        return outbox.mark_sent(session, row, None, None)
 
     def stop(self) -> None:
         """Finish the message in hand and send no more (process shutdown)."""
         self.pacer.stopping.set()
+        self.wake.set()
 
     def deliver_due(self, limit: int = 200) -> dict[str, int]:
         """Send every due message once; returns how many ended in each status."""
-        intake.promote(self.engine)  # follow-ups the acks left in storage.intake
         with Session(self.engine) as session:
             ids = outbox.due_ids(session, limit)
         counts: dict[str, int] = {}
@@ -189,29 +227,34 @@ class Outbox:
     def _on_api_error(
         self, session: Session, row: OutboxMessage, exc: SlackApiError
     ) -> OutboxMessage:
-        assert row.id is not None
         status = exc.response.status_code
         error = str(exc.response.get("error") or f"http_{status}")
         if status == 429:
             headers = {k.lower(): v for k, v in exc.response.headers.items()}
             wait = int(headers.get("retry-after", 5))
-            when = utcnow() + timedelta(seconds=wait)
-            return outbox.mark_retry(session, row.id, when, "ratelimited")
+            return outbox.pause_row(session, row, utcnow() + timedelta(seconds=wait), "ratelimited")
+        if error in AUTH_ERRORS:
+            log.warning(
+                "Slack refused the bot token (%s): team %s's posts wait; fix the token and "
+                "restart, or `lockstep outbox list`", error, row.team_id,
+            )  # fmt: skip
+            return outbox.pause_team(session, row, utcnow() + AUTH_PAUSE, error)
         if error in PERMANENT:
             log.warning(
                 "outbox %s (%s to %s) failed for good: %s", row.key, row.method, row.channel, error
             )
-            failed = outbox.mark_failed(session, row.id, error)
+            failed = outbox.mark_failed(session, row, error)
             self._alert_admins(failed)
             return failed
         return self._retry_or_fail(session, row, error)
 
     def _retry_or_fail(self, session: Session, row: OutboxMessage, error: str) -> OutboxMessage:
-        assert row.id is not None
         if row.attempts >= MAX_ATTEMPTS:
             log.warning("outbox %s gave up after %d attempts: %s", row.key, row.attempts, error)
-            return outbox.mark_failed(session, row.id, error)
-        return outbox.mark_retry(session, row.id, utcnow() + backoff(row.attempts), error)
+            failed = outbox.mark_failed(session, row, error)
+            self._alert_admins(failed)
+            return failed
+        return outbox.mark_retry(session, row, utcnow() + backoff(row.attempts), error)
 
     def _alert_admins(self, failed: OutboxMessage) -> None:
         """DM the team's admins, once per failed message, what to fix."""

@@ -6,6 +6,8 @@ import logging
 import re
 from collections.abc import Iterable
 
+from bot.config import Settings
+
 TOKEN_PATTERN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
 
 
@@ -41,3 +43,8 @@ def configure(level: str, secrets: Iterable[str] = ()) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("apscheduler").setLevel(max(logging.getLevelName(level), logging.WARNING))
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """The values every log line is cleaned of."""
+    return [settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret]

@@ -31,7 +31,10 @@ def _message(session: Session, q: Question) -> dict[str, object]:
 
 
 def post_triage(runtime: Runtime, team_id: str, question_id: int) -> str:
-    """Post a new question to the triage channel once; "queued" while none is configured."""
+    """Post a new question to the triage channel once; "queued" while none is configured.
+
+    The question counts as triaged only once its post was sent: until then `post_queued`
+    comes back to it."""
     with Session(runtime.engine, expire_on_commit=False) as session:
         q = store.get(session, team_id, question_id)
         if q is None or q.status not in store.LIVE:
@@ -51,11 +54,15 @@ def post_triage(runtime: Runtime, team_id: str, question_id: int) -> str:
             runtime.outbox.submit(team_id, f"triage-missing:{admin}", post)
         return "queued"
     post = Post("chat.postMessage", channel, message)
-    row = runtime.outbox.submit(team_id, triage_key(question_id), post)
+    row = runtime.outbox.submit(team_id, triage_key(question_id), post, renew=True)
+    if row.status != "sent":
+        # Not triaged yet: the outbox retries it (post_queued marks it once sent), or it failed
+        # for good and waits for an admin (a new channel, or `lockstep outbox retry`).
+        return row.status
     with Session(runtime.engine) as session:
-        store.mark_triaged(session, question_id, channel)
+        store.mark_triaged(session, question_id, row.result_channel or channel)
         q = store.get(session, team_id, question_id)
-    if row.status == "sent" and q is not None and q.version != version:
+    if q is not None and q.version != version:
         # A +1 or an answer came while the post was on its way (refresh_triage skipped it).
         refresh_triage(runtime, team_id, question_id)
     return "posted"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from slack_sdk import WebClient
@@ -17,7 +16,6 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.delivery import ChannelPacer, Outbox
-from storage.ack import CaptureWriter
 from storage.db import make_engine
 
 
@@ -29,13 +27,6 @@ class Runtime:
     outbox: Outbox
     # Keys of warnings already logged by this process (e.g. a missed digest): log each once.
     logged_once: set[str] = field(default_factory=set)
-    # Set in HTTP-mode web workers (bot.background.OutboxLazyRunner.install): lazy listener
-    # runs are recorded for the background process instead of run here.
-    lazy_recorder: Any = None
-
-    @cached_property
-    def captures(self) -> CaptureWriter:
-        return CaptureWriter(self.engine)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Runtime:
         # Bolt deep-copies the context for lazy listeners; they must share this process's

@@ -5,7 +5,6 @@ Served by gunicorn (`lockstep run --http`); each worker builds its own app and e
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -14,6 +13,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import logs
 from bot.app import create_app
 from bot.config import Settings, load_settings
 from storage.db import ping
@@ -45,13 +45,11 @@ LAZY_IN_BACKGROUND = "LOCKSTEP_LAZY_IN_BACKGROUND"
 
 
 def create_wsgi_app(settings: Settings | None = None) -> Callable[..., Iterable[bytes]]:
-    """gunicorn's factory: `bot.wsgi:create_wsgi_app()`. Under `lockstep run --http` the lazy
-    listeners run in the background process (LOCKSTEP_LAZY_IN_BACKGROUND=1 is set for us)."""
-    background = os.environ.get(LAZY_IN_BACKGROUND) == "1"
-    application = make_wsgi(create_app(settings or load_settings(), lazy_in_background=background))
-    # Everything built so far lives as long as the worker: out of the collector's way, so a
-    # full collection (tens of ms over the app's objects, stopping every request thread of the
-    # worker) does not land in some ack's latency.
-    gc.collect()
-    gc.freeze()
-    return application
+    """gunicorn's factory: `bot.wsgi:create_wsgi_app()`. Logging as `lockstep run` sets it up
+    (level, secrets redacted), in this worker too. Under `lockstep run --http` the lazy
+    listeners run in the background process (LOCKSTEP_LAZY_IN_BACKGROUND=1 is set for us);
+    served on its own, this worker runs them itself."""
+    settings = settings or load_settings()
+    logs.configure(settings.log_level, logs.secrets_of(settings))
+    in_background = os.environ.get(LAZY_IN_BACKGROUND) == "1"
+    return make_wsgi(create_app(settings, run_lazy_here=not in_background))

@@ -1,7 +1,8 @@
 """Buttons on the agenda and the reminder DM: vote, mark discussed, add topic/action item, done.
 
-Buttons ack at once; the change and the agenda's update happen in a lazy listener. Every
-change is checked on the server: a forged action id or value changes nothing.
+Each click is one transaction in the ack listener: the change, after a check on the server (a
+forged action id or value changes nothing), and the run of the lazy listener that updates the
+agenda and tells the clicker what happened (bot.background: retried until it completes).
 """
 
 from __future__ import annotations
@@ -10,31 +11,37 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot import agenda_jobs, permissions
+from bot.background import NOTE, record_lazy
 from bot.parsing import row_id
 from bot.views import meetings as views
 from bot.views import meetings_forms as forms
 from bot.views import meetings_replies as replies
 from bot.views.common import ephemeral
-from storage import action_items, agendas, meetings, receipts
+from storage import action_items, agendas, meetings
 from storage.agendas import NewItem
+from storage.models import Receipt
 from storage.models.meetings import MeetingSeries, PostedAgenda
+
+# What a click did, handed from the ack listener to its lazy follow-up (bot.background.NOTE).
+ALREADY_VOTED = "already-voted"
+REFUSED_MEMBERS = "refused-members"
+REFUSED_OWNER = "refused-owner"
+CHANGED = "changed"
+DONE_FROM_DM = "done-from-dm"
 
 
 def register(app: Any) -> None:
-    app.action(views.VOTE)(ack=_ack, lazy=[vote])
-    app.action(views.DISCUSSED)(ack=_ack, lazy=[mark_discussed])
-    app.action(views.DONE)(ack=_ack, lazy=[action_done])
+    app.action(views.VOTE)(ack=vote, lazy=[after_vote])
+    app.action(views.DISCUSSED)(ack=mark_discussed, lazy=[after_discussed])
+    app.action(views.DONE)(ack=action_done, lazy=[after_done])
     app.action(views.ADD_TOPIC)(open_topic_modal)
     app.action(views.ADD_ACTION)(open_action_modal)
     app.view(forms.TOPIC)(ack=submit_topic, lazy=[refresh_after_topic])
     app.view(forms.ACTION)(ack=submit_action, lazy=[refresh_after_action])
-
-
-def _ack(ack: Ack) -> None:
-    ack()
 
 
 def _who(body: dict[str, Any]) -> tuple[str, str, str]:
@@ -60,21 +67,38 @@ def _tell(respond: Any, body: dict[str, Any], text: str) -> None:
         respond(**ephemeral(text), replace_original=False)
 
 
-def vote(body: dict[str, Any], context: BoltContext, respond: Any) -> None:
+def _follow_up(
+    session: Session, context: BoltContext, body: dict[str, Any], name: str, note: str
+) -> None:
+    """Commit the click's change with the run of its follow-up `name`, told `note`."""
+    context[NOTE] = note  # for the run Bolt starts after the ack (a no-op once recorded here)
+    record_lazy(session.connection(), body["team"]["id"], name, body, note)
+    session.commit()
+
+
+def vote(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
     team, user, value = _who(body)
     number = _number(value)
     with Session(context["engine"]) as session:
         item = agendas.get_item(session, team, number) if number else None
         if item is None or item.kind != "topic" or item.ref_id is None:
             return
-        if not meetings.vote(session, team, item.ref_id, user):
-            _tell(respond, body, ":ballot_box: You already voted for this topic.")
-            return
-        agenda_id = item.agenda_id
-    agenda_jobs.refresh_agenda(context["runtime"], team, agenda_id)
+        counted = meetings.vote(session, team, item.ref_id, user)
+        note = CHANGED if counted else ALREADY_VOTED
+        _follow_up(session, context, body, after_vote.__name__, note)
 
 
-def mark_discussed(body: dict[str, Any], context: BoltContext, respond: Any) -> None:
+def after_vote(body: dict[str, Any], context: BoltContext, respond: Any) -> None:
+    """Lazy: update the agenda with the vote, or say it was counted before."""
+    if context.get(NOTE) == ALREADY_VOTED:
+        _tell(respond, body, ":ballot_box: You already voted for this topic.")
+    elif context.get(NOTE) == CHANGED:
+        _refresh_item_agenda(body, context)
+
+
+def mark_discussed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
     team, user, value = _who(body)
     number = _number(value)
     with Session(context["engine"]) as session:
@@ -84,15 +108,31 @@ def mark_discussed(body: dict[str, Any], context: BoltContext, respond: Any) -> 
         if item is None or series is None:
             return
         if not is_member_or_leader(session, context, series, user):
-            _tell(respond, body, permissions.refusal("series members", "leaders"))
-            return
-        changed = agendas.mark_discussed(session, item, user)
-        agenda_id = item.agenda_id
-    if changed:
-        agenda_jobs.refresh_agenda(context["runtime"], team, agenda_id)
+            note = REFUSED_MEMBERS
+        else:
+            note = CHANGED if agendas.mark_discussed(session, item, user) else ""
+        _follow_up(session, context, body, after_discussed.__name__, note)
 
 
-def action_done(body: dict[str, Any], context: BoltContext, respond: Any) -> None:
+def after_discussed(body: dict[str, Any], context: BoltContext, respond: Any) -> None:
+    """Lazy: update the agenda, or tell a non-member why nothing changed."""
+    if context.get(NOTE) == REFUSED_MEMBERS:
+        _tell(respond, body, permissions.refusal("series members", "leaders"))
+    elif context.get(NOTE) == CHANGED:
+        _refresh_item_agenda(body, context)
+
+
+def _refresh_item_agenda(body: dict[str, Any], context: BoltContext) -> None:
+    team, _, value = _who(body)
+    number = _number(value)
+    with Session(context["engine"]) as session:
+        item = agendas.get_item(session, team, number) if number else None
+    if item is not None:
+        agenda_jobs.refresh_agenda(context["runtime"], team, item.agenda_id)
+
+
+def action_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
     team, user, value = _who(body)
     number = _number(value)
     with Session(context["engine"]) as session:
@@ -102,20 +142,39 @@ def action_done(body: dict[str, Any], context: BoltContext, respond: Any) -> Non
         may = user in (action.owner, action.created_by) or permissions.allowed(
             session, context["settings"], team, user, "leader"
         )
-        if not may:
-            _tell(respond, body, permissions.refusal("the owner", "leaders"))
-            return
-        action_items.complete_action(session, action, user)
-        listed = action_items.agendas_with_action(session, action.id)
-        container = body.get("container") or {}
-        on_agenda = agendas.agenda_at(
-            session, team, str(container.get("channel_id")), str(container.get("message_ts"))
-        )
+        note = REFUSED_OWNER
+        if may:
+            action_items.complete_action(session, action, user)
+            note = CHANGED if _clicked_agenda(session, body) else DONE_FROM_DM
+        _follow_up(session, context, body, after_done.__name__, note)
+
+
+def _clicked_agenda(session: Session, body: dict[str, Any]) -> PostedAgenda | None:
+    container = body.get("container") or {}
+    return agendas.agenda_at(
+        session, body["team"]["id"], str(container.get("channel_id")),
+        str(container.get("message_ts")),
+    )  # fmt: skip
+
+
+def after_done(body: dict[str, Any], context: BoltContext, respond: Any) -> None:
+    """Lazy: update the agendas listing the action item, and the reminder DM clicked on."""
+    note = context.get(NOTE)
+    if note == REFUSED_OWNER:
+        _tell(respond, body, permissions.refusal("the owner", "leaders"))
+        return
+    if note not in (CHANGED, DONE_FROM_DM):
+        return
+    team, _, value = _who(body)
+    number = _number(value)
+    with Session(context["engine"]) as session:
+        listed = action_items.agendas_with_action(session, number) if number else []
+        on_agenda = _clicked_agenda(session, body)
     # the latest agenda listing it and the one clicked on; older ones stay as they were posted
     targets = set(listed[-1:]) | ({on_agenda.id} if on_agenda and on_agenda.id else set())
     for agenda_id in sorted(targets):
         agenda_jobs.refresh_agenda(context["runtime"], team, agenda_id)
-    if on_agenda is None and body.get("response_url"):  # the reminder DM
+    if note == DONE_FROM_DM and body.get("response_url"):  # the reminder DM
         message = replies.done("Marked done. Thank you!")
         message.pop("response_type", None)
         respond(**message, replace_original=True)
@@ -177,9 +236,11 @@ def submit_topic(
         if agenda is None or series is None or series.id is None:
             ack(response_action="errors", errors={"text": "That agenda no longer exists."})
             return
-        if receipts.first_time(session, team, f"view:{view['id']}"):
-            topic = meetings.add_topic(session, team, series.id, text, user)
-            agendas.add_item(session, agenda, NewItem("topics", "topic", topic.id, text))
+        if _first_time(session, team, view):
+            topic = meetings.add_topic(session, team, series.id, text, user, commit=False)
+            item = NewItem("topics", "topic", topic.id, text)
+            agendas.add_item(session, agenda, item, commit=False)
+            _follow_up(session, context, body, refresh_after_topic.__name__, CHANGED)
     ack()
 
 
@@ -200,30 +261,39 @@ def submit_action(
             refusal = permissions.refusal("series members", "leaders")
             ack(response_action="errors", errors={"text": refusal[:150]})
             return
-        if receipts.first_time(session, team, f"view:{view['id']}"):
+        if _first_time(session, team, view):
             text, owner, due = parsed
-            action_items.add_action(session, agenda, text, owner, due, user)
+            action_items.add_action(session, agenda, text, owner, due, user, commit=False)
+            _follow_up(session, context, body, refresh_after_action.__name__, CHANGED)
     ack()
 
 
+def _first_time(session: Session, team: str, view: dict[str, Any]) -> bool:
+    """Whether this view's submission is new: its receipt joins the caller's transaction, so it
+    commits with the write it guards or not at all."""
+    session.add(Receipt(team_id=team, key=f"view:{view['id']}"))
+    try:
+        session.flush()
+    except IntegrityError:  # Slack delivered this submission before, and it was stored
+        session.rollback()
+        return False
+    return True
+
+
 def refresh_after_topic(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """Update the agenda once a topic was accepted (the lazy part runs after errors too)."""
-    if str(forms.value_of(view["state"]["values"], "text") or "").strip():
-        _refresh(body, view, context, need_member=False)
+    """Lazy: update the agenda once a topic was stored (the lazy part runs after errors too)."""
+    _refresh(body, view, context)
 
 
 def refresh_after_action(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    if forms.read_action(view["state"]["values"])[0] is not None:
-        _refresh(body, view, context, need_member=True)
+    """Lazy: update the agenda once an action item was stored."""
+    _refresh(body, view, context)
 
 
-def _refresh(
-    body: dict[str, Any], view: dict[str, Any], context: BoltContext, need_member: bool
-) -> None:
+def _refresh(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    if context.get(NOTE) != CHANGED:
+        return  # refused, an inline error, or a submission stored before
     with Session(context["engine"]) as session:
-        agenda, series = _view_agenda(session, body, view)
-        if agenda is None or agenda.id is None or series is None:
-            return
-        if need_member and not is_member_or_leader(session, context, series, body["user"]["id"]):
-            return
-    agenda_jobs.refresh_agenda(context["runtime"], body["team"]["id"], agenda.id)
+        agenda, _ = _view_agenda(session, body, view)
+    if agenda is not None and agenda.id is not None:
+        agenda_jobs.refresh_agenda(context["runtime"], body["team"]["id"], agenda.id)

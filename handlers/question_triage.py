@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions, question_posts
+from bot.background import record_lazy
 from bot.parsing import row_id
 from bot.question_forms import answer_fields, original_number
 from bot.views import question_modals as modals
@@ -73,9 +74,11 @@ def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Resp
     """“I got this too”: counted once per person (a unique row), never for the asker."""
     ack()
     question_id = _question_id(body["actions"][0].get("value"))
+    team = body["team"]["id"]
     with Session(context["engine"]) as session:
+        record_lazy(session.connection(), team, after_plus_one.__name__, body)  # commits with it
         try:
-            counted = votes.plus_one(session, body["team"]["id"], question_id, body["user"]["id"])
+            counted = votes.plus_one(session, team, question_id, body["user"]["id"])
         except store.QuestionError:
             return  # withdrawn or merged meanwhile: the post already says so
     if not counted and body.get("response_url"):
@@ -100,6 +103,7 @@ def submit_answer(
         return
     question_id = _question_id(view.get("private_metadata"))
     with Session(context["engine"]) as session:
+        record_lazy(session.connection(), team, after_answer.__name__, body)  # commits with it
         try:
             store.answer(session, team, question_id, user, text, link, f"view:{view['id']}")
         except store.QuestionError as exc:
@@ -125,6 +129,7 @@ def submit_duplicate(
         ack(response_action="errors", errors={"original": "Type the original's number, e.g. 12."})
         return
     with Session(context["engine"]) as session:
+        record_lazy(session.connection(), team, after_duplicate.__name__, body)  # commits with it
         try:
             votes.merge(session, team, _question_id(view.get("private_metadata")), original)
         except store.QuestionError as exc:

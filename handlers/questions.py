@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import question_posts
-from bot.background import RECORDED
+from bot.background import record_lazy
 from bot.parsing import command_text, row_id, split_command
 from bot.question_forms import capture_fields
 from bot.views import question_modals as modals
@@ -69,18 +69,14 @@ def _is_subcommand(sub: str, rest: str) -> bool:
 
 
 def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[str, Any]:
-    """The ack's whole write, one transaction (storage.ack). Similar questions and the triage
-    post follow from `after_command`; in HTTP mode the record of that run is part of this
-    write."""
-    runtime = context["runtime"]
-    key = f"trigger:{command['trigger_id']}"
-    recorder, follow_up = runtime.lazy_recorder, None
-    if recorder is not None:  # keyed by the delivery, as the question is: no digest to compute
-        follow_up = recorder.follow_up(after_command.__name__, command, delivery=key)
-        context[RECORDED] = after_command.__name__
-    captured = runtime.captures.capture(command["team_id"], key, command["user_id"], text,
-                                        follow_up)  # fmt: skip
-    return views.captured(captured.question_id, [], captured.triage_channel)
+    """The ack's write, one transaction: the question (once per delivery) and the run of
+    `after_command` (similar questions, the triage post) that follows it."""
+    team, key = command["team_id"], f"trigger:{command['trigger_id']}"
+    with context["engine"].begin() as conn:
+        question_id, _ = store.insert_question(conn, team, key, command["user_id"], text)
+        channel = workspaces.triage_channel(conn, team)
+        record_lazy(conn, team, after_command.__name__, command)
+    return views.captured(question_id, [], channel)
 
 
 def _subcommand(
@@ -93,7 +89,8 @@ def _subcommand(
         if not rest:
             return usage("Tell me what to search for.", views.EXAMPLES[1])
         with Session(context["engine"]) as session:
-            return views.search_results(rest, store.similar_questions(session, team, rest, 5, True))
+            found = store.similar_questions(session, team, rest, 5, True, index_first=False)
+            return views.search_results(rest, found)
     number, _, new_text = rest.partition(" ")
     question_id = _number(number)
     if question_id is None or (sub == "edit" and not new_text.strip()):
@@ -161,10 +158,13 @@ def submit_capture(
         fields.update(source_channel=source.get("channel") or None, source_ts=source["ts"])
     with Session(context["engine"], expire_on_commit=False) as session:
         key = f"view:{view['id']}"
+        record_lazy(session.connection(), team, after_capture.__name__, body)  # commits with it
         q, _ = store.capture(session, team, key, body["user"]["id"], **fields)
         ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
         session.commit()
-        similar = store.similar_questions(session, team, q.text, limit=3, exclude_id=q.id)
+        similar = store.similar_questions(
+            session, team, q.text, limit=3, exclude_id=q.id, index_first=False
+        )
         reply = modals.captured_modal(q, similar, ws.triage_channel)
     ack(response_action="update", view=reply)
 

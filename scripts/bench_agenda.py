@@ -256,6 +256,7 @@ def fill_meetings(engine: Engine) -> list[MeetingSeries]:
                     )
                     if rng.random() < 0.9:
                         action_items.complete_action(session, action, "U1")
+                session.commit()
     return made
 
 

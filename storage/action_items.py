@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
@@ -20,9 +22,17 @@ def agendas_with_action(session: Session, action_id: int) -> list[int]:
 
 
 def add_action(
-    session: Session, agenda: PostedAgenda, text: str, owner: str, due: date, user: str
+    session: Session,
+    agenda: PostedAgenda,
+    text: str,
+    owner: str,
+    due: date,
+    user: str,
+    *,
+    commit: bool = True,
 ) -> ActionItem:
-    """An action item decided at this agenda's meeting; it also joins the agenda's list."""
+    """An action item decided at this agenda's meeting; it also joins the agenda's list (both
+    in one transaction; `commit=False` leaves them in the caller's)."""
     action = ActionItem(
         team_id=agenda.team_id,
         series_id=agenda.series_id,
@@ -34,7 +44,7 @@ def add_action(
     )
     session.add(action)
     session.flush()
-    add_item(session, agenda, NewItem("carried", "action", action.id, text))
+    add_item(session, agenda, NewItem("carried", "action", action.id, text), commit=commit)
     return action
 
 
@@ -44,11 +54,17 @@ def get_action(session: Session, team_id: str, action_id: int) -> ActionItem | N
 
 
 def complete_action(session: Session, action: ActionItem, user: str) -> bool:
-    if action.done_at is not None:
+    """Mark it done, in the caller's transaction; False when it already was (in SQL, so two
+    clicks at once mark it once)."""
+    done = session.exec(
+        update(ActionItem)
+        .where(col(ActionItem.id) == action.id, col(ActionItem.done_at).is_(None))
+        .values(done_at=utcnow(), done_by=user)
+    )
+    if done.rowcount != 1:
         return False
-    action.done_at, action.done_by = utcnow(), user
-    session.add(action)
-    session.commit()
+    set_committed_value(action, "done_at", utcnow())  # the caller's copy says so too
+    set_committed_value(action, "done_by", user)
     return True
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
@@ -152,22 +153,31 @@ def get_item(session: Session, team_id: str, item_id: int) -> AgendaItem | None:
 
 
 def mark_discussed(session: Session, item: AgendaItem, user: str) -> bool:
-    """Mark an agenda item (and the topic behind it) discussed; False when it already was."""
-    if item.discussed_at is not None:
-        return False
+    """Mark an agenda item (and the topic behind it) discussed, in the caller's transaction;
+    False when it already was (two clicks at once: one of them wins, in SQL)."""
     now = utcnow()
-    item.discussed_at, item.discussed_by = now, user
-    session.add(item)
+    marked = session.exec(
+        update(AgendaItem)
+        .where(col(AgendaItem.id) == item.id, col(AgendaItem.discussed_at).is_(None))
+        .values(discussed_at=now, discussed_by=user)
+    )
+    if marked.rowcount != 1:
+        return False
     if item.kind == "topic" and item.ref_id is not None:
-        topic = session.get(MeetingTopic, item.ref_id)
-        if topic is not None and topic.discussed_at is None:
-            topic.discussed_at = now
-            session.add(topic)
-    session.commit()
+        session.exec(
+            update(MeetingTopic)
+            .where(col(MeetingTopic.id) == item.ref_id, col(MeetingTopic.discussed_at).is_(None))
+            .values(discussed_at=now)
+        )
+    set_committed_value(item, "discussed_at", now)  # the caller's copy says so too
+    set_committed_value(item, "discussed_by", user)
     return True
 
 
-def add_item(session: Session, agenda: PostedAgenda, item: NewItem) -> AgendaItem:
+def add_item(
+    session: Session, agenda: PostedAgenda, item: NewItem, *, commit: bool = True
+) -> AgendaItem:
+    """Append an item to a posted agenda; `commit=False` leaves it in the caller's transaction."""
     assert agenda.id is not None
     position = len(items_of(session, agenda.id))
     row = AgendaItem(
@@ -180,7 +190,7 @@ def add_item(session: Session, agenda: PostedAgenda, item: NewItem) -> AgendaIte
         position=position,
     )
     session.add(row)
-    session.commit()
+    session.commit() if commit else session.flush()
     return row
 
 

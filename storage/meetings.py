@@ -10,7 +10,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.clock import utcnow
 from storage.models.meetings import MeetingSeries, MeetingTopic, TopicVote
+from storage.once import insert_once
+
+VOTES = TopicVote.__table__  # type: ignore[attr-defined]
 
 
 def find_series(session: Session, team_id: str, name: str) -> MeetingSeries | None:
@@ -81,10 +85,14 @@ def add_skip(session: Session, series: MeetingSeries, day: date) -> bool:
     return True
 
 
-def add_topic(session: Session, team_id: str, series_id: int, text: str, user: str) -> MeetingTopic:
+def add_topic(
+    session: Session, team_id: str, series_id: int, text: str, user: str, *, commit: bool = True
+) -> MeetingTopic:
+    """A topic for the series' next meeting; `commit=False` leaves it in the caller's
+    transaction (flushed, so it has its id)."""
     topic = MeetingTopic(team_id=team_id, series_id=series_id, text=text[:300], added_by=user)
     session.add(topic)
-    session.commit()
+    session.commit() if commit else session.flush()
     return topic
 
 
@@ -102,14 +110,11 @@ def open_topics(session: Session, series_id: int) -> list[MeetingTopic]:
 
 
 def vote(session: Session, team_id: str, topic_id: int, user: str) -> bool:
-    """One vote per person per topic; False when this person already voted."""
-    session.add(TopicVote(team_id=team_id, topic_id=topic_id, user_id=user))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+    """One vote per person per topic, in the caller's transaction (nothing is rolled back
+    on a second vote); False when this person already voted."""
+    values = {"team_id": team_id, "topic_id": topic_id, "user_id": user, "created_at": utcnow()}
+    _, created = insert_once(session.connection(), VOTES, ("topic_id", "user_id"), values)
+    return created
 
 
 def vote_counts(session: Session, topic_ids: Iterable[int]) -> dict[int, int]:

@@ -9,12 +9,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from storage import intake, search
+from storage import search
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Objects not described by our models: the full-text search and ack intake objects that
-# storage.search and storage.intake create beside them.
-FOREIGN_TABLES = search.TABLES | intake.TABLES
+# Objects not described by our models: the full-text search objects storage.search creates.
+FOREIGN_TABLES = search.TABLES
 FOREIGN_INDEXES = search.INDEXES
 
 

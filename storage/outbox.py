@@ -30,10 +30,14 @@ def enqueue(
     channel: str,
     payload: dict[str, Any],
     not_before: datetime | None = None,
+    claimed_for: timedelta | None = None,
 ) -> tuple[OutboxMessage, bool]:
-    """Record a call under a unique key; returns (row, created). A repeated key is a no-op."""
+    """Record a call under a unique key; returns (row, created). A repeated key is a no-op.
+
+    With `claimed_for`, a new row is born claimed by the caller for that long (its first
+    attempt), so no other worker can take it before the caller sends it."""
     message_id, created = record(session.connection(), team_id, key, method, channel, payload,
-                                 not_before)  # fmt: skip
+                                 not_before, claimed_for)  # fmt: skip
     session.commit()
     row = session.get(OutboxMessage, message_id)
     assert row is not None
@@ -48,14 +52,17 @@ def record(
     channel: str,
     payload: dict[str, Any],
     not_before: datetime | None = None,
+    claimed_for: timedelta | None = None,
 ) -> tuple[int, bool]:
     """The enqueue write alone, in the caller's transaction: (id, created)."""
     now = utcnow()
     values = {
         "team_id": team_id, "key": key[:255], "method": method, "channel": channel,
         "payload": payload, "status": "pending", "attempts": 0,
-        "next_attempt_at": not_before or now, "created_at": now,
+        "next_attempt_at": not_before or now, "created_at": now, "locked_until": None,
     }  # fmt: skip
+    if claimed_for is not None:
+        values.update(status="sending", attempts=1, locked_until=now + claimed_for)
     return insert_once(conn, OUTBOX, ("team_id", "key"), values)
 
 
@@ -113,37 +120,133 @@ def due_ids(session: Session, limit: int = 200) -> list[int]:
     return [r for r in rows if r is not None]
 
 
-def _finish(session: Session, message_id: int, **values: Any) -> OutboxMessage:
-    row = session.get(OutboxMessage, message_id, populate_existing=True)
-    assert row is not None
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.locked_until = None
-    session.add(row)
+def _finish(session: Session, row: OutboxMessage, **values: Any) -> OutboxMessage:
+    """End this claim of `row`: written only while the claim is still ours (fenced on the
+    attempt it made), so a worker whose lease ran out cannot overwrite the next one's result."""
+    result = session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == row.id,
+            col(OutboxMessage.status) == "sending",
+            col(OutboxMessage.attempts) == row.attempts,
+        )
+        .values(locked_until=None, **values)
+    )
     session.commit()
-    return row
+    fresh = session.get(OutboxMessage, row.id, populate_existing=True)
+    assert fresh is not None
+    if result.rowcount != 1:
+        raise LostClaim(f"outbox {row.id}: its lease ran out and another worker took it")
+    return fresh
+
+
+class LostClaim(RuntimeError):
+    """A worker tried to finish a row that is no longer its own."""
 
 
 def mark_sent(
-    session: Session, message_id: int, ts: str | None, channel: str | None
+    session: Session, row: OutboxMessage, ts: str | None, channel: str | None
 ) -> OutboxMessage:
     return _finish(
-        session,
-        message_id,
-        status="sent",
-        result_ts=ts,
-        result_channel=channel,
-        sent_at=utcnow(),
+        session, row, status="sent", result_ts=ts, result_channel=channel, sent_at=utcnow(),
         error=None,
+    )  # fmt: skip
+
+
+def mark_retry(session: Session, row: OutboxMessage, when: datetime, error: str) -> OutboxMessage:
+    return _finish(session, row, status="pending", next_attempt_at=when, error=error[:255])
+
+
+def mark_failed(session: Session, row: OutboxMessage, error: str) -> OutboxMessage:
+    return _finish(session, row, status="failed", error=error[:255])
+
+
+def pause_row(session: Session, row: OutboxMessage, when: datetime, error: str) -> OutboxMessage:
+    """Try again at `when` without counting this attempt (rate limited, or not ours to run)."""
+    return _finish(
+        session, row, status="pending", next_attempt_at=when, error=error[:255],
+        attempts=OutboxMessage.attempts - 1,
+    )  # fmt: skip
+
+
+PAUSED = "paused: "
+
+
+def pause_team(session: Session, row: OutboxMessage, until: datetime, error: str) -> OutboxMessage:
+    """The workspace's token no longer works: this row and every pending row of its team wait
+    until `until` (or a restart, see `resume_paused`); the attempt does not count."""
+    reason = (PAUSED + error)[:255]
+    session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.team_id) == row.team_id,
+            col(OutboxMessage.status) == "pending",
+            col(OutboxMessage.next_attempt_at) < until,
+        )
+        .values(next_attempt_at=until, error=reason)
     )
+    return _finish(
+        session, row, status="pending", next_attempt_at=until, error=reason,
+        attempts=OutboxMessage.attempts - 1,
+    )  # fmt: skip
 
 
-def mark_retry(session: Session, message_id: int, when: datetime, error: str) -> OutboxMessage:
-    return _finish(session, message_id, status="pending", next_attempt_at=when, error=error[:255])
+def resume_paused(session: Session) -> int:
+    """Make rows paused for a bad token due now (a restart may bring a new token)."""
+    result = session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.status) == "pending", col(OutboxMessage.error).startswith(PAUSED))
+        .values(next_attempt_at=utcnow())
+    )
+    session.commit()
+    return int(result.rowcount or 0)
 
 
-def mark_failed(session: Session, message_id: int, error: str) -> OutboxMessage:
-    return _finish(session, message_id, status="failed", error=error[:255])
+def listed(
+    session: Session, status: str | None = None, team_id: str | None = None, limit: int = 50
+) -> list[OutboxMessage]:
+    """The newest rows, optionally of one status and team (`lockstep outbox list`)."""
+    stmt = select(OutboxMessage)
+    if status:
+        stmt = stmt.where(OutboxMessage.status == status)
+    if team_id:
+        stmt = stmt.where(OutboxMessage.team_id == team_id)
+    return list(session.exec(stmt.order_by(col(OutboxMessage.id).desc()).limit(limit)))
+
+
+def retry_failed(session: Session, ids: list[int] | None = None) -> int:
+    """Give failed rows (these, or all) a fresh start: pending now, attempts from zero."""
+    stmt = update(OutboxMessage).where(col(OutboxMessage.status) == "failed")
+    if ids is not None:
+        stmt = stmt.where(col(OutboxMessage.id).in_(ids))
+    result = session.exec(
+        stmt.values(status="pending", attempts=0, next_attempt_at=utcnow(), error=None)
+    )
+    session.commit()
+    return int(result.rowcount or 0)
+
+
+def renew(session: Session, team_id: str, key: str, channel: str, payload: dict[str, Any]) -> bool:
+    """A failed row under `key` tries again with a new channel and payload (e.g. the triage
+    post after an admin fixed the channel); True when one did."""
+    result = session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.team_id) == team_id,
+            col(OutboxMessage.key) == key,
+            col(OutboxMessage.status) == "failed",
+        )
+        .values(
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+            error=None,
+            channel=channel,
+            payload=payload,
+        )  # fmt: skip
+    )
+    session.commit()
+    return bool(result.rowcount)
 
 
 def count_by_status(session: Session, team_id: str | None = None) -> dict[str, int]:

@@ -210,9 +210,11 @@ def snapshot(engine: Engine, team: str | None = None) -> dict[str, list[tuple[An
         for table in SQLModel.metadata.sorted_tables:
             if table.name in SKIP_TABLES:
                 continue
-            sql, params = f'SELECT * FROM "{table.name}"', {}
+            sql, params = f'SELECT * FROM "{table.name}" WHERE 1 = 1', {}
             if team is not None and "team_id" in table.c:
-                sql, params = sql + " WHERE team_id = :team", {"team": team}
+                sql, params = sql + " AND team_id = :team", {"team": team}
+            if table.name == "outbox_message":  # a recorded follow-up run is a job, not data:
+                sql += " AND method <> 'bolt.lazy'"  # what it posts when it runs is still seen
             rows = [tuple(str(v) for v in row) for row in conn.execute(text(sql), params)]
             dump[table.name] = sorted(rows)
     return dump

@@ -16,8 +16,8 @@ import pytest
 
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fake_slack import FakeSlack
-from tests.loopback import free_port, read_response
-from tests.slack_signing import SlackHTTP, signed_headers, slash_command_body
+from tests.loopback import free_port
+from tests.slack_signing import SlackHTTP
 
 LOCKSTEP = [sys.executable, "-m", "bot.cli"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +67,8 @@ def test_db_upgrade_and_jobs(tmp_path: Path) -> None:
     assert lockstep(tmp_path, "db", "upgrade").returncode == 0
     result = lockstep(tmp_path, "jobs")
     assert result.returncode == 0
-    assert "No jobs scheduled yet" in result.stdout
+    # The jobs are static and kept in memory: listed as a scheduler started now would run them.
+    assert "lockstep:outbox" in result.stdout and "Post what is due" in result.stdout
 
 
 def wait_healthy(port: int, proc: subprocess.Popen[Any], timeout: float = 30) -> dict[str, Any]:
@@ -83,15 +84,6 @@ def wait_healthy(port: int, proc: subprocess.Popen[Any], timeout: float = 30) ->
         except OSError:
             time.sleep(0.2)
     raise AssertionError("lockstep --http never became healthy")
-
-
-def thread_niceness(pid: int) -> list[int]:
-    """The nice value of each thread of process `pid` (field 19 of /proc/<pid>/task/*/stat)."""
-    values = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        values.append(int(fields[16]))
-    return values
 
 
 def children(pid: int) -> list[int]:
@@ -132,11 +124,6 @@ def test_http_mode_serves_events_and_healthz_under_gunicorn(
     try:
         assert wait_healthy(port, proc) == {"ok": True, "database": "ok"}
         assert not (tmp_path / ".gunicorn").exists()  # no control socket (unused; see cli)
-        if Path(f"/proc/{proc.pid}/task/{proc.pid}/children").exists():  # Linux
-            # Every thread of the background process yields the CPU; gunicorn's workers do not.
-            assert set(thread_niceness(proc.pid)) == {10}
-            workers = [p for child in children(proc.pid) for p in [child, *children(child)]]
-            assert workers and {n for w in workers for n in thread_niceness(w)} == {0}
         http = SlackHTTP(f"http://127.0.0.1:{port}", SIGNING_SECRET)
         status, body = http.command("/lockstep", "help")
         assert status == 200 and body["response_type"] == "ephemeral"
@@ -281,41 +268,71 @@ def test_http_workers_listen_on_sockets_of_their_own(tmp_path: Path, slack: Fake
         proc.communicate(timeout=20)
 
 
-def data_segments_in(sock: socket.socket) -> int:
-    """Segments with data this TCP socket has received (Linux: tcp_info.tcpi_data_segs_in)."""
-    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
-    return int.from_bytes(info[152:156], sys.byteorder)
+def test_socket_mode_with_a_refused_app_token_is_one_clear_line(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    """Before, SocketModeHandler.start() let Slack's refusal out as a traceback."""
+    slack.fail("apps.connections.open", status=200, error="invalid_auth", times=-1)
+    result = lockstep(
+        tmp_path, "run", SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-A0-1-refused",
+        SLACK_API_BASE_URL=slack.base_url,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("lockstep: could not open a Socket Mode connection (invalid_auth)")
+    assert "SLACK_APP_TOKEN" in last and "xapp-1-A0-1-refused" not in result.stderr
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's tcp_info")
-def test_each_response_leaves_in_one_piece(tmp_path: Path, slack: FakeSlack) -> None:
-    """gunicorn sent a response's headers and its body with two writes: two TCP segments, and
-    with Nagle's algorithm the body could wait for the client's delayed ACK. Lockstep's worker
-    sends each response once; a client that asks for `100 Continue` still gets it first."""
-    proc, port = start_http(tmp_path, slack, 1)
-    try:
-        wait_healthy(port, proc)
-        raw = slash_command_body("/lockstep", "help").encode()
-        form = "application/x-www-form-urlencoded"
-        headers = signed_headers(SIGNING_SECRET, raw, content_type=form)
-        lines = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        command = (
-            f"POST /slack/events HTTP/1.1\r\nHost: x\r\n{lines}Content-Length: {len(raw)}\r\n\r\n"
-        ).encode() + raw
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-            for request in (command, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", command):
-                before = data_segments_in(conn)
-                conn.sendall(request)
-                head, body = read_response(conn)
-                assert head.startswith(b"HTTP/1.1 200") and b"\r\ncontent-length:" in head.lower()
-                assert data_segments_in(conn) - before == 1, head
-            assert json.loads(body)["response_type"] == "ephemeral"
-            # Expect: 100-continue: the client sends the body only after the interim answer.
-            head, _, body = command.partition(b"\r\n\r\n")
-            conn.sendall(head + b"\r\nExpect: 100-continue\r\n\r\n")
-            assert conn.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
-            conn.sendall(body)
-            assert read_response(conn)[0].startswith(b"HTTP/1.1 200")
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=20)
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("SLACK_APP_TOKEN", BOT_TOKEN), ("SLACK_BOT_TOKEN", "xapp-1-A0-1-swapped")],
+)
+def test_a_token_in_the_wrong_variable_is_named(tmp_path: Path, variable: str, value: str) -> None:
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xapp-1-A0-1-ok", variable: value}
+    result = lockstep(tmp_path, "run", **env)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert variable in line and value not in line
+
+
+def test_the_gunicorn_factory_refuses_to_start_without_a_signing_secret(tmp_path: Path) -> None:
+    """Before, bot.wsgi:create_wsgi_app() verified requests with a secret written in the
+    repository ("socket-mode-no-signing") when SLACK_SIGNING_SECRET was not set."""
+    code = "from bot.wsgi import create_wsgi_app; create_wsgi_app()"
+    env = clean_env(
+        tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_BASE_URL="http://127.0.0.1:9/api/"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "MissingSigningSecret" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_web_workers_log_at_the_level_set_with_secrets_redacted(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    """Before, logging was set up only in the `lockstep run` parent: gunicorn's workers logged
+    through Python's last-resort handler, unredacted, and ignored LOG_LEVEL."""
+    code = (
+        "import logging\n"
+        "from bot.wsgi import create_wsgi_app\n"
+        "create_wsgi_app()\n"
+        "log = logging.getLogger('lockstep.test')\n"
+        "log.info('hidden at WARNING')\n"
+        f"log.warning('token %s and secret %s', {BOT_TOKEN!r}, {SIGNING_SECRET!r})\n"
+    )
+    env = clean_env(
+        tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_BASE_URL=slack.base_url, LOG_LEVEL="WARNING",
+    )  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "hidden at WARNING" not in result.stderr
+    assert "token [redacted" in result.stderr and "and secret [redacted]" in result.stderr
+    assert BOT_TOKEN not in result.stderr and SIGNING_SECRET not in result.stderr

@@ -22,5 +22,16 @@ def delivery_failed(failed: OutboxMessage) -> dict[str, Any]:
     where = (
         f"<#{escape(failed.channel)}>" if failed.channel.startswith("C") else escape(failed.channel)
     )
-    text = f":warning: Lockstep could not post to {where}: `{escape(error)}`. To fix it, {fix}"
+    if failed.method == "bolt.lazy":  # a follow-up of a click or command, not a post
+        function = escape(str(failed.payload.get("function", "?")))
+        text = (
+            f":warning: Lockstep gave up on a follow-up (`{function}`) after {failed.attempts} "
+            f"tries: `{escape(error)}`. Once the cause is fixed, `lockstep outbox retry "
+            f"{failed.id}` runs it again."
+        )
+        return {"text": text, "blocks": [section(text)]}
+    text = (
+        f":warning: Lockstep could not post to {where}: `{escape(error)}`. To fix it, {fix} "
+        f"Then `lockstep outbox retry {failed.id}` sends it."
+    )
     return {"text": text, "blocks": [section(text)]}

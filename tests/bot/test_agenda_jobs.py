@@ -194,6 +194,7 @@ def test_action_item_reminder_the_day_before_once(
     assert f'"value": "{action.id}"' in blocks_text(dms[0])
     with Session(engine) as session:
         action_items.complete_action(session, action, MARKETING[0])
+        session.commit()
     with freeze_time(remind + timedelta(hours=1)):
         assert remind_actions(runtime, remind + timedelta(hours=1)) == {"reminders_due": 0}
 

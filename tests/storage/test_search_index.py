@@ -6,6 +6,7 @@ own `integrity-check` compares the index with the question table after each step
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,10 +16,21 @@ from sqlmodel import Session
 
 from storage import questions as store
 from storage import search
-from storage.ack import CaptureWriter
 from storage.db import make_engine
 from storage.migrate import alembic_config, upgrade
 from tests.conftest import TEAM
+
+
+class CaptureWriter:
+    """The capture ack's write (handlers.questions._capture): one question per delivery key."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def capture(self, team: str, key: str, user: str, text: str) -> SimpleNamespace:
+        with self.engine.begin() as conn:
+            question_id, created = store.insert_question(conn, team, key, user, text)
+        return SimpleNamespace(question_id=question_id, created=created)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
