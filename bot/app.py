@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
@@ -100,8 +100,16 @@ class LockstepMiddleware(Middleware):
         return next()
 
 
-def _on_error(error: Exception, body: dict[str, Any], respond: Any, logger: logging.Logger) -> None:
-    """Log with traceback, and tell the user something went wrong (never the details)."""
+def _on_error(
+    error: Exception,
+    body: dict[str, Any],
+    respond: Any,
+    logger: logging.Logger,
+    context: BoltContext,
+) -> None:
+    """Log with traceback, and tell the user something went wrong (never the details). The
+    action's follow-ups are not recorded: its write was rolled back (bot.background)."""
+    context[background.ACK_FAILED] = True
     logger.error(
         "Unhandled error for %s: %r", body.get("type") or body.get("command"), error, exc_info=error
     )

@@ -20,14 +20,14 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.kwargs_injection import build_required_kwargs
 from slack_bolt.lazy_listener.runner import LazyListenerRunner
 from slack_bolt.request import BoltRequest
 from slack_bolt.util.utils import get_arg_names_of_callable
 from sqlalchemy.engine import Connection
 
-from bot.delivery import LAZY_METHOD, LazyRunFailed, Outbox
+from bot.delivery import LAZY_METHOD, LEASE, LazyRunFailed, Outbox
 from storage import outbox as store
 
 log = logging.getLogger(__name__)
@@ -40,19 +40,50 @@ NOTE = "lockstep_note"
 
 
 def lazy_key(name: str, body: dict[str, Any]) -> str:
-    """The outbox key of lazy function `name`'s run for this delivery (its whole body)."""
-    raw = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    return f"lazy:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    """The outbox key of lazy function `name`'s run for this Slack delivery: its event id or
+    trigger id, which Slack keeps when it delivers the same request again; else its body."""
+    delivery = body.get("event_id") or body.get("trigger_id")
+    if not delivery:
+        raw = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+        delivery = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"lazy:{name}:{delivery}"
+
+
+# A request context key: the ack listener failed (bot.app), so its follow-ups are not run (the
+# same delivery again, once it succeeds, records and runs them).
+ACK_FAILED = "lockstep_ack_failed"
+# A request context key: the runs the ack listener recorded itself, {function: (id, key)}.
+RECORDED = "lockstep_recorded"
 
 
 def record_lazy(
-    conn: Connection, team_id: str, name: str, body: dict[str, Any], note: str | None = None
-) -> int:
+    conn: Connection,
+    context: BoltContext,
+    team_id: str,
+    name: str,
+    body: dict[str, Any],
+    note: str | None = None,
+) -> None:
     """Record the run of lazy function `name` in the caller's transaction: an ack listener
-    that writes calls this, so its write and its follow-up commit together. Its id."""
+    that writes calls this, so its write and its follow-up commit together (Bolt's call of
+    QueueLazyRunner.start after the ack then runs it, and records nothing more)."""
+    outbox: Outbox = context["outbox"]
+    row_id, created = _record(conn, outbox, team_id, name, body, note)
+    context[NOTE] = note
+    if created:
+        context.setdefault(RECORDED, {})[name] = (row_id, lazy_key(name, body))
+
+
+def _record(
+    conn: Connection, outbox: Outbox, team_id: str, name: str, body: dict[str, Any],
+    note: str | None,
+) -> tuple[int, bool]:  # fmt: skip
+    """The row of a lazy run: born claimed by this process when it runs lazy work itself
+    (so the background worker does not take it from under the run starting now)."""
     payload = {"function": name, "body": body, "note": note}
-    row_id, _ = store.record(conn, team_id, lazy_key(name, body), LAZY_METHOD, "-", payload)
-    return row_id
+    claim = LEASE if outbox.lazy_handler is not None else None
+    key = lazy_key(name, body)
+    return store.record(conn, team_id, key, LAZY_METHOD, "-", payload, claimed_for=claim)
 
 
 def team_of(request: BoltRequest) -> str:
@@ -68,17 +99,25 @@ class QueueLazyRunner(LazyListenerRunner):
         self.logger = log
 
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        if request.context.get(ACK_FAILED):
+            return
         name = request.lazy_function_name or function.__name__
-        with self.outbox.engine.begin() as conn:  # a no-op when the ack listener recorded it
-            note = request.context.get(NOTE)
-            row_id = record_lazy(conn, team_of(request), name, request.body, note)
-        self.outbox.wake.set()
-        if self.executor is not None:
-            self.executor.submit(self._send, row_id)
+        recorded = (request.context.get(RECORDED) or {}).get(name)
+        if recorded is not None:  # the ack listener recorded it, with its write
+            row_id, key = recorded
+            ours = True
+        else:
+            key = lazy_key(name, request.body)
+            with self.outbox.engine.begin() as conn:  # once per delivery: a retry adds none
+                note = request.context.get(NOTE)
+                row_id, ours = _record(conn, self.outbox, team_of(request), name, request.body,
+                                       note)  # fmt: skip
+        if ours and self.executor is not None:
+            self.executor.submit(self._run, row_id, key)
 
-    def _send(self, row_id: int) -> None:
+    def _run(self, row_id: int, key: str) -> None:
         try:
-            self.outbox.send(row_id)
+            self.outbox.run_claimed(row_id, key)
         except Exception:  # noqa: BLE001 - the row stays claimed; its lease ends, it is retried
             log.exception("running outbox row %s failed", row_id)
 

@@ -135,8 +135,8 @@ class Outbox:
     ) -> OutboxMessage:
         """Record `post` under `key` (once per team) and, unless told not to, send it now.
 
-        With `renew`, a row under `key` that failed for good tries again when this post goes
-        to another channel (an admin chose a new one after the old one failed)."""
+        With `renew` (and `send_now`), a row under `key` that failed for good is sent again
+        when this post goes to another channel (an admin chose a new one after it failed)."""
         payload = {**post.payload, "channel": post.channel}
         lease = LEASE if send_now else None  # a new row is ours to send: no worker takes it
         with Session(self.engine, expire_on_commit=False) as session:
@@ -145,9 +145,9 @@ class Outbox:
             )
             if created and send_now:
                 return self._finish_attempt(session, row) or row
-            if renew and row.status == "failed" and row.channel != post.channel:
-                outbox.renew(session, team_id, key, post.channel, payload)
-                session.refresh(row)
+            moved = renew and send_now and row.status == "failed" and row.channel != post.channel
+            if moved and outbox.renew(session, row, post.channel, payload, LEASE):
+                return self._finish_attempt(session, row) or row
         if send_now and row.status == "pending" and row.id is not None:
             return self.send(row.id) or row
         self.wake.set()
@@ -166,6 +166,15 @@ class Outbox:
         with Session(self.engine, expire_on_commit=False) as session:
             row = outbox.claim(session, message_id, LEASE)
             if row is None:
+                return None
+            return self._finish_attempt(session, row)
+
+    def run_claimed(self, message_id: int, key: str) -> OutboxMessage | None:
+        """Make the call of a row this process recorded already claimed (Outbox.submit,
+        bot.background); None when it is gone or no longer ours."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            row = session.get(OutboxMessage, message_id)
+            if row is None or row.key != key[:255] or row.status != "sending":
                 return None
             return self._finish_attempt(session, row)
 

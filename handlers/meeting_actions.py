@@ -71,8 +71,7 @@ def _follow_up(
     session: Session, context: BoltContext, body: dict[str, Any], name: str, note: str
 ) -> None:
     """Commit the click's change with the run of its follow-up `name`, told `note`."""
-    context[NOTE] = note  # for the run Bolt starts after the ack (a no-op once recorded here)
-    record_lazy(session.connection(), body["team"]["id"], name, body, note)
+    record_lazy(session.connection(), context, body["team"]["id"], name, body, note)
     session.commit()
 
 

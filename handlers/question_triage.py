@@ -76,7 +76,7 @@ def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Resp
     question_id = _question_id(body["actions"][0].get("value"))
     team = body["team"]["id"]
     with Session(context["engine"]) as session:
-        record_lazy(session.connection(), team, after_plus_one.__name__, body)  # commits with it
+        record_lazy(session.connection(), context, team, after_plus_one.__name__, body)
         try:
             counted = votes.plus_one(session, team, question_id, body["user"]["id"])
         except store.QuestionError:
@@ -103,7 +103,7 @@ def submit_answer(
         return
     question_id = _question_id(view.get("private_metadata"))
     with Session(context["engine"]) as session:
-        record_lazy(session.connection(), team, after_answer.__name__, body)  # commits with it
+        record_lazy(session.connection(), context, team, after_answer.__name__, body)
         try:
             store.answer(session, team, question_id, user, text, link, f"view:{view['id']}")
         except store.QuestionError as exc:
@@ -129,7 +129,7 @@ def submit_duplicate(
         ack(response_action="errors", errors={"original": "Type the original's number, e.g. 12."})
         return
     with Session(context["engine"]) as session:
-        record_lazy(session.connection(), team, after_duplicate.__name__, body)  # commits with it
+        record_lazy(session.connection(), context, team, after_duplicate.__name__, body)
         try:
             votes.merge(session, team, _question_id(view.get("private_metadata")), original)
         except store.QuestionError as exc:

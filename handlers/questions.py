@@ -75,7 +75,7 @@ def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[s
     with context["engine"].begin() as conn:
         question_id, _ = store.insert_question(conn, team, key, command["user_id"], text)
         channel = workspaces.triage_channel(conn, team)
-        record_lazy(conn, team, after_command.__name__, command)
+        record_lazy(conn, context, team, after_command.__name__, command)
     return views.captured(question_id, [], channel)
 
 
@@ -158,7 +158,7 @@ def submit_capture(
         fields.update(source_channel=source.get("channel") or None, source_ts=source["ts"])
     with Session(context["engine"], expire_on_commit=False) as session:
         key = f"view:{view['id']}"
-        record_lazy(session.connection(), team, after_capture.__name__, body)  # commits with it
+        record_lazy(session.connection(), context, team, after_capture.__name__, body)
         q, _ = store.capture(session, team, key, body["user"]["id"], **fields)
         ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
         session.commit()

@@ -226,26 +226,21 @@ def retry_failed(session: Session, ids: list[int] | None = None) -> int:
     return int(result.rowcount or 0)
 
 
-def renew(session: Session, team_id: str, key: str, channel: str, payload: dict[str, Any]) -> bool:
-    """A failed row under `key` tries again with a new channel and payload (e.g. the triage
-    post after an admin fixed the channel); True when one did."""
+def renew(
+    session: Session, row: OutboxMessage, channel: str, payload: dict[str, Any], lease: timedelta
+) -> bool:
+    """A failed row tries again with a new channel and payload (e.g. the triage post after an
+    admin chose another channel), claimed by the caller for `lease`; True when it did."""
     result = session.exec(
         update(OutboxMessage)
-        .where(
-            col(OutboxMessage.team_id) == team_id,
-            col(OutboxMessage.key) == key,
-            col(OutboxMessage.status) == "failed",
-        )
+        .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == "failed")
         .values(
-            status="pending",
-            attempts=0,
-            next_attempt_at=utcnow(),
-            error=None,
-            channel=channel,
-            payload=payload,
+            status="sending", attempts=1, locked_until=utcnow() + lease, error=None,
+            channel=channel, payload=payload,
         )  # fmt: skip
     )
     session.commit()
+    session.refresh(row)
     return bool(result.rowcount)
 
 

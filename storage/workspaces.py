@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -10,12 +11,17 @@ from storage.models import Workspace
 
 
 def get_or_create(session: Session, team_id: str, default_timezone: str = "UTC") -> Workspace:
-    """The team's settings row, created with defaults on first use."""
+    """The team's settings row, created with defaults on first use (two first uses at once,
+    e.g. two follow-ups of a new team's first questions, make one row)."""
     ws = session.get(Workspace, team_id)
     if ws is None:
-        ws = Workspace(team_id=team_id, timezone=default_timezone)
-        session.add(ws)
-        session.flush()
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        values = Workspace(team_id=team_id, timezone=default_timezone).model_dump()
+        session.exec(insert(Workspace).values(**values).on_conflict_do_nothing())
+        ws = session.get(Workspace, team_id, populate_existing=True)
+        assert ws is not None
     return ws
 
 

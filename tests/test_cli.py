@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -336,3 +337,53 @@ def test_web_workers_log_at_the_level_set_with_secrets_redacted(
     assert "hidden at WARNING" not in result.stderr
     assert "token [redacted" in result.stderr and "and secret [redacted]" in result.stderr
     assert BOT_TOKEN not in result.stderr and SIGNING_SECRET not in result.stderr
+
+
+def test_outbox_list_shows_failed_rows_and_retry_sends_them_again(tmp_path: Path) -> None:
+    from sqlmodel import Session
+
+    from storage import outbox
+    from storage.db import make_engine
+
+    assert lockstep(tmp_path, "db", "upgrade").returncode == 0
+    engine = make_engine(f"sqlite:///{tmp_path}/cli.db")
+    with Session(engine) as session:
+        row, _ = outbox.enqueue(
+            session, "T0FAKE0001", "triage:7", "chat.postMessage", "C0GONE0001", {"text": "x"}
+        )
+        claimed = outbox.claim(session, row.id or 0, timedelta(minutes=2))
+        assert claimed is not None
+        outbox.mark_failed(session, claimed, "channel_not_found")
+    engine.dispose()
+    listed = lockstep(tmp_path, "outbox", "list", "--status", "failed")
+    assert listed.returncode == 0
+    assert "1 failed" in listed.stdout and "channel_not_found" in listed.stdout
+    assert lockstep(tmp_path, "outbox", "retry").returncode == 2  # ids or --all-failed
+    retried = lockstep(tmp_path, "outbox", "retry", str(row.id))
+    assert retried.returncode == 0 and retried.stdout.startswith("1 row")
+    assert "1 pending" in lockstep(tmp_path, "outbox", "list").stdout
+
+
+def test_run_builds_one_runtime_for_the_app_the_scheduler_and_the_worker(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    """Before, Socket Mode built two: one for the scheduler, another inside create_app."""
+    from bot import cli, jobs
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+    from tests.conftest import make_settings
+
+    settings = make_settings(
+        slack.base_url, f"sqlite:///{tmp_path}/one.db", SLACK_APP_TOKEN="xapp-1-A0-1-ok"
+    )
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    app, scheduler, worker = cli._start_background(settings, engine, False, False)
+    try:
+        runtime = app.lockstep_runtime
+        assert jobs.current() is runtime and worker.outbox is runtime.outbox
+        assert runtime.engine is engine and runtime.outbox.lazy_handler is not None
+    finally:
+        worker.stop()
+        scheduler.shutdown(wait=False)
+        jobs.bind(None)

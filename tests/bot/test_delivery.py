@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.clock import utcnow
-from bot.delivery import ChannelPacer, Post
+from bot.delivery import MAX_ATTEMPTS, ChannelPacer, Post
 from bot.runtime import Runtime
 from storage import outbox
 from tests.conftest import ADMIN, TEAM
@@ -138,3 +139,74 @@ def test_pacing_interval_is_a_setting() -> None:
     settings = load_settings({"LOCKSTEP_POST_INTERVAL": "0", "DATABASE_URL": "sqlite://"})
     assert build_runtime(settings).outbox.pacer.interval == 0
     assert load_settings({}).lockstep_post_interval == 1.0
+
+
+def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_next_claim(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """Before, every finish wrote whoever called it: a slow worker whose lease had run out
+    marked a row 'pending' (or 'failed') after another worker had sent it."""
+    with Session(engine, expire_on_commit=False) as session:
+        row, _ = outbox.enqueue(
+            session, TEAM, "slow", "chat.postMessage", "C1", {"text": "x", "channel": "C1"}
+        )
+        assert row.id is not None
+        slow = outbox.claim(session, row.id, timedelta(minutes=2))  # worker A, then stalls
+        assert slow is not None
+    with freeze_time(utcnow() + timedelta(minutes=3)):
+        assert runtime.outbox.deliver_due() == {"sent": 1}  # worker B takes it over and sends
+    with Session(engine) as session, pytest.raises(outbox.LostClaim):
+        outbox.mark_retry(session, slow, utcnow(), "timeout")  # worker A comes back
+    with Session(engine) as session:
+        final = outbox.get_by_key(session, TEAM, "slow")
+        assert final is not None and final.status == "sent" and final.error is None
+
+
+@pytest.mark.parametrize("error", ["invalid_auth", "token_revoked", "account_inactive"])
+def test_a_refused_token_pauses_the_workspace_queue_and_fails_nothing(
+    runtime: Runtime, slack: FakeSlack, engine: Engine, error: str
+) -> None:
+    """Before, an auth error marked every pending row of every kind failed for good."""
+    runtime.outbox.submit(TEAM, "later", HELLO, send_now=False)
+    slack.fail("chat.postMessage", status=200, error=error, times=1)
+    row = runtime.outbox.submit(TEAM, "now", HELLO)
+    assert row.status == "pending" and row.attempts == 0 and row.error == f"paused: {error}"
+    with Session(engine) as session:
+        waiting = outbox.get_by_key(session, TEAM, "later")
+        assert waiting is not None and waiting.next_attempt_at >= utcnow() + timedelta(minutes=14)
+    assert runtime.outbox.deliver_due() == {}  # nothing is tried while paused
+    with Session(engine) as session:  # the admin fixed the token and restarted Lockstep
+        assert outbox.resume_paused(session) == 2
+    assert runtime.outbox.deliver_due() == {"sent": 2}
+    assert not [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == ADMIN]
+
+
+def test_rate_limits_do_not_use_up_the_tries(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    slack.fail("chat.postMessage", status=429, retry_after=1, times=MAX_ATTEMPTS + 2)
+    row = runtime.outbox.submit(TEAM, "busy", HELLO)
+    moment = utcnow()
+    for _ in range(MAX_ATTEMPTS + 1):
+        moment += timedelta(seconds=2)
+        with freeze_time(moment):
+            assert runtime.outbox.deliver_due() == {"pending": 1}
+    with Session(engine) as session:
+        waiting = outbox.get_by_key(session, TEAM, "busy")
+        assert waiting is not None and waiting.attempts == row.attempts == 0
+    moment += timedelta(seconds=2)
+    with freeze_time(moment):
+        assert runtime.outbox.deliver_due() == {"sent": 1}
+
+
+def test_failed_rows_can_be_listed_and_retried(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    slack.fail("chat.postMessage", status=200, error="channel_not_found", times=1)
+    failed = runtime.outbox.submit(TEAM, "gone", HELLO)
+    assert failed.status == "failed" and failed.id is not None
+    with Session(engine) as session:
+        assert [r.key for r in outbox.listed(session, "failed")] == ["gone"]
+        assert outbox.retry_failed(session, [failed.id]) == 1
+        assert outbox.retry_failed(session, [failed.id]) == 0  # only failed rows
+    assert runtime.outbox.deliver_due() == {"sent": 1}

@@ -213,3 +213,32 @@ def test_action_item_modal_reminder_dm_and_done(
     assert reply(slack, url).params.get("replace_original") in (True, "true")
     with Session(engine) as session:
         assert action_items.open_actions(session, agenda.series_id) == []
+
+
+def test_a_topic_whose_write_failed_is_stored_when_delivered_again(
+    http: SlackHTTP, slack: FakeSlack, runtime: Runtime, engine: Engine
+) -> None:
+    """Before, the delivery's receipt was committed first: when the write after it failed, the
+    same submission delivered again was taken for done and the topic was lost."""
+    import sqlite3
+
+    agenda = post_agenda(runtime, engine)
+    payload = view_submission_payload(
+        forms.TOPIC, {"text": {forms.VALUE: "Churn in EMEA"}}, user_id=SALES[0],
+        private_metadata=str(agenda.id),
+    )  # fmt: skip
+    with sqlite3.connect(str(engine.url.database)) as conn:  # the agenda item cannot be written
+        conn.execute(
+            "CREATE TRIGGER refuse_item BEFORE INSERT ON meeting_agenda_item "
+            "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        )
+    assert http.submit(payload)[0] == 500  # the user sees that it failed: nothing half-written
+    with Session(engine) as session:
+        assert len(meetings.open_topics(session, agenda.series_id)) == 2
+    with sqlite3.connect(str(engine.url.database)) as conn:
+        conn.execute("DROP TRIGGER refuse_item")
+    assert http.submit(payload)[0] == 200  # delivered again (or submitted again)
+    with Session(engine) as session:
+        assert len(meetings.open_topics(session, agenda.series_id)) == 3
+    updates(slack, 1)
+    assert "Churn in EMEA" in last_update_text(slack)
