@@ -241,3 +241,46 @@ def test_posting_time_for_each_schedule_kind_and_across_dst(
     with freeze_time(post_at):
         assert post_due_agendas(runtime, post_at)["posted"] == 1
     assert len(posts(slack)) == 1
+
+
+@pytest.mark.parametrize("fault", ["slack-503", "database-locked"])
+def test_a_reminder_whose_first_try_fails_is_sent_once_later(
+    runtime: Runtime, slack: FakeSlack, engine: Engine, fault: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection for the scheduled kind of job: Slack answers 503 to the reminder's first
+    post, or the database is locked during the reminder tick; it is sent once afterwards."""
+    import sqlite3
+
+    from storage import db
+
+    series_id = setup_series(engine)
+    with freeze_time(POST_AT):
+        post_due_agendas(runtime, POST_AT)
+    with Session(engine, expire_on_commit=False) as session:
+        agenda = agendas.agenda_for(session, series_id, MEETING.astimezone(UTC))
+        assert agenda is not None
+        action_items.add_action(
+            session, agenda, "Ship the deck", MARKETING[0], date(2026, 11, 26), SALES[0]
+        )
+    remind = datetime(2026, 11, 25, 9, 0, tzinfo=PARIS)
+    with freeze_time(remind):
+        if fault == "slack-503":
+            slack.fail("chat.postMessage", status=503, times=1)
+            remind_actions(runtime, remind)
+        else:
+            monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+            engine.dispose()
+            holder = sqlite3.connect(str(engine.url.database), isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+            try:
+                with pytest.raises(Exception, match="locked"):
+                    remind_actions(runtime, remind)  # the tick fails; nothing marked sent
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+        assert posts(slack, MARKETING[0]) == []
+    for minutes in (1, 2, 3):  # later ticks, and the outbox's retries
+        with freeze_time(remind + timedelta(minutes=minutes)):
+            remind_actions(runtime, remind + timedelta(minutes=minutes))
+            runtime.outbox.deliver_due()
+    assert len(posts(slack, MARKETING[0])) == 1
