@@ -171,7 +171,7 @@ class BackgroundWorker:
     recorded in this process, and retries when they come due (the scheduler's outbox job
     stands by while it runs)."""
 
-    def __init__(self, outbox: Outbox, idle: float = 1.0) -> None:
+    def __init__(self, outbox: Outbox, idle: float = 0.25) -> None:
         self.outbox = outbox
         self.idle = idle  # rows recorded by other processes are seen within this long
         self._stop = threading.Event()
