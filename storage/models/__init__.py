@@ -3,20 +3,12 @@
 Every domain row carries `team_id`; every timestamp is aware UTC (see bot.clock).
 """
 
-from sqlalchemy import event
-from sqlmodel import SQLModel
-
-from storage import intake
 from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote
 from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 from storage.models.questions import Answer, Question, QuestionVote
-
-# The capture ack's write-only view (SQLite) on every create_all (tests, tools).
-event.listen(SQLModel.metadata, "after_create", intake.after_create)
-event.listen(SQLModel.metadata, "before_drop", intake.before_drop)
 
 __all__ = [
     "Answer",
