@@ -14,7 +14,7 @@ from bot.clock import utcnow
 from bot.parsing import command_text, row_id, split_command
 from bot.views import assets as views
 from bot.views.common import ephemeral, usage
-from storage import assets, receipts
+from storage import assets
 from storage.models import Asset
 
 COMMAND = "/asset"
@@ -99,8 +99,9 @@ def add_submitted(
         if form is None:
             ack(response_action="errors", errors=errors)
             return
-        if receipts.first_time(session, team, f"view:{view['id']}"):
-            assets.add(session, team, user, **asdict(form))
+        # keyed on the submission, in its own row: a redelivery finds the asset it added
+        assets.add_for_delivery(session, team, user, f"view:{view['id']}", **asdict(form))
+        session.commit()
     ack()
 
 

@@ -14,7 +14,7 @@ from bot.views import content_request_posts as posts
 from bot.views import content_requests as views
 from bot.views.common import ephemeral
 from handlers.content_requests import today_somewhere
-from storage import assets, content_requests, receipts
+from storage import assets, content_requests
 from storage.models import ContentRequest
 
 MODALS = {  # button -> (status it leads to, modal builder)
@@ -167,11 +167,12 @@ def deliver_submitted(
                     errors={views.B_ASSET: "That asset is not in the catalog."},
                 )
                 return
-        elif receipts.first_time(session, team, f"view:{view['id']}"):
-            new = assets.add(
+        else:  # a new catalog entry, keyed on the submission; it commits with the transition
+            new, _ = assets.add_for_delivery(
                 session,
                 team,
                 user,
+                f"view:{view['id']}",
                 title=delivery.title,
                 url=delivery.url,
                 kind=delivery.kind,
@@ -179,8 +180,5 @@ def deliver_submitted(
                 owner_id=user,
             )
             asset_id = new.id
-        else:
-            ack()  # the same submission again: the first one delivered it
-            return
         content_requests.transition(session, team, request.id or 0, "delivered", asset_id=asset_id)
     ack()

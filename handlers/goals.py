@@ -17,13 +17,14 @@ from bot import preview as previews
 from bot.clock import utcnow
 from bot.delivery import Post
 from bot.digest_data import collect
+from bot.follow_up import record_post
 from bot.goal_input import validate_goal
 from bot.parsing import command_text, row_id, split_command
 from bot.text import safe
 from bot.views import goals as views
 from bot.views.common import ephemeral, usage
 from handlers import progress
-from storage import goals, receipts, workspaces
+from storage import goals, workspaces
 
 COMMAND = "/goal"
 LEADS = ("leader",)
@@ -115,24 +116,27 @@ def submit_goal(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
         if editing and (goal_id is None or goals.get(session, team, goal_id) is None):
             ack(response_action="errors", errors={"name": "That goal no longer exists."})
             return
+        key = f"view:{view['id']}"
+        if not editing:  # a redelivered submission finds the goal it created: no name clash
+            earlier = goals.by_source(session, team, key)
+            goal_id = earlier.id if earlier is not None else None
         if goals.name_taken(session, team, data.name, goal_id):
             ack(response_action="errors", errors={"name": "A goal with this name already exists."})
             return
-        if not receipts.first_time(session, team, f"view:{view['id']}"):
-            ack()  # the same submission delivered again: done the first time
-            return
-        if goal_id is not None:
-            goal = goals.edit(session, team, goal_id, data)
+        if editing:
+            goal = goals.change(session, team, goal_id or 0, data)
         else:
-            goal = goals.create(session, team, data, created_by=user)
+            added = goals.add(session, team, data, user, key)
+            goal = added[0] if added is not None else None
         if goal is None:  # lost a race for the name, or the goal was removed meanwhile
             ack(response_action="errors", errors={"name": "That name is taken; try another."})
             return
-        ack()
         ws = workspaces.get_or_create(session, team, context["settings"].lockstep_timezone)
+        message = views.goal_saved(goal, not editing, ws.digest_channel)
+        post = Post("chat.postMessage", user, message)
+        record_post(session, team, f"goal-saved:{view['id']}", post)  # sent after the ack
         session.commit()
-    post = Post("chat.postMessage", user, views.goal_saved(goal, not editing, ws.digest_channel))
-    context["outbox"].submit(team, f"goal-saved:{view['id']}", post)
+    ack()
 
 
 def preview(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:

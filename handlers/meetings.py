@@ -161,12 +161,15 @@ def _add(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, 
             )
         if not text or len(text) > 300:
             return replies.help_usage("Say what the topic is, in up to 300 characters.")
+        # The receipt, the topic and its agenda line commit together or not at all.
         if not receipts.first_time(session, team, f"trigger:{command['trigger_id']}"):
             return replies.note("Already added.")
-        topic = meetings.add_topic(session, team, series.id, text, user)
+        topic = meetings.add_topic(session, team, series.id, text, user, commit=False)
         upcoming = agendas.upcoming_agenda(session, series.id, utcnow())
         if upcoming is not None:
-            agendas.add_item(session, upcoming, NewItem("topics", "topic", topic.id, text))
+            item = NewItem("topics", "topic", topic.id, text)
+            agendas.add_item(session, upcoming, item, commit=False)
+        session.commit()
         name = safe(series.name, 80)
     return replies.done(f"Added to *{name}*: {safe(text, 300)}")
 

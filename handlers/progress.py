@@ -14,12 +14,13 @@ from sqlmodel import Session
 
 from bot import permissions
 from bot.delivery import Post
+from bot.follow_up import record_post
 from bot.goal_input import InputError, parse_progress, split_update
 from bot.parsing import row_id
 from bot.views import goals as views
 from bot.views.common import ephemeral, usage
 from bot.views.digest import LOG_PROGRESS
-from storage import goals, receipts
+from storage import goals
 
 MEMBERS = ("leader", "marketer", "rep")
 
@@ -49,26 +50,47 @@ def update_command(
 
 
 def _apply(
-    session: Session, team: str, user: str, goal_id: int, progress: str, note: str, key: str
+    session: Session,
+    team: str,
+    user: str,
+    goal_id: int,
+    progress: str,
+    note: str,
+    key: str,
+    dm_key: str | None = None,
 ) -> tuple[dict[str, Any], str | None]:
-    """Validate and record an update once per delivery: (reply, field in error or None)."""
+    """Validate and record an update once per delivery `key`, in one transaction with its
+    confirmation DM (under `dm_key`, if any): (reply, field in error or None)."""
     try:
         step = parse_progress(progress)
     except InputError as exc:
         return usage(str(exc), *views.EXAMPLES[1:3]), "progress"
-    goal = goals.get(session, team, goal_id)
-    if goal is None:
-        return usage("That goal no longer exists. `/goal list` shows them all."), "goal"
-    new_value = goal.current_value + step.amount if step.is_delta else step.amount
-    if new_value < 0:
+    try:
+        update, created = goals.add_progress(
+            session,
+            team,
+            goal_id,
+            user,
+            step.amount,
+            is_delta=step.is_delta,
+            note=note,
+            source_key=key,
+        )
+    except goals.GoalError as exc:
+        session.rollback()  # nothing of this delivery is kept: a corrected resubmission counts
+        if exc.code == "gone":
+            return usage("That goal no longer exists. `/goal list` shows them all."), "goal"
         return usage("Progress cannot go below 0.", *views.EXAMPLES[1:3]), "progress"
-    if not receipts.first_time(session, team, key):
+    if not created:
         return usage("That update was already recorded."), None
-    update = goals.log_progress(
-        session, team, goal_id, user, step.amount, is_delta=step.is_delta, note=note
-    )
-    assert update is not None
-    return views.update_saved(goal, update), None
+    goal = goals.get(session, team, goal_id)
+    assert goal is not None
+    reply = views.update_saved(goal, update)
+    if dm_key is not None:  # the form just closes: confirm in a DM, recorded with the update
+        message = {k: v for k, v in reply.items() if k in ("text", "blocks")}
+        record_post(session, team, dm_key, Post("chat.postMessage", user, message))
+    session.commit()
+    return reply, None
 
 
 def open_log_form(
@@ -109,15 +131,12 @@ def submit_progress(
             fields.get("progress") or "",
             fields.get("note") or "",
             f"view:{view['id']}",
+            dm_key=f"progress-dm:{view['id']}",
         )
     if field is not None:
         ack(response_action="errors", errors={field: reply["text"].split("\n")[0][:150]})
         return
     ack()
-    # the form just closes: confirm in a DM, once per submission (a redelivery reuses the key)
-    message = {k: v for k, v in reply.items() if k in ("text", "blocks")}
-    post = Post("chat.postMessage", user, message)
-    context["outbox"].submit(team, f"progress-dm:{view['id']}", post)
 
 
 def pick_goal(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:

@@ -1,7 +1,7 @@
 """Reactions on a weekly digest: recorded (who, what, on which digest); removing deletes.
 
-Slack redelivers events (X-Slack-Retry-Num); the event id receipt and the unique
-(digest, user, reaction) constraint make a redelivery change nothing.
+Slack redelivers events (X-Slack-Retry-Num); the event id receipt (committed with the change)
+and the unique (digest, user, reaction) constraint make a redelivery change nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def reaction_changed(event: dict[str, Any], body: dict[str, Any], context: BoltC
         digest = digests.by_message(session, team, channel, ts)
         if digest is None:
             return  # not a digest: nothing to record
+        # The event's receipt joins the transaction the change below commits: a failure
+        # keeps neither, and Slack's retry is handled as the first delivery.
         if not receipts.first_time(session, team, f"event:{body.get('event_id')}"):
             return
         if event["type"] == "reaction_added":

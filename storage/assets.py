@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot.clock import utcnow
 from bot.scoring import Rating, Resonance, Usage, resonance, unused
 from storage.models import Asset, AssetFeedback
-from storage.once import add_once
+from storage.once import add_once, add_row_once
 
 # Ratings older than this weigh under 0.4% (half-life 90 days): leave them out of the query.
 RATING_WINDOW = timedelta(days=730)
@@ -31,6 +31,16 @@ def add(session: Session, team_id: str, created_by: str, **fields: Any) -> Asset
     session.add(asset)
     session.commit()
     return asset
+
+
+def add_for_delivery(
+    session: Session, team_id: str, created_by: str, source_key: str, **fields: Any
+) -> tuple[Asset, bool]:
+    """Add an asset once per Slack delivery, in the caller's transaction: (asset, created)."""
+    row = Asset(team_id=team_id, created_by=created_by, source_key=source_key[:255], **fields)
+    added = add_row_once(session, row, ("team_id", "source_key"))
+    assert added is not None  # no other unique key
+    return added
 
 
 def get(session: Session, team_id: str, asset_id: int) -> Asset | None:

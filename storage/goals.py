@@ -7,30 +7,51 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.goal_input import GoalInput
 from storage.models import Goal, GoalUpdate
+from storage.once import add_row_once
 
 CLOSE = 0.6  # difflib ratio from which a name counts as a match
 CLEAR_WIN = 0.1  # a best match this much closer than the next is taken alone
 
 
-def create(session: Session, team_id: str, data: GoalInput, created_by: str) -> Goal | None:
-    """A new goal; None when the team already has a goal of that name."""
-    goal = Goal(team_id=team_id, created_by=created_by, **_fields(data))
-    session.add(goal)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+def create(
+    session: Session, team_id: str, data: GoalInput, created_by: str, source_key: str | None = None
+) -> Goal | None:
+    """A new goal, committed; None when the team already has a goal of that name."""
+    found = add(session, team_id, data, created_by, source_key)
+    if found is None:
         return None
-    return goal
+    session.commit()
+    return found[0]
+
+
+def add(
+    session: Session, team_id: str, data: GoalInput, created_by: str, source_key: str | None
+) -> tuple[Goal, bool] | None:
+    """A new goal in the caller's transaction: (goal, True); (the goal this delivery already
+    created, False); None when the team has another goal of that name (nothing written)."""
+    key = source_key[:255] if source_key is not None else None
+    row = Goal(team_id=team_id, created_by=created_by, source_key=key, **_fields(data))
+    return add_row_once(session, row, ("team_id", "source_key"))
 
 
 def edit(session: Session, team_id: str, goal_id: int, data: GoalInput) -> Goal | None:
-    """Change a goal's definition (not its progress); None when it is gone or the name is taken."""
+    """Change a goal's definition (not its progress) and commit; None when it is gone or the
+    name is taken."""
+    goal = change(session, team_id, goal_id, data)
+    if goal is not None:
+        session.commit()
+    return goal
+
+
+def change(session: Session, team_id: str, goal_id: int, data: GoalInput) -> Goal | None:
+    """Change a goal's definition in the caller's transaction (make it the first write there:
+    None when it is gone, or, after a rollback, when the name is taken)."""
     goal = get(session, team_id, goal_id)
     if goal is None:
         return None
@@ -38,7 +59,7 @@ def edit(session: Session, team_id: str, goal_id: int, data: GoalInput) -> Goal 
         setattr(goal, name, value)
     session.add(goal)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:
         session.rollback()
         return None
@@ -68,6 +89,12 @@ def archive(session: Session, goal: Goal) -> None:
 def get(session: Session, team_id: str, goal_id: int) -> Goal | None:
     goal = session.get(Goal, goal_id)
     return goal if goal is not None and goal.team_id == team_id else None
+
+
+def by_source(session: Session, team_id: str, source_key: str) -> Goal | None:
+    """The goal a Slack delivery (a form submission) created, if it did."""
+    stmt = select(Goal).where(Goal.team_id == team_id, Goal.source_key == source_key[:255])
+    return session.exec(stmt).first()
 
 
 def name_taken(session: Session, team_id: str, name: str, except_id: int | None = None) -> bool:
@@ -102,6 +129,14 @@ def find(session: Session, team_id: str, query: str) -> list[Goal]:
     return [g for _, g in close]
 
 
+class GoalError(Exception):
+    """An update refused: `code` is gone (no such goal) or negative (it would go below 0)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def log_progress(
     session: Session,
     team_id: str,
@@ -112,26 +147,78 @@ def log_progress(
     is_delta: bool,
     note: str = "",
 ) -> GoalUpdate | None:
-    """Record an update (new value or change) and move the goal's current value; None if gone."""
-    goal = session.exec(
-        select(Goal).where(Goal.id == goal_id, Goal.team_id == team_id).with_for_update()
-    ).first()
-    if goal is None:
-        return None
-    value = goal.current_value + amount if is_delta else amount
-    update = GoalUpdate(
-        team_id=team_id,
-        goal_id=goal_id,
-        value=value,
-        delta=value - goal.current_value,
-        note=note[:300],
-        user_id=user_id,
-    )
-    goal.current_value = value
-    session.add(goal)
-    session.add(update)
+    """Record an update (new value or change) and commit; None when the goal is gone."""
+    try:
+        update, _ = add_progress(
+            session, team_id, goal_id, user_id, amount, is_delta=is_delta, note=note
+        )
+    except GoalError as exc:
+        session.rollback()
+        if exc.code == "gone":
+            return None
+        raise
     session.commit()
     return update
+
+
+def add_progress(
+    session: Session,
+    team_id: str,
+    goal_id: int,
+    user_id: str,
+    amount: float,
+    *,
+    is_delta: bool,
+    note: str = "",
+    source_key: str | None = None,
+) -> tuple[GoalUpdate, bool]:
+    """Record an update and move the goal's value, in the caller's transaction (commit it).
+
+    Returns (update, created); with `source_key` a delivery already recorded returns its
+    update and changes nothing. Raises GoalError (roll back then): gone, or negative.
+    """
+    if get(session, team_id, goal_id) is None:
+        raise GoalError("gone")
+    key = source_key[:255] if source_key is not None else None
+    row = GoalUpdate(
+        team_id=team_id,
+        goal_id=goal_id,
+        user_id=user_id,
+        note=note[:300],
+        value=0.0,
+        delta=0.0,
+        source_key=key,
+    )
+    # The insert comes first: on SQLite it takes the write lock, so no other update of the
+    # goal runs between the read of its value below and the write.
+    added = add_row_once(session, row, ("team_id", "source_key"))
+    assert added is not None  # goal_update has no other unique key
+    update, created = added
+    if not created:
+        return update, False
+    # PostgreSQL: lock the goal row. NO KEY, as the update below takes it: the insert's
+    # foreign key holds a KEY SHARE lock on it, which a plain FOR UPDATE would deadlock on.
+    old = session.exec(
+        select(Goal.current_value)
+        .where(Goal.id == goal_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE
+    ).one()
+    delta = amount if is_delta else amount - old
+    if old + delta < 0:
+        raise GoalError("negative")
+    # In SQL, never a value read earlier: two updates at once both count.
+    session.exec(
+        sa_update(Goal)
+        .where(col(Goal.id) == goal_id)
+        .values(current_value=Goal.current_value + delta)
+    )
+    update.value, update.delta = old + delta, delta
+    session.add(update)
+    session.flush()
+    goal = session.get(Goal, goal_id)
+    if goal is not None:
+        session.refresh(goal)
+    return update, True
 
 
 def updates_between(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.clock import utcnow
 from storage.models import Question, QuestionVote
-from storage.questions import QuestionError, live, touch
+from storage.once import insert_once
+from storage.questions import QuestionError, bump, live, touch
+
+VOTES = QuestionVote.__table__  # type: ignore[attr-defined]
 
 
 def voters(session: Session, question_id: int) -> list[str]:
@@ -22,16 +25,17 @@ def asked_by_count(session: Session, question_id: int) -> int:
 
 
 def _add_vote(session: Session, q: Question, user_id: str) -> bool:
+    """Count `user_id` on `q` in the session's transaction; False for the asker or a second vote.
+
+    A second vote (a double click on two workers, or a voter of both questions in a merge) is
+    skipped by the insert itself: nothing is rolled back, so the votes written before it stay.
+    """
     assert q.id is not None
-    if user_id == q.asker_id or user_id in voters(session, q.id):
+    if user_id == q.asker_id:
         return False
-    session.add(QuestionVote(team_id=q.team_id, question_id=q.id, user_id=user_id))
-    try:
-        session.flush()
-    except IntegrityError:  # a double click handled by two workers
-        session.rollback()
-        return False
-    return True
+    values = {"team_id": q.team_id, "question_id": q.id, "user_id": user_id, "created_at": utcnow()}
+    _, created = insert_once(session.connection(), VOTES, ("question_id", "user_id"), values)
+    return created
 
 
 def plus_one(session: Session, team_id: str, question_id: int, user_id: str) -> bool:
@@ -44,7 +48,8 @@ def plus_one(session: Session, team_id: str, question_id: int, user_id: str) -> 
 
 
 def merge(session: Session, team_id: str, duplicate_id: int, original_id: int) -> Question:
-    """Fold a question into an original: its asker and +1s count on the original from now on."""
+    """Fold a question into an original: its asker and +1s count on the original from now on
+    (one transaction: the moved votes, both statuses and both versions)."""
     dup = live(session, team_id, duplicate_id)
     original = live(session, team_id, original_id)
     if dup.id == original.id:
@@ -53,5 +58,5 @@ def merge(session: Session, team_id: str, duplicate_id: int, original_id: int) -
         _add_vote(session, original, user)
     dup.status = "duplicate"
     dup.duplicate_of = original.id
-    touch(session, dup)
+    bump(session, dup)
     return touch(session, original)

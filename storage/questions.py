@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
@@ -78,11 +80,28 @@ def live(session: Session, team_id: str, question_id: int) -> Question:
 
 
 def touch(session: Session, q: Question) -> Question:
-    q.version += 1
-    q.updated_at = utcnow()
-    session.add(q)
+    """Write `q`'s changes with a new version and commit (an edit, status change or +1)."""
+    bump(session, q)
     session.commit()
     return q
+
+
+def bump(session: Session, q: Question) -> int:
+    """Write `q`'s changes with a new version in the session's transaction; the version."""
+    assert q.id is not None
+    q.updated_at = utcnow()
+    session.add(q)
+    session.flush()
+    # Bumped in SQL: two changes at once get two versions, so each refresh of the triage post
+    # has its own outbox key (a version read and +1'd here would give both the same one).
+    version = session.exec(
+        update(Question)
+        .where(col(Question.id) == q.id)
+        .values(version=Question.version + 1)
+        .returning(col(Question.version))
+    ).one()[0]
+    set_committed_value(q, "version", version)
+    return int(version)
 
 
 def similar_questions(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
@@ -20,10 +21,11 @@ from typing import Any
 
 import pytest
 from slack_bolt import App
-from sqlalchemy import text
+from sqlalchemy import and_, or_, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col, select
 
+from bot.clock import utcnow
 from bot.config import Settings
 from storage import (
     action_items,
@@ -37,6 +39,7 @@ from storage import (
 )
 from storage import questions as question_store
 from storage.agendas import NewItem
+from storage.models import OutboxMessage
 from tests.conftest import (
     ADMIN,
     PG_URL,
@@ -225,9 +228,11 @@ def changed_tables(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 class Settler:
-    """Tracks the app's lazy-listener futures so a test can wait for them to finish."""
+    """Tracks the app's lazy-listener futures so a test can wait for them to finish, and for
+    the posts the acks recorded (sent by the background worker) to be sent."""
 
     def __init__(self, app: App) -> None:
+        self._engine: Engine = app.lockstep_runtime.engine  # type: ignore[attr-defined]
         runner = app.listener_runner.lazy_listener_runner
         executor = runner.executor  # type: ignore[attr-defined]
         self._futures: list[Future[Any]] = []
@@ -247,8 +252,20 @@ class Settler:
             with self._lock:
                 pending = [f for f in self._futures if not f.done()]
             if not pending:
-                return
+                break
             wait(pending, timeout=10)
+        deadline = time.monotonic() + 10
+        while self._outbox_busy() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def _outbox_busy(self) -> bool:
+        """Whether an outbox row is due or being sent."""
+        due = and_(
+            col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= utcnow()
+        )
+        busy = or_(col(OutboxMessage.status) == "sending", due)
+        with Session(self._engine) as session:
+            return session.exec(select(OutboxMessage.id).where(busy).limit(1)).first() is not None
 
 
 # --------------------------------------------------------------------------- requests

@@ -410,11 +410,13 @@ class Stage:
 
     def settle(self, quiet_for: float = 0.15, timeout: float = 10.0) -> None:
         """Wait until lazy listeners and the outbox stop calling the stand-in (a lazy run not
-        finished, or a client waiting to retry a call, counts as calling)."""
+        finished, or a client waiting to retry a call, counts as calling). Due outbox rows are
+        sent meanwhile, as the background worker would (acks only record them)."""
         deadline = time.monotonic() + timeout
         count, since = len(self.slack.calls), time.monotonic()
         while time.monotonic() < deadline:
             time.sleep(0.03)
+            self.runtime.outbox.deliver_due()
             now_count = len(self.slack.calls)
             if now_count != count or self.retries.waiting or self.lazy.running:
                 count, since = now_count, time.monotonic()

@@ -36,10 +36,15 @@ PRIORITIES = ("P1", "P2", "P3")
 class Asset(SQLModel, table=True):
     """A marketing asset in the team's catalog; retired assets stay for their history."""
 
-    __table_args__ = (Index("ix_asset_team_title", "team_id", "title"),)
+    __table_args__ = (
+        Index("ix_asset_team_title", "team_id", "title"),
+        # The form submission that added it: a redelivery finds this row (None: made elsewhere).
+        Index("ux_asset_source", "team_id", "source_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
+    source_key: str | None = Field(default=None, max_length=255)
     title: str = Field(max_length=200)
     url: str = Field(max_length=2000)
     kind: str = Field(max_length=16)

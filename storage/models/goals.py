@@ -13,10 +13,15 @@ from bot.clock import utcnow
 class Goal(SQLModel, table=True):
     """A measure both teams share: a target over a period, with a sales and a marketing owner."""
 
-    __table_args__ = (UniqueConstraint("team_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "name"),
+        # The form submission that created it: a redelivery finds this row (None: made elsewhere).
+        Index("ux_goal_source", "team_id", "source_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
+    source_key: str | None = Field(default=None, max_length=255)
     name: str = Field(max_length=100)
     unit: str = Field(default="", max_length=30)
     target: float
@@ -35,10 +40,15 @@ class GoalUpdate(SQLModel, table=True):
     """One logged progress step: the value it set, the change, who logged it and when."""
 
     __tablename__ = "goal_update"
-    __table_args__ = (Index("ix_goal_update_team_time", "team_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_goal_update_team_time", "team_id", "created_at"),
+        # The Slack delivery that logged it, written with it: a redelivery logs nothing twice.
+        Index("ux_goal_update_source", "team_id", "source_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
+    source_key: str | None = Field(default=None, max_length=255)
     goal_id: int = Field(foreign_key="goal.id", index=True)
     value: float
     delta: float

@@ -8,6 +8,7 @@ import json
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.runtime import Runtime
 from bot.views import goals as views
 from bot.views.digest import LOG_PROGRESS
 from storage import roles
@@ -47,13 +48,14 @@ def test_goal_new_opens_the_form_for_leaders_only(
 
 
 def test_goal_form_creates_one_goal_once_and_dms_the_creator(
-    http: SlackHTTP, slack: FakeSlack, engine: Engine
+    http: SlackHTTP, slack: FakeSlack, runtime: Runtime, engine: Engine
 ) -> None:
     grant(engine, LEAD, "leader")
     payload = view_submission_payload(views.FORM_CALLBACK, form(), user_id=LEAD)
     status, body = http.submit(payload)
     assert status == 200 and body == ""
     http.submit(payload)  # the same submission delivered twice
+    runtime.outbox.deliver_due()  # the DM was recorded with the goal; the worker sends it
     (goal,) = stored(engine, Goal)
     assert (goal.name, goal.target, goal.sales_owner, goal.marketing_owner) == (
         "Signed contracts",
@@ -208,7 +210,7 @@ def test_goal_list_shows_progress_pace_and_owners(http: SlackHTTP, engine: Engin
 
 
 def test_digest_button_opens_the_progress_form(
-    http: SlackHTTP, slack: FakeSlack, engine: Engine
+    http: SlackHTTP, slack: FakeSlack, runtime: Runtime, engine: Engine
 ) -> None:
     with Session(engine, expire_on_commit=False) as session:
         goal = make_goal(session, TEAM)
@@ -237,9 +239,11 @@ def test_digest_button_opens_the_progress_form(
     (update,) = stored(engine, GoalUpdate)
     assert update.value == 4 and update.user_id == REP
     # the form just closes, so the person gets a confirmation DM — once, even if redelivered
+    runtime.outbox.deliver_due()
     (dm,) = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REP)
     assert "+4 logged" in dm.params["text"]
     http.submit(submission)
+    runtime.outbox.deliver_due()
     assert len(stored(engine, GoalUpdate)) == 1
     assert len([c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == REP]) == 1
 
