@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python scripts/bench_questions.py [--questions 1000000] [--requests 4000]
         [--db seeded.db] [--ack-only]
+    PYTHONPATH=. python scripts/bench_questions.py --questions 1000000 --seed-to q1m.db
 
 Seeds N questions (30 % answered) into a fresh SQLite file through the real migrations, in
 big transactions; measures `similar_questions` (the capture reply's search, and the `search`
@@ -14,6 +15,7 @@ Not a test: it prints numbers (README "Benchmark").
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import socket
@@ -36,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.cli import gunicorn_command  # noqa: E402
 from bot.clock import utcnow  # noqa: E402
+from bot.wsgi import LAZY_IN_BACKGROUND  # noqa: E402
 from storage import questions as store  # noqa: E402
 from storage import search, workspaces  # noqa: E402
 from storage.db import make_engine  # noqa: E402
@@ -158,8 +161,9 @@ def vocabulary(rng: random.Random, size: int = 20_000) -> tuple[list[str], list[
 def question_texts(seed: int) -> Iterator[str]:
     rng = random.Random(seed)
     words, weights = vocabulary(random.Random(0))
+    cumulative = list(itertools.accumulate(weights))  # what choices() sums on every call
     while True:
-        a, b, c, d, e = rng.choices(words, weights, k=5)
+        a, b, c, d, e = rng.choices(words, cum_weights=cumulative, k=5)
         yield rng.choice(FRAMES).format(a=a, b=b, c=c) + f" The prospect mentioned {d} {e}."
 
 
@@ -266,32 +270,24 @@ def wait_healthy(port: int, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the HTTP server did not become healthy within 60 s")
 
 
-# --ack-only: the same app, but the command's lazy listener (similar questions, triage post)
-# does nothing, to tell the ack's own cost from the CPU and write locks its deferred work takes.
-ACK_ONLY_MODULE = """
-import handlers.questions
-handlers.questions.after_command = lambda **kwargs: None
-from bot.wsgi import create_wsgi_app
-"""
-
-
-def server_command(port: int, ack_only: bool) -> tuple[list[str], str]:
-    """`lockstep run --http` (gunicorn, 2 workers), or the ack-only variant served the same way."""
+def server_command(port: int, ack_only: bool) -> tuple[list[str], dict[str, str]]:
+    """`lockstep run --http` (gunicorn, 2 workers, and the parent process whose background
+    worker runs the follow-ups), or for --ack-only its gunicorn alone: the workers record each
+    capture's follow-up as they always do, and no process runs it (so the ack's own cost shows
+    apart from the CPU and write locks the follow-ups take)."""
     if not ack_only:
         cmd = [sys.executable, "-m", "bot.cli", "run", "--http", "--no-scheduler"]
-        return cmd + ["--host", "127.0.0.1", "--port", str(port)], ""
-    extra = tempfile.mkdtemp(prefix="lockstep-bench-app-")
-    Path(extra, "ack_only_app.py").write_text(ACK_ONLY_MODULE)
-    return gunicorn_command("127.0.0.1", port, 2, "ack_only_app:create_wsgi_app()"), extra
+        return cmd + ["--host", "127.0.0.1", "--port", str(port)], {}
+    return gunicorn_command("127.0.0.1", port, 2), {LAZY_IN_BACKGROUND: "1"}
 
 
 def time_acks(url: str, requests: int, concurrency: int, ack_only: bool = False) -> None:
     port = free_port()
-    cmd, extra_path = server_command(port, ack_only)
+    cmd, extra_env = server_command(port, ack_only)
     with FakeSlack() as slack:
         env = {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), extra_path) if p),
+            "PYTHONPATH": str(ROOT),
             "SLACK_BOT_TOKEN": "xoxb-bench-not-a-real-token",
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_BASE_URL": slack.base_url,
@@ -299,7 +295,10 @@ def time_acks(url: str, requests: int, concurrency: int, ack_only: bool = False)
             "LOCKSTEP_ADMINS": "U0ADMIN001",
             "LOCKSTEP_COMMAND_RATE_PER_MINUTE": "1000000",  # one simulated user sends them all
             "LOG_LEVEL": "WARNING",
+            **extra_env,
         }
+        if ack_only:
+            upgrade(make_engine(url))  # `lockstep run` migrates; gunicorn alone does not
         server = subprocess.Popen(cmd, env=env, cwd=ROOT)
         try:
             wait_healthy(port, server)
@@ -327,14 +326,14 @@ def time_acks(url: str, requests: int, concurrency: int, ack_only: bool = False)
             started = time.perf_counter()
             run_concurrently(one, [next(texts) for _ in range(requests)], concurrency)
             rate = requests / (time.perf_counter() - started)
-            what = " (lazy work off)" if ack_only else ""
+            what = " (follow-ups off)" if ack_only else ""
             show(f"/prospect-question ack over HTTP{what}, {concurrency} concurrent", samples)
             print(f"  {rate:.0f} requests/s")
             posted = len(slack.calls_to("chat.postMessage"))
             similar = len(slack.responses())
             print(
-                f"  errors: {len(errors)}; by lazy listeners after the acks: {posted} triage posts,"
-                f" {similar} similar-question replies"
+                f"  errors: {len(errors)}; follow-ups made by the time the last ack came: "
+                f"{posted} triage posts, {similar} similar-question replies"
             )
         finally:
             server.terminate()
@@ -368,9 +367,19 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--db", help="reuse a seeded SQLite file instead of seeding a new one")
     parser.add_argument(
-        "--ack-only", action="store_true", help="also time acks with the lazy listener off"
+        "--seed-to", help="seed --questions into this new SQLite file and stop (bench_http.py)"
+    )
+    parser.add_argument(
+        "--ack-only", action="store_true", help="also time acks with the follow-ups off"
     )
     args = parser.parse_args()
+    if args.seed_to:
+        if Path(args.seed_to).exists():
+            raise SystemExit(f"{args.seed_to} exists; seeding needs a new file")
+        started = time.perf_counter()
+        seed(f"sqlite:///{Path(args.seed_to).resolve()}", args.questions)
+        print(f"seeded {args.questions:,} questions in {time.perf_counter() - started:.0f} s")
+        return
     if args.db:
         url = f"sqlite:///{args.db}"
     else:

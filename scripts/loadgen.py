@@ -20,6 +20,8 @@ class Outcome:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    # time.perf_counter() when each request's answer was read, by the request's index
+    finished: list[float] = field(default_factory=list)
 
 
 def request_bytes(path: str, port: int, body: bytes, headers: dict[str, str]) -> bytes:
@@ -52,9 +54,11 @@ class _Connection:
         self.sock.setblocking(False)
         self.buffer = b""
         self.started = 0.0
+        self.index = -1
 
-    def send(self, request: bytes) -> None:
+    def send(self, request: bytes, index: int) -> None:
         self.buffer = b""
+        self.index = index
         self.started = time.perf_counter()
         view = memoryview(request)
         while view:  # requests are small: the socket buffer takes them at once on loopback
@@ -68,14 +72,15 @@ def run(port: int, requests: Sequence[bytes], concurrency: int, timeout: float =
     """Send every request once, `concurrency` at a time; latency = last byte of the answer
     read minus first byte of the request sent."""
     selector = selectors.DefaultSelector()
-    queue = iter(requests)
-    outcome = Outcome(0.0)
+    queue = iter(enumerate(requests))
+    outcome = Outcome(0.0, finished=[0.0] * len(requests))
     open_connections = 0
     started = time.perf_counter()
     for _ in range(min(concurrency, len(requests))):
         conn = _Connection(port)
         selector.register(conn.sock, selectors.EVENT_READ, conn)
-        conn.send(next(queue))
+        index, request = next(queue)
+        conn.send(request, index)
         open_connections += 1
     while open_connections:
         events = selector.select(timeout)
@@ -91,7 +96,9 @@ def run(port: int, requests: Sequence[bytes], concurrency: int, timeout: float =
             conn.buffer += chunk
             if done is None:
                 continue
-            outcome.latencies.append(time.perf_counter() - conn.started)
+            now = time.perf_counter()
+            outcome.latencies.append(now - conn.started)
+            outcome.finished[conn.index] = now
             outcome.errors += done[0] != 200
             if not chunk:  # the server closed the connection: open another
                 selector.unregister(conn.sock)
@@ -104,6 +111,7 @@ def run(port: int, requests: Sequence[bytes], concurrency: int, timeout: float =
                 conn.sock.close()
                 open_connections -= 1
             else:
-                conn.send(nxt)
+                index, request = nxt
+                conn.send(request, index)
     outcome.seconds = time.perf_counter() - started
     return outcome
