@@ -32,8 +32,9 @@ from storage import outbox as store
 
 log = logging.getLogger(__name__)
 
-# A request context key: the exception a lazy function raised (read by run_lazy).
+# Request context keys: the exception a lazy function raised, and that it ran (run_lazy).
 FAILED = "lockstep_lazy_error"
+RAN = "lockstep_lazy_ran"
 # A request context key: what the ack listener did, for its lazy follow-up to act on (a short
 # string; recorded with the run, so the follow-up sees it in whatever process runs it).
 NOTE = "lockstep_note"
@@ -52,6 +53,9 @@ def lazy_key(name: str, body: dict[str, Any]) -> str:
 # A request context key: the ack listener failed (bot.app), so its follow-ups are not run (the
 # same delivery again, once it succeeds, records and runs them).
 ACK_FAILED = "lockstep_ack_failed"
+# A request context key an ack listener sets when its reply changed nothing (help, a search, a
+# usage message): its follow-ups would do nothing, so none is recorded (no write in that ack).
+NO_FOLLOW_UP = "lockstep_no_follow_up"
 # A request context key: the runs the ack listener recorded itself, {function: (id, key)}.
 RECORDED = "lockstep_recorded"
 
@@ -80,7 +84,9 @@ def _record(
 ) -> tuple[int, bool]:  # fmt: skip
     """The row of a lazy run: born claimed by this process when it runs lazy work itself
     (so the background worker does not take it from under the run starting now)."""
-    payload = {"function": name, "body": body, "note": note}
+    # The legacy verification token Slack puts in every body is a credential: not stored.
+    kept = {k: v for k, v in body.items() if k != "token"}
+    payload = {"function": name, "body": kept, "note": note}
     claim = LEASE if outbox.lazy_handler is not None else None
     key = lazy_key(name, body)
     return store.record(conn, team_id, key, LAZY_METHOD, "-", payload, claimed_for=claim)
@@ -99,7 +105,7 @@ class QueueLazyRunner(LazyListenerRunner):
         self.logger = log
 
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
-        if request.context.get(ACK_FAILED):
+        if request.context.get(ACK_FAILED) or request.context.get(NO_FOLLOW_UP):
             return
         name = request.lazy_function_name or function.__name__
         recorded = (request.context.get(RECORDED) or {}).get(name)
@@ -135,6 +141,7 @@ class QueueLazyRunner(LazyListenerRunner):
             function(**kwargs)
         except Exception as exc:  # noqa: BLE001 - handed to run_lazy, which raises it
             request.context[FAILED] = exc
+        request.context[RAN] = True
 
 
 def install(app: App, outbox: Outbox, *, run_here: bool) -> QueueLazyRunner:
@@ -162,8 +169,8 @@ def run_lazy(app: App, payload: dict[str, Any]) -> None:
     error = request.context.get(FAILED)
     if isinstance(error, Exception):
         raise error
-    if response.status != 200:
-        raise LazyRunFailed(f"{payload['function']}: Bolt answered {response.status}")
+    if not request.context.get(RAN):  # no listener took it, or a middleware answered first
+        raise LazyRunFailed(f"{payload['function']} did not run: Bolt answered {response.status}")
 
 
 class BackgroundWorker:

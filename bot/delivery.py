@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.clock import utcnow
+from bot.logs import TOKEN_PATTERN
 from bot.views import alerts
 from storage import outbox, roles
 from storage.models import OutboxMessage
@@ -99,6 +100,13 @@ AUTH_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "n
 AUTH_PAUSE = timedelta(minutes=15)
 
 
+def failure(exc: BaseException) -> str:
+    """What a row records of an exception: its type and first line, without anything shaped
+    like a token, and without the SQL parameters (user text) a database error carries."""
+    first = (str(exc).splitlines() or [""])[0].split(" [SQL:")[0]
+    return f"error: {type(exc).__name__}: {TOKEN_PATTERN.sub('[redacted-token]', first)}"[:200]
+
+
 class LazyRunFailed(Exception):
     """A recorded lazy listener run did not complete (bot.background.run_lazy)."""
 
@@ -173,8 +181,8 @@ class Outbox:
         """Make the call of a row this process recorded already claimed (Outbox.submit,
         bot.background); None when it is gone or no longer ours."""
         with Session(self.engine, expire_on_commit=False) as session:
-            row = session.get(OutboxMessage, message_id)
-            if row is None or row.key != key[:255] or row.status != "sending":
+            row = outbox.retake(session, message_id, key, LEASE)  # the lease starts now
+            if row is None:
                 return None
             return self._finish_attempt(session, row)
 
@@ -189,6 +197,9 @@ class Outbox:
     def _attempt(self, session: Session, row: OutboxMessage) -> OutboxMessage:
         if row.method == LAZY_METHOD:
             return self._run_lazy(session, row)
+        if row.method == "chat.update" and outbox.newer_update_exists(session, row):
+            # A retry of an older update must not roll the message back to older content.
+            return outbox.mark_superseded(session, row)
         if row.method in PACED:
             self.pacer.wait(row.channel)
         try:
@@ -212,7 +223,7 @@ class Outbox:
                 row.payload.get("function"), row.attempts, exc, exc_info=exc,
             )  # fmt: skip
             session.rollback()  # the listener's failure may have left this session's pool busy
-            return self._retry_or_fail(session, row, f"error: {type(exc).__name__}: {exc}")
+            return self._retry_or_fail(session, row, failure(exc))
         return outbox.mark_sent(session, row, None, None)
 
     def stop(self) -> None:

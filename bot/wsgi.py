@@ -15,6 +15,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import logs
 from bot.app import create_app
+from bot.background import BackgroundWorker
 from bot.config import Settings, load_settings
 from storage.db import ping
 
@@ -48,8 +49,12 @@ def create_wsgi_app(settings: Settings | None = None) -> Callable[..., Iterable[
     """gunicorn's factory: `bot.wsgi:create_wsgi_app()`. Logging as `lockstep run` sets it up
     (level, secrets redacted), in this worker too. Under `lockstep run --http` the lazy
     listeners run in the background process (LOCKSTEP_LAZY_IN_BACKGROUND=1 is set for us);
-    served on its own, this worker runs them itself."""
+    served on its own, this worker runs them and the outbox's retries itself (scheduled posts
+    need a `lockstep run` somewhere)."""
     settings = settings or load_settings()
     logs.configure(settings.log_level, logs.secrets_of(settings))
     in_background = os.environ.get(LAZY_IN_BACKGROUND) == "1"
-    return make_wsgi(create_app(settings, run_lazy_here=not in_background))
+    app = create_app(settings, run_lazy_here=not in_background)
+    if not in_background:  # served on its own: this worker retries what failed, too
+        BackgroundWorker(app.lockstep_runtime.outbox).start()  # type: ignore[attr-defined]
+    return make_wsgi(app)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import asset_jobs, permissions
+from bot.background import record_lazy
 from bot.delivery import Post
 from bot.parsing import command_text, row_id
 from bot.views import asset_feedback as views
@@ -60,6 +61,7 @@ def feedback_submitted(
         request = content_requests.get(session, team, request_id) if request_id else None
         if request is None or request.requester_id != user:
             request_id = None
+        record_lazy(session.connection(), context, team, tell_owner.__name__, body)
         assets.add_feedback(
             session, team, f"view:{view['id']}", user_id=user, request_id=request_id, **asdict(form)
         )

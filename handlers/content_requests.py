@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions, request_notices
+from bot.background import NOTE, record_lazy
 from bot.clock import utcnow
 from bot.parsing import command_text, row_id, split_command
 from bot.views import content_request_posts as posts
@@ -69,6 +70,7 @@ def request_submitted(
         if missing:
             ack(response_action="errors", errors=views.unknown_questions(missing))
             return
+        record_lazy(session.connection(), context, team, announce.__name__, body)
         content_requests.create(session, team, f"view:{view['id']}", user, **asdict(form))
     ack()
 
@@ -82,27 +84,49 @@ def announce(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -
         request_notices.announce(context["runtime"], team, request.id)
 
 
+# What a +1 did, handed from the ack to its follow-up (bot.background.NOTE).
+NOT_NOW, OWN, VOTED, ALREADY = "not-now", "own", "voted", "already"
+
+
 def _request_id(body: dict[str, Any]) -> int:
     return row_id(str(body["actions"][0].get("value", ""))) or 0
 
 
-def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """A +1 from another rep: counted once per person, while the request is open."""
+def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """A +1 from another rep: counted once per person, while the request is open; the vote
+    and the follow-up that answers the clicker and updates the triage post, one transaction."""
     ack()
     team, user = body["team"]["id"], body["user"]["id"]
     with Session(context["engine"], expire_on_commit=False) as session:
         request = content_requests.get(session, team, _request_id(body))
         if request is None or request.status not in content_requests.OPEN:
-            reply = posts.not_now(request)
+            note = NOT_NOW
         elif request.requester_id == user:
-            reply = posts.own_request()
+            note = OWN
         elif content_requests.vote(session, team, request.id or 0, user):
-            reply = posts.voted(1 + len(content_requests.voters(session, request.id or 0)))
+            note = VOTED
         else:
-            reply = posts.already_voted()
-    respond({**reply, "replace_original": False})
+            note = ALREADY
+        record_lazy(session.connection(), context, team, refresh_after_vote.__name__, body, note)
+        session.commit()
 
 
-def refresh_after_vote(body: dict[str, Any], context: BoltContext) -> None:
-    """Lazy: show the new demand on the triage post (keyed by version: no duplicate update)."""
-    request_notices.refresh_post(context["runtime"], body["team"]["id"], _request_id(body))
+def refresh_after_vote(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Lazy: tell the clicker what the +1 did; show the new demand on the triage post (keyed
+    by version: no duplicate update)."""
+    team, note = body["team"]["id"], context.get(NOTE)
+    with Session(context["engine"], expire_on_commit=False) as session:
+        request = content_requests.get(session, team, _request_id(body))
+        demand = (
+            1 + len(content_requests.voters(session, request.id)) if request and request.id else 1
+        )
+    replies = {
+        NOT_NOW: lambda: posts.not_now(request),
+        OWN: posts.own_request,
+        VOTED: lambda: posts.voted(demand),
+        ALREADY: posts.already_voted,
+    }
+    if note in replies and body.get("response_url"):
+        respond({**replies[note](), "replace_original": False})
+    if note == VOTED:
+        request_notices.refresh_post(context["runtime"], team, _request_id(body))

@@ -8,6 +8,7 @@ from slack_bolt import Ack, BoltContext
 from sqlmodel import Session
 
 from bot import permissions
+from bot.background import record_lazy
 from bot.delivery import Post
 from bot.views import meetings_forms as forms
 from bot.views import meetings_replies as replies
@@ -34,6 +35,7 @@ def submit_setup(
             ack(response_action="errors", errors=errors)
             return
         spec = form.spec
+        record_lazy(session.connection(), context, team, confirm_setup.__name__, body)
         meetings.save_series(
             session,
             team,

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import question_posts
-from bot.background import record_lazy
+from bot.background import NO_FOLLOW_UP, record_lazy
 from bot.parsing import command_text, row_id, split_command
 from bot.question_forms import capture_fields
 from bot.views import question_modals as modals
@@ -40,9 +40,12 @@ def register(app: Any) -> None:
 def prospect_question(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Capture, search, edit or withdraw; the reply is the ack's ephemeral body."""
+    """Capture, search, edit or withdraw; the reply is the ack's ephemeral body. Only a
+    capture, an edit and a withdrawal have a follow-up (after_command)."""
     text = command_text(command.get("text"))
     sub, rest = split_command(text)
+    # A usage reply, help or a search changed nothing: no follow-up, so no write in this ack.
+    context[NO_FOLLOW_UP] = not (sub in ("edit", "withdraw") and _is_subcommand(sub, rest))
     if not text:
         view = modals.capture_modal(metadata={"channel": command.get("channel_id", "")})
         client.views_open(trigger_id=command["trigger_id"], view=view)
@@ -72,6 +75,7 @@ def _capture(text: str, command: dict[str, Any], context: BoltContext) -> dict[s
     """The ack's write, one transaction: the question (once per delivery) and the run of
     `after_command` (similar questions, the triage post) that follows it."""
     team, key = command["team_id"], f"trigger:{command['trigger_id']}"
+    context[NO_FOLLOW_UP] = False
     with context["engine"].begin() as conn:
         question_id, _ = store.insert_question(conn, team, key, command["user_id"], text)
         channel = workspaces.triage_channel(conn, team)

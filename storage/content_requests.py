@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
 from bot.scoring import QueueItem, queue_order
 from storage.models import ContentRequest, ContentRequestVote, Workspace
-from storage.once import add_once
+from storage.once import add_once, insert_once
 
 # Which statuses each new status may come from.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -23,6 +22,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "delivered": ("accepted", "in_progress"),
 }
 OPEN = ("submitted", "accepted", "in_progress")
+VOTES = ContentRequestVote.__table__  # type: ignore[attr-defined]
 RECENTLY_CLOSED = timedelta(days=14)
 
 
@@ -73,20 +73,18 @@ def transition(
 
 
 def vote(session: Session, team_id: str, request_id: int, user_id: str) -> bool:
-    """A +1 from `user_id`; False when they had already voted."""
-    session.add(ContentRequestVote(team_id=team_id, request_id=request_id, user_id=user_id))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    session.exec(
-        update(ContentRequest)
-        .where(col(ContentRequest.id) == request_id)
-        .values(version=ContentRequest.version + 1)
-    )
-    session.commit()
-    return True
+    """A +1 from `user_id` and the request's new version, in the caller's transaction (nothing
+    is rolled back on a second vote); False when they had already voted."""
+    values = {"team_id": team_id, "request_id": request_id, "user_id": user_id,
+              "created_at": utcnow()}  # fmt: skip
+    _, created = insert_once(session.connection(), VOTES, ("request_id", "user_id"), values)
+    if created:
+        session.exec(
+            update(ContentRequest)
+            .where(col(ContentRequest.id) == request_id)
+            .values(version=ContentRequest.version + 1)
+        )
+    return created
 
 
 def voters(session: Session, request_id: int) -> list[str]:

@@ -98,6 +98,42 @@ def claim(session: Session, message_id: int, lease: timedelta) -> OutboxMessage 
     return row
 
 
+def retake(session: Session, message_id: int, key: str, lease: timedelta) -> OutboxMessage | None:
+    """Renew the lease of a row this process recorded already claimed (its first attempt),
+    while that claim is still unexpired and untaken; None when it is not ours any more."""
+    now = utcnow()
+    result = session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.key) == key[:255],
+            col(OutboxMessage.status) == "sending",
+            col(OutboxMessage.attempts) == 1,
+            col(OutboxMessage.locked_until) > now,
+        )
+        .values(locked_until=now + lease)
+    )
+    session.commit()
+    if result.rowcount != 1:
+        return None
+    return session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def newer_update_exists(session: Session, row: OutboxMessage) -> bool:
+    """Whether a later `chat.update` of the same message was recorded (keys `<message>:<n>`):
+    then this older one must not be sent after it."""
+    base = row.key.rsplit(":", 1)[0].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    found = session.exec(
+        select(OutboxMessage.id).where(
+            col(OutboxMessage.team_id) == row.team_id,
+            col(OutboxMessage.method) == "chat.update",
+            col(OutboxMessage.key).like(base + ":%", escape="\\"),
+            col(OutboxMessage.id) > row.id,
+        )
+    ).first()
+    return found is not None
+
+
 def due_ids(session: Session, limit: int = 200) -> list[int]:
     now = utcnow()
     rows = session.exec(
@@ -122,13 +158,15 @@ def due_ids(session: Session, limit: int = 200) -> list[int]:
 
 def _finish(session: Session, row: OutboxMessage, **values: Any) -> OutboxMessage:
     """End this claim of `row`: written only while the claim is still ours (fenced on the
-    attempt it made), so a worker whose lease ran out cannot overwrite the next one's result."""
+    attempt it made and the lease it took), so a worker whose lease ran out cannot overwrite
+    the next one's result."""
     result = session.exec(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.id) == row.id,
             col(OutboxMessage.status) == "sending",
             col(OutboxMessage.attempts) == row.attempts,
+            col(OutboxMessage.locked_until) == row.locked_until,
         )
         .values(locked_until=None, **values)
     )
@@ -155,6 +193,11 @@ def mark_sent(
 
 def mark_retry(session: Session, row: OutboxMessage, when: datetime, error: str) -> OutboxMessage:
     return _finish(session, row, status="pending", next_attempt_at=when, error=error[:255])
+
+
+def mark_superseded(session: Session, row: OutboxMessage) -> OutboxMessage:
+    """Not sent, and never to be: a newer row does its work (e.g. a later chat.update)."""
+    return _finish(session, row, status="superseded", error=None)
 
 
 def mark_failed(session: Session, row: OutboxMessage, error: str) -> OutboxMessage:
@@ -235,8 +278,12 @@ def renew(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == "failed")
         .values(
-            status="sending", attempts=1, locked_until=utcnow() + lease, error=None,
-            channel=channel, payload=payload,
+            status="sending",
+            attempts=1,
+            locked_until=utcnow() + lease,
+            error=None,
+            channel=channel,
+            payload=payload,
         )  # fmt: skip
     )
     session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -133,15 +134,52 @@ def test_the_background_worker_loop_picks_work_up(
         worker.stop()
 
 
-def test_commands_over_the_rate_limit_still_get_their_lazy_work_run(
-    web: SlackHTTP, background: Runtime, slack: FakeSlack, engine: Engine
+def test_follow_up_runs_do_not_count_against_the_command_budget(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    """In Socket Mode the app that acks also runs the follow-ups: 15 commands (under the budget
+    of 20 a minute) and their 15 follow-up runs through the same limiter must all happen."""
+    setup_team(engine)
+    for n in range(15):
+        ask(http, f"Question number {n} about pricing tiers?", user=REP)
+    slack.wait_for("chat.postMessage", 15, where=to_triage)
+    deadline = time.monotonic() + 5  # the last runs are being marked sent
+    while {r.status for r in lazy_rows(engine)} != {"sent"}:
+        assert time.monotonic() < deadline, [(r.status, r.error) for r in lazy_rows(engine)]
+        time.sleep(0.02)
+
+
+def test_a_follow_up_that_did_not_run_is_not_marked_sent(
+    web: SlackHTTP, background: Runtime, engine: Engine
+) -> None:
+    """A recorded run that no listener takes (renamed between deploys, or answered by a
+    middleware first) stays pending: Bolt's 200 is not taken for done."""
+    setup_team(engine)
+    ask(web, "Is there a sandbox for trials?")
+    with Session(engine) as session:
+        (row,) = lazy_rows(engine)
+        row.payload = {**row.payload, "function": "renamed_listener"}
+        session.add(row)
+        session.commit()
+    background.outbox.deliver_due()
+    (row,) = lazy_rows(engine)
+    assert row.status == "pending" and "did not run" in (row.error or "")
+
+
+def test_no_follow_up_is_recorded_for_a_reply_that_changed_nothing(
+    web: SlackHTTP, engine: Engine
 ) -> None:
     setup_team(engine)
-    for n in range(20):  # the background app has its own limiter: lazy runs must not count
-        ask(web, f"Question number {n} about pricing tiers?", user=REP)
-    background.outbox.deliver_due(limit=100)
-    background.outbox.deliver_due(limit=100)
-    assert len([c for c in slack.calls_to("chat.postMessage") if to_triage(c)]) == 20
+    for text in ("help", "search okta", "pricing"):  # help, a search, a usage reply
+        ask(web, text)
+    assert lazy_rows(engine) == []
+
+
+def test_follow_up_rows_keep_no_verification_token(web: SlackHTTP, engine: Engine) -> None:
+    setup_team(engine)
+    ask(web, "Do you offer volume discounts?")
+    (row,) = lazy_rows(engine)
+    assert "token" not in row.payload["body"] and row.payload["body"]["trigger_id"]
 
 
 def test_the_scheduled_outbox_job_stands_by_while_the_background_worker_runs(
@@ -310,3 +348,9 @@ def test_vote_is_stored_by_the_click_even_when_its_follow_up_fails(
     background.outbox.deliver_due()
     (row,) = lazy_rows(engine, "after_vote")
     assert row.status == "pending" and row.error and "locked" in row.error  # retried, not sent
+    create_app(background.settings, runtime=background)  # the database is back
+    run_queue(background, engine)
+    (row,) = lazy_rows(engine, "after_vote")
+    assert row.status == "sent" and row.attempts == 2
+    (update,) = slack.calls_to("chat.update")  # the agenda shows the vote, once
+    assert update.params["ts"] == agenda.ts

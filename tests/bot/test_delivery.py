@@ -210,3 +210,47 @@ def test_failed_rows_can_be_listed_and_retried(
         assert outbox.retry_failed(session, [failed.id]) == 1
         assert outbox.retry_failed(session, [failed.id]) == 0  # only failed rows
     assert runtime.outbox.deliver_due() == {"sent": 1}
+
+
+def test_a_row_born_claimed_is_not_run_again_once_another_worker_took_it(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """A follow-up recorded already claimed waits in this process's executor; when its lease
+    ran out meanwhile and the background worker took it over, the executor must not run it."""
+    with Session(engine, expire_on_commit=False) as session:
+        message_id, _ = outbox.record(
+            session.connection(), TEAM, "born", "chat.postMessage", "C1",
+            {"text": "x", "channel": "C1"}, claimed_for=timedelta(minutes=2),
+        )  # fmt: skip
+        session.commit()
+    with freeze_time(utcnow() + timedelta(minutes=3)):
+        assert runtime.outbox.deliver_due() == {"sent": 1}  # the worker took it over
+        assert runtime.outbox.run_claimed(message_id, "born") is None  # the executor, late
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_an_older_update_retried_late_does_not_overwrite_a_newer_one(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    slack.fail("chat.update", status=503, times=1)
+    old = Post("chat.update", "C1", {"ts": "1.0", "text": "2 reps asked"})
+    new = Post("chat.update", "C1", {"ts": "1.0", "text": "3 reps asked"})
+    assert runtime.outbox.submit(TEAM, "triage-update:7:v1", old).status == "pending"
+    assert runtime.outbox.submit(TEAM, "triage-update:7:v2", new).status == "sent"
+    with freeze_time(utcnow() + timedelta(seconds=10)):
+        assert runtime.outbox.deliver_due() == {"superseded": 1}
+    shown = [c.params["text"] for c in slack.calls_to("chat.update") if c.status == 200]
+    assert shown == ["3 reps asked"]  # the failed first try is all Slack saw of v1
+    runtime.outbox.submit(TEAM, "triage-update:71:v1", old)  # another message: not superseded
+    assert len([c for c in slack.calls_to("chat.update") if c.status == 200]) == 2
+
+
+def test_a_failure_is_recorded_without_sql_parameters_or_tokens() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.delivery import failure
+
+    exc = OperationalError("INSERT INTO question (text) VALUES (?)", ("my secret deal",), None)
+    assert "secret deal" not in failure(exc) and failure(exc).startswith("error: Operational")
+    leaked = RuntimeError("bad token xoxb-1234-abcd in call\nsecond line")
+    assert failure(leaked) == "error: RuntimeError: bad token [redacted-token] in call"
