@@ -82,6 +82,7 @@ def _apply(
             return usage("That goal no longer exists. `/goal list` shows them all."), "goal"
         return usage("Progress cannot go below 0.", *views.EXAMPLES[1:3]), "progress"
     if not created:
+        session.rollback()  # nothing was written; end the transaction (SQLite: its write lock)
         return usage("That update was already recorded."), None
     goal = goals.get(session, team, goal_id)
     assert goal is not None
