@@ -65,6 +65,11 @@ class Settings(BaseSettings):
             return "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Settings:
+        # Bolt deep-copies each request's context for its lazy listeners; the settings are
+        # read-only for the process's life, so they are shared (copying them was ~1 ms an ack).
+        return self
+
     @property
     def admins(self) -> frozenset[str]:
         """User ids that are always admins: LOCKSTEP_ADMINS, comma or space separated."""

@@ -34,6 +34,15 @@ class Runtime:
         return self
 
 
+class SharedClient(WebClient):
+    """The process's Slack client. Bolt deep-copies each request's context (the client with
+    its retry handlers too) for lazy listeners; the client holds no per-request state, so the
+    copy is this same client (half of that copy's cost on every ack with a follow-up)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedClient:
+        return self
+
+
 def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
     """A WebClient on the configured base URL that retries 429s, 5xx and dropped connections.
 
@@ -46,7 +55,7 @@ def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
             RateLimitErrorRetryHandler(max_retry_count=2),
             ServerErrorRetryHandler(max_retry_count=2),
         ]
-    return WebClient(
+    return SharedClient(
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_base_url,
         timeout=10,
