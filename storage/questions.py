@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import String, cast, literal, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
 from storage import search
-from storage.models import Answer, Question, Workspace
+from storage.models import Answer, OutboxMessage, Question, Workspace
 from storage.once import insert_once
 
 QUESTION = Question.__table__  # type: ignore[attr-defined]
@@ -111,13 +111,16 @@ def similar_questions(
     limit: int = 3,
     answered_only: bool = False,
     exclude_id: int | None = None,
+    index_first: bool = True,
 ) -> list[tuple[Question, Answer | None]]:
     """The team's questions most like `text` (full-text ranked), each with its latest answer.
 
-    Questions not yet in the search index are indexed first (storage.search.index_pending), so
-    call it with no write of this session pending: commit first.
+    With `index_first`, questions not yet in the search index are indexed first
+    (storage.search.index_pending, a write): call it with no write of this session pending.
+    An ack reads without it (a write may wait on the lock); the capture's follow-up indexes.
     """
-    search.index_pending(session.get_bind().engine)
+    if index_first:
+        search.index_pending(session.get_bind().engine)
     statuses = ("answered",) if answered_only else LIVE
     ids = search.ranked_ids(session, team_id, text, statuses, limit, exclude_id)
     if not ids:
@@ -221,7 +224,19 @@ def mark_triaged(session: Session, question_id: int, channel: str) -> None:
 
 
 def queued(session: Session, limit: int = 50) -> list[Question]:
-    """Live questions still waiting for a triage post in teams that now have a channel."""
+    """Live questions still waiting for a triage post in teams that now have a channel; not
+    those whose post to that very channel failed for good (they wait for an admin, and must
+    not hold up the others)."""
+    failed_there = (
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.team_id) == col(Question.team_id),
+            col(OutboxMessage.key) == literal("triage:") + cast(col(Question.id), String),
+            col(OutboxMessage.status) == "failed",
+            col(OutboxMessage.channel) == col(Workspace.triage_channel),
+        )
+        .exists()
+    )
     stmt = (
         select(Question)
         .join(Workspace, col(Workspace.team_id) == col(Question.team_id))
@@ -229,6 +244,7 @@ def queued(session: Session, limit: int = 50) -> list[Question]:
             col(Workspace.triage_channel).is_not(None),
             col(Question.triage_channel).is_(None),
             col(Question.status).in_(LIVE),
+            ~failed_there,
         )
         .order_by(col(Question.id))
         .limit(limit)

@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 
 import storage.models  # noqa: F401  (registers every table)
 from bot.app import create_app
+from bot.background import BackgroundWorker
 from bot.config import Settings, load_settings
 from bot.delivery import ChannelPacer
 from bot.runtime import Runtime, build_runtime
@@ -148,8 +149,13 @@ def runtime(settings: Settings, engine: Engine) -> Runtime:
 
 
 @pytest.fixture
-def app(settings: Settings, runtime: Runtime) -> App:
-    return create_app(settings, runtime=runtime)
+def app(settings: Settings, runtime: Runtime) -> Iterator[App]:
+    """The app as `lockstep run` runs it: with a background worker sending the outbox (posts
+    the acks recorded, retries) and running lazy listeners again when they failed."""
+    app = create_app(settings, runtime=runtime)
+    worker = BackgroundWorker(runtime.outbox, idle=0.05).start()
+    yield app
+    worker.stop()
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
