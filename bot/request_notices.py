@@ -81,14 +81,15 @@ def refresh_post(runtime: Runtime, team_id: str, request_id: int) -> None:
 def status_changed(
     runtime: Runtime, team_id: str, request_id: int, expected: str | None = None
 ) -> None:
-    """DM the requester (and, on delivery, every +1'er), then update the triage post; nothing
-    when the request is not (or no longer) in the `expected` status."""
+    """DM the requester (and, on delivery, every +1'er) the change to `expected` (default: the
+    current status), then update the triage post. A change the request has moved on from since
+    (accepted, then delivered before this ran) is still told, as it was: each once, by key."""
     with Session(runtime.engine, expire_on_commit=False) as session:
         request = content_requests.get(session, team_id, request_id)
         if request is None or request.status == "submitted":
             return
         if expected is not None and request.status != expected:
-            return
+            request = request.model_copy(update={"status": expected})
         asset = assets.get(session, team_id, request.asset_id) if request.asset_id else None
         voters = (
             content_requests.voters(session, request_id) if request.status == "delivered" else []

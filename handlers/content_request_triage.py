@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions, request_notices
+from bot.background import NO_FOLLOW_UP, NOTE, record_lazy
 from bot.parsing import row_id
 from bot.views import content_request_posts as posts
 from bot.views import content_requests as views
@@ -71,37 +72,50 @@ def open_triage_modal(
     client.views_open(trigger_id=body["trigger_id"], view=build(request, body["user"]["id"]))
 
 
-def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+# What a click or form did, handed to its follow-up (bot.background.NOTE).
+CHANGED, REFUSED, NOT_NOW = "changed", "refused", "not-now"
+
+
+def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Start work on a request: the change and its follow-up (DMs, the post's update, or the
+    clicker told why not), one transaction; nothing here waits on Slack."""
     ack()
     with Session(context["engine"], expire_on_commit=False) as session:
         if not _triager(session, context, body):
-            respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
-            return
-        request = _button_request(session, body)
-        started = request and content_requests.transition(
-            session, request.team_id, request.id or 0, "in_progress"
-        )
-    if not started:
-        respond({**posts.not_now(request), "replace_original": False})
+            note = REFUSED
+        else:
+            request = _button_request(session, body)
+            started = request and content_requests.transition(
+                session, request.team_id, request.id or 0, "in_progress", commit=False
+            )
+            note = CHANGED if started else NOT_NOW
+        record_lazy(session.connection(), context, body["team"]["id"],
+                    notify_from_button.__name__, body, note)  # fmt: skip
+        session.commit()
 
 
-def notify_from_button(body: dict[str, Any], context: BoltContext) -> None:
-    """Lazy: DMs and the triage post update (each once per status/version, by outbox key)."""
+def notify_from_button(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Lazy: DMs and the triage post update (each once per status/version, by outbox key), or
+    the clicker told why nothing changed."""
+    note = context.get(NOTE)
+    if note == REFUSED:
+        respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
+        return
     with Session(context["engine"], expire_on_commit=False) as session:
-        if not _triager(session, context, body):
-            return
         request = _button_request(session, body)
-    if request is not None and request.id is not None:
+    if note == NOT_NOW:
+        respond({**posts.not_now(request), "replace_original": False})
+    elif note == CHANGED and request is not None and request.id is not None:
         request_notices.status_changed(
             context["runtime"], request.team_id, request.id, expected="in_progress"
         )
 
 
 def notify_from_view(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """Lazy: tell the requester the change this form made (recorded only when it made one)."""
     ref = row_id(view.get("private_metadata", ""))
-    with Session(context["engine"], expire_on_commit=False) as session:
-        if not _triager(session, context, body) or ref is None:
-            return
+    if context.get(NOTE) != CHANGED or ref is None:
+        return  # an inline error, or a refused or stale form: nothing changed
     expected = STATUS_OF_VIEW[view["callback_id"]]
     request_notices.status_changed(context["runtime"], body["team"]["id"], ref, expected)
 
@@ -129,8 +143,8 @@ def accept_submitted(
         if request is None or errors:
             ack(response_action="errors", errors=refused or errors)
             return
-        content_requests.transition(session, request.team_id, request.id or 0, "accepted", **fields)
-    ack()
+        errors = _move(session, context, body, request, "accepted", **fields)
+    ack(response_action="errors", errors=errors) if errors else ack()
 
 
 def decline_submitted(
@@ -142,10 +156,8 @@ def decline_submitted(
         if request is None or errors:
             ack(response_action="errors", errors=refused or errors)
             return
-        content_requests.transition(
-            session, request.team_id, request.id or 0, "declined", decline_reason=reason
-        )
-    ack()
+        errors = _move(session, context, body, request, "declined", decline_reason=reason)
+    ack(response_action="errors", errors=errors) if errors else ack()
 
 
 def deliver_submitted(
@@ -180,5 +192,30 @@ def deliver_submitted(
                 owner_id=user,
             )
             asset_id = new.id
-        content_requests.transition(session, team, request.id or 0, "delivered", asset_id=asset_id)
-    ack()
+        errors = _move(session, context, body, request, "delivered", asset_id=asset_id)
+    ack(response_action="errors", errors=errors) if errors else ack()
+
+
+def _move(
+    session: Session,
+    context: BoltContext,
+    body: dict[str, Any],
+    request: ContentRequest,
+    status: str,
+    **fields: Any,
+) -> dict[str, str]:
+    """The status change, what else the form wrote (a new asset) and the follow-up that tells
+    the requester, one transaction; the inline error when another marketer moved the request
+    first (then nothing of this submission is kept)."""
+    team = body["team"]["id"]
+    moved = content_requests.transition(
+        session, team, request.id or 0, status, commit=False, **fields
+    )
+    if moved is None:
+        session.rollback()
+        context[NO_FOLLOW_UP] = True  # nothing changed: nobody is told anything
+        latest = content_requests.get(session, team, request.id or 0)
+        return {ERROR_BLOCK[status]: posts.not_now(latest)["text"]}
+    record_lazy(session.connection(), context, team, notify_from_view.__name__, body, CHANGED)
+    session.commit()
+    return {}

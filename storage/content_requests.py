@@ -50,9 +50,16 @@ def get(session: Session, team_id: str, request_id: int) -> ContentRequest | Non
 
 
 def transition(
-    session: Session, team_id: str, request_id: int, status: str, **fields: Any
+    session: Session,
+    team_id: str,
+    request_id: int,
+    status: str,
+    *,
+    commit: bool = True,
+    **fields: Any,
 ) -> ContentRequest | None:
-    """Move a request to `status` if its current status allows it (atomic); None otherwise."""
+    """Move a request to `status` if its current status allows it (atomic); None otherwise.
+    With `commit=False` the change stays in the caller's transaction."""
     now = utcnow()
     values: dict[str, Any] = {"status": status, "updated_at": now, **fields}
     if status == "delivered":
@@ -66,10 +73,11 @@ def transition(
         )
         .values(version=ContentRequest.version + 1, **values)
     )
-    session.commit()
+    if commit:
+        session.commit()
     if result.rowcount != 1:
         return None
-    return get(session, team_id, request_id)
+    return session.get(ContentRequest, request_id, populate_existing=True)
 
 
 def vote(session: Session, team_id: str, request_id: int, user_id: str) -> bool:
