@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import permissions, question_posts
-from bot.background import record_lazy
+from bot.background import NO_FOLLOW_UP, NOTE, record_lazy
 from bot.parsing import row_id
 from bot.question_forms import answer_fields, original_number
 from bot.views import question_modals as modals
@@ -70,22 +70,35 @@ def open_duplicate(ack: Ack, body: dict[str, Any], context: BoltContext, client:
     _open(ack, body, context, client, modals.duplicate_modal)
 
 
-def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """“I got this too”: counted once per person (a unique row), never for the asker."""
+# What a +1 click did, handed to its follow-up (bot.background.NOTE).
+COUNTED, NOT_COUNTED = "counted", "not-counted"
+
+
+def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """“I got this too”: counted once per person (a unique row), never for the asker; the vote
+    and its follow-up (the post's update, or the clicker told) commit together."""
     ack()
     question_id = _question_id(body["actions"][0].get("value"))
     team = body["team"]["id"]
     with Session(context["engine"]) as session:
-        record_lazy(session.connection(), context, team, after_plus_one.__name__, body)
         try:
-            counted = votes.plus_one(session, team, question_id, body["user"]["id"])
+            counted = votes.plus_one(session, team, question_id, body["user"]["id"], commit=False)
         except store.QuestionError:
-            return  # withdrawn or merged meanwhile: the post already says so
-    if not counted and body.get("response_url"):
-        respond({**ephemeral(views.NOT_COUNTED), "replace_original": False})
+            context[NO_FOLLOW_UP] = True  # withdrawn or merged meanwhile: the post says so
+            return
+        if not counted:
+            session.rollback()  # only the follow-up that tells the clicker is kept
+        note = COUNTED if counted else NOT_COUNTED
+        record_lazy(session.connection(), context, team, after_plus_one.__name__, body, note)
+        session.commit()
 
 
-def after_plus_one(body: dict[str, Any], context: BoltContext) -> None:
+def after_plus_one(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Lazy: update the triage post with the new count, or tell the clicker it was not."""
+    if context.get(NOTE) == NOT_COUNTED:
+        if body.get("response_url"):
+            respond({**ephemeral(views.NOT_COUNTED), "replace_original": False})
+        return
     question_id = _question_id(body["actions"][0].get("value"))
     question_posts.refresh_triage(context["runtime"], body["team"]["id"], question_id)
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from bot.clock import utcnow
 from storage.models import Question, QuestionVote
 from storage.once import insert_once
-from storage.questions import QuestionError, bump, live, touch
+from storage.questions import QuestionError, live, lock_live
 
 VOTES = QuestionVote.__table__  # type: ignore[attr-defined]
 
@@ -38,25 +38,36 @@ def _add_vote(session: Session, q: Question, user_id: str) -> bool:
     return created
 
 
-def plus_one(session: Session, team_id: str, question_id: int, user_id: str) -> bool:
-    """“I got this too”; False when the user is the asker or already counted."""
-    q = live(session, team_id, question_id)
-    if not _add_vote(session, q, user_id):
-        return False
-    touch(session, q)
-    return True
+def plus_one(
+    session: Session, team_id: str, question_id: int, user_id: str, *, commit: bool = True
+) -> bool:
+    """“I got this too”; False when the user is the asker or already counted (then, when it
+    commits, nothing of this transaction is kept). With `commit=False` the caller commits or
+    rolls back, e.g. with the record of its follow-up."""
+    q = lock_live(session, team_id, question_id)
+    counted = _add_vote(session, q, user_id)
+    if commit:
+        session.commit() if counted else session.rollback()
+    return counted
 
 
 def merge(session: Session, team_id: str, duplicate_id: int, original_id: int) -> Question:
     """Fold a question into an original: its asker and +1s count on the original from now on
-    (one transaction: the moved votes, both statuses and both versions)."""
-    dup = live(session, team_id, duplicate_id)
-    original = live(session, team_id, original_id)
-    if dup.id == original.id:
+    (one transaction: both rows locked and checked live first, the moved votes, both statuses
+    and both versions)."""
+    if duplicate_id == original_id:
+        live(session, team_id, duplicate_id)
         raise QuestionError("same")
+    first, second = sorted((duplicate_id, original_id))  # one lock order: no deadlock
+    locked = {
+        first: lock_live(session, team_id, first),
+        second: lock_live(session, team_id, second),
+    }
+    dup, original = locked[duplicate_id], locked[original_id]
     for user in [dup.asker_id, *voters(session, duplicate_id)]:
         _add_vote(session, original, user)
     dup.status = "duplicate"
     dup.duplicate_of = original.id
-    bump(session, dup)
-    return touch(session, original)
+    session.add(dup)
+    session.commit()
+    return original

@@ -79,6 +79,28 @@ def live(session: Session, team_id: str, question_id: int) -> Question:
     return q
 
 
+def lock_live(session: Session, team_id: str, question_id: int) -> Question:
+    """The question, still live, with its row locked for this transaction and a new version
+    (a change to it follows): the status is checked under the lock, so a +1 cannot land on a
+    question that a merge running at the same moment is closing. Raises QuestionError."""
+    locked = session.exec(
+        update(Question)
+        .where(
+            col(Question.id) == question_id,
+            col(Question.team_id) == team_id,
+            col(Question.status).in_(LIVE),
+        )
+        .values(version=Question.version + 1, updated_at=utcnow())
+        .returning(col(Question.id))
+    ).first()
+    if locked is None:
+        live(session, team_id, question_id)  # raises not_found or closed
+        raise QuestionError("closed")
+    q = session.get(Question, question_id, populate_existing=True)
+    assert q is not None
+    return q
+
+
 def touch(session: Session, q: Question) -> Question:
     """Write `q`'s changes with a new version and commit (an edit, status change or +1)."""
     bump(session, q)
