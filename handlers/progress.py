@@ -152,6 +152,9 @@ def pick_goal(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltCon
             reply = usage("That choice is no longer valid.", *views.EXAMPLES[1:2])
         else:
             goal_id, progress, note = choice
-            key = f"trigger:{body['trigger_id']}"
+            # Keyed on the message the buttons are in: a double click (or a second button of
+            # the same choice) logs the update once; each click has its own trigger id.
+            message = (body.get("container") or {}).get("message_ts") or body["trigger_id"]
+            key = f"choice:{message}:{user}"
             reply = _apply(session, team, user, goal_id, progress, note, key)[0]
     respond(**reply, replace_original=True)
