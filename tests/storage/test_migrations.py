@@ -53,3 +53,33 @@ def test_migrations_match_models_on_postgresql() -> None:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_this_weeks_migrations_go_down_and_up_again_with_data(tmp_path: Any) -> None:
+    """0012, 0011 and 0010 undone and redone on a database that has goals, updates and assets
+    (before, 0011's downgrade rebuilt `goal` under goal_update's foreign key and failed)."""
+    from alembic import command
+    from sqlmodel import Session, func, select
+
+    from storage import goals
+    from storage.migrate import alembic_config
+    from storage.models import Asset, GoalUpdate
+    from tests.goal_fixtures import make_goal
+
+    engine = make_engine(f"sqlite:///{tmp_path}/m.db")
+    upgrade(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        for n in range(2):
+            goal = make_goal(session, "T1", name=f"g{n}")
+            goals.log_progress(session, "T1", goal.id or 0, "U1", 1, is_delta=True)
+            session.add(Asset(team_id="T1", title=f"a{n}", url="https://x", kind="deck",
+                              stage="awareness", owner_id="U1", created_by="U1"))  # fmt: skip
+        session.commit()
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009_partial_answered_index")
+    assert current_revision(engine) == "0009_partial_answered_index"
+    assert_no_drift(engine)  # and up again
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(GoalUpdate)).one() == 2

@@ -32,6 +32,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in reversed(TABLES):
-        with op.batch_alter_table(table, schema=None) as batch_op:
+        # Native DROP COLUMN (SQLite 3.35+): a batch rebuild of `goal` would drop the table
+        # that goal_update rows point to, which foreign keys refuse once there is data.
+        with op.batch_alter_table(table, schema=None, recreate="never") as batch_op:
             batch_op.drop_index(f"ux_{table}_source")
             batch_op.drop_column("source_key")
