@@ -28,6 +28,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.wsgi import make_wsgi
 from storage.db import make_engine
 from tests.fake_slack import FakeSlack
+from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 from tests.slack_signing import SlackHTTP
 
 BOT_TOKEN = "xoxb-test-0000-not-a-real-token"
@@ -117,10 +118,18 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
+def mention_guard() -> MentionGuard:
+    """What users typed in this test, to tell their mentions from Lockstep's own."""
+    return MentionGuard()
+
+
+@pytest.fixture
+def slack(mention_guard: MentionGuard) -> Iterator[FakeSlack]:
+    """The fake Web API; at teardown every message sent to it is scanned for user mentions."""
     fake = FakeSlack().start()
     yield fake
     fake.stop()
+    mention_guard.check(fake.calls)
 
 
 def make_settings(base_url: str, db_url: str = "sqlite:///:memory:", **extra: Any) -> Settings:
@@ -169,7 +178,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def http(app: App) -> Iterator[SlackHTTP]:
+def http(app: App, slack: FakeSlack, mention_guard: MentionGuard) -> Iterator[SlackHTTP]:
     """The real WSGI app (Bolt + /healthz) over real HTTP on loopback, with a signing client."""
     server = make_server(
         "127.0.0.1",
@@ -180,9 +189,15 @@ def http(app: App) -> Iterator[SlackHTTP]:
     )
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
-    yield SlackHTTP(f"http://127.0.0.1:{server.server_port}", SIGNING_SECRET)
+    url = f"http://127.0.0.1:{server.server_port}"
+    yield RecordingSlackHTTP(url, SIGNING_SECRET, mention_guard, slack)
     server.shutdown()
     server.server_close()
+    # Follow-ups still running finish first: the mention scan sees what they post, and on
+    # PostgreSQL a run left holding a transaction would block dropping the schema for ever.
+    executor = getattr(app.listener_runner.lazy_listener_runner, "executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True)
 
 
 class _SuiteLog(logging.Handler):

@@ -166,7 +166,7 @@ def owner_dm(items: list[tuple[AssetFeedback, Asset]]) -> dict[str, Any]:
             {"type": "context", "elements": [mrkdwn(f"…and {rest} more: see `/asset list`.")]}
         )
     first_fb, first_asset = shown[0]
-    text = f"{head}: {truncate(first_asset.title, 100)} rated {first_fb.rating}/5"
+    text = f"{head}: {safe(first_asset.title, 100)} rated {first_fb.rating}/5"
     return {
         "text": text,
         "blocks": blocks,

@@ -131,7 +131,7 @@ def asset_list(
         blocks.append(
             {"type": "context", "elements": [mrkdwn("More match: narrow the search words.")]}
         )
-    fallback = heading + " " + ", ".join(truncate(a.title, 60) for a in shown)
+    fallback = heading + " " + ", ".join(safe(a.title, 60) for a in shown)
     return {"response_type": "ephemeral", "text": truncate(fallback, 3000), "blocks": blocks}
 
 

@@ -113,7 +113,7 @@ def triage_post(
         blocks.append(
             {"type": "actions", "block_id": f"request-{request.id}", "elements": elements}
         )
-    text = f"Content request #{request.id} ({request.status}): {truncate(request.what, 200)}"
+    text = f"Content request #{request.id} ({request.status}): {safe(request.what, 200)}"
     return {"text": text, "blocks": blocks}
 
 
@@ -198,7 +198,7 @@ def followup_dm(request: ContentRequest, asset: Asset) -> dict[str, Any]:
         "style": "primary",
     }
     return {
-        "text": f"Did {truncate(asset.title, 100)} work? Rate it.",
+        "text": f"Did {safe(asset.title, 100)} work? Rate it.",
         "blocks": [{"type": "section", "text": mrkdwn(text), "accessory": button}],
     }
 
