@@ -1,0 +1,320 @@
+"""Hostile text through every feature's inputs, end to end: whatever a person types (`<!channel>`,
+`<!here>`, `<!everyone>`, `<@U…>`, `<https://evil.example|bank>`, `&`) reaches Slack escaped
+once, in the notification fallback `text` as in the blocks. The scan is tests/mention_scan.py's
+(it also runs at the teardown of every test that uses the fake Slack)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot import asset_jobs
+from bot.agenda_jobs import post_due_agendas, remind_actions
+from bot.clock import utcnow
+from bot.digest_jobs import post_due_digests
+from bot.runtime import Runtime
+from bot.text import escape
+from bot.views import asset_feedback as feedback_views
+from bot.views import assets as asset_views
+from bot.views import content_request_posts as posts
+from bot.views import content_requests as request_views
+from bot.views import goals as goal_views
+from bot.views import meetings_forms as meeting_forms
+from bot.views import question_modals
+from bot.views import questions as question_views
+from bot.views.forms import INPUT
+from storage import agendas, meetings, workspaces
+from storage.models import Asset, ContentRequest, Goal
+from tests.conftest import ADMIN, TEAM
+from tests.fake_slack import FakeSlack
+from tests.goal_fixtures import DIGEST_CHANNEL
+from tests.goal_fixtures import form as goal_form
+from tests.handlers.asset_support import MARKETER, OTHER_REP, REP, day, empty, grant, person, sel
+from tests.handlers.asset_support import txt as typed_in
+from tests.handlers.test_agenda_command import setup_values, text_
+from tests.handlers.test_asset_feedback import feedback_values
+from tests.hardening_helpers import both_engines  # noqa: F401  (SQLite, and PostgreSQL if set)
+from tests.meeting_helpers import CHANNEL, MARKETING
+from tests.meeting_helpers import SALES as MEETING_SALES
+from tests.mention_scan import MentionGuard
+from tests.slack_signing import (
+    SlackHTTP,
+    block_action_payload,
+    message_action_payload,
+    view_submission_payload,
+)
+
+# U0FAKE0002 is a member of the fake workspace whom no test here makes an actor, so a mention of
+# it can only have come from the typed text.
+HOSTILE = "<!channel> <!here> <!everyone> <@U0FAKE0002> <https://evil.example|bank> & co"
+SHOWN = "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U0FAKE0002&gt;"
+ISSUE_WHAT = "Comparison sheet for the <!channel> review, ask <@U0FAKE0002>"
+TRIAGE = "C0TRIAGE01"
+SOON = (date.today() + timedelta(days=10)).isoformat()
+
+
+def slash(text: str) -> str:
+    """`text` as Slack sends it in a slash command: entity-encoded once."""
+    return escape(text)
+
+
+def sent_text(slack: FakeSlack) -> str:
+    """Everything Lockstep posted, updated or answered through a response_url, as JSON."""
+    methods = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
+    return json.dumps([c.params for c in slack.calls if c.method in methods])
+
+
+def to(channel: str) -> Any:
+    return lambda call: call.params.get("channel") == channel
+
+
+def assert_escaped_once(guard: MentionGuard, slack: FakeSlack, *answers: Any) -> None:
+    """No live mention or link from typed text anywhere, and the text is shown, escaped once."""
+    assert guard.leaks(slack.calls) == []
+    shown = sent_text(slack) + json.dumps(answers)
+    assert SHOWN in shown or "&lt;!channel&gt;" in shown
+    assert "&amp;amp;" not in shown and "&amp;lt;" not in shown
+
+
+def test_content_request_pings_nobody_in_the_triage_post_or_its_updates(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime, mention_guard: MentionGuard
+) -> None:
+    with Session(engine) as session:
+        workspaces.update(session, TEAM, triage_channel=TRIAGE)
+    grant(engine, MARKETER)
+    values = {
+        request_views.B_WHAT: typed_in(ISSUE_WHAT),
+        request_views.B_WHY: typed_in(HOSTILE),
+        request_views.B_STAGE: sel("demo"),
+        request_views.B_DATE: day(SOON),
+        request_views.B_QUESTIONS: empty(),
+    }
+    payload = view_submission_payload(request_views.REQUEST_CALLBACK, values, user_id=REP)
+    assert http.submit(payload) == (200, "")
+    (post,) = slack.wait_for("chat.postMessage", where=to(TRIAGE))
+    # The notification fallback, which Slack parses for mentions, shows the text escaped.
+    assert post.params["text"].endswith(
+        "Comparison sheet for the &lt;!channel&gt; review, ask &lt;@U0FAKE0002&gt;"
+    )
+    with Session(engine) as session:
+        rid = session.exec(select(ContentRequest.id)).one()
+    assert rid is not None
+    accept = {
+        request_views.B_PRIORITY: sel("P1"),
+        request_views.B_OWNER: person(MARKETER),
+        request_views.B_EXPECTED: day(SOON),
+    }
+    submit = view_submission_payload(
+        request_views.ACCEPT_CALLBACK, accept, user_id=MARKETER, private_metadata=str(rid)
+    )
+    assert http.submit(submit) == (200, "")
+    (update,) = slack.wait_for("chat.update", where=to(TRIAGE))
+    assert "&lt;!channel&gt; review" in update.params["text"]
+    http.action(block_action_payload(posts.PLUS_ONE_BUTTON, str(rid), user_id=OTHER_REP))
+    slack.wait_for("chat.update", 2, where=to(TRIAGE))
+    deliver = {
+        request_views.B_NEW_TITLE: typed_in(HOSTILE),
+        request_views.B_NEW_URL: typed_in("https://example.com/sheet"),
+        request_views.B_NEW_KIND: sel("one-pager"),
+    }
+    submit = view_submission_payload(
+        request_views.DELIVER_CALLBACK, deliver, user_id=MARKETER, private_metadata=str(rid)
+    )
+    assert http.submit(submit) == (200, "")
+    slack.wait_for("chat.postMessage", 3, where=to(REP))  # submitted, accepted, delivered
+    # Two weeks on, the follow-up DM names the new asset (its title typed above).
+    asset_jobs.run(runtime, utcnow() + timedelta(days=15))
+    (followup,) = slack.wait_for(
+        "chat.postMessage", where=lambda c: "Rate it" in str(c.params.get("text"))
+    )
+    assert "&lt;!channel&gt;" in followup.params["text"]
+    _, queue = http.command("/content-request", "list", user_id=MARKETER)
+    _, mine = http.command("/content-request", "list", user_id=REP)
+    assert_escaped_once(mention_guard, slack, queue, mine)
+
+
+def test_asset_titles_feedback_and_replies_ping_nobody(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, mention_guard: MentionGuard
+) -> None:
+    grant(engine, MARKETER)
+    asset_form = {
+        asset_views.B_TITLE: typed_in(HOSTILE),
+        asset_views.B_URL: typed_in("https://example.com/deck"),
+        asset_views.B_KIND: sel("deck"),
+        asset_views.B_STAGE: sel("decision"),
+        asset_views.B_OWNER: person(MARKETER),
+    }
+    add = view_submission_payload(asset_views.ADD_CALLBACK, asset_form, user_id=MARKETER)
+    assert http.submit(add) == (200, "")
+    with Session(engine) as session:
+        asset_id = session.exec(select(Asset.id)).one()
+    _, listed = http.command("/asset", "list", user_id=REP)
+    assert "&lt;!channel&gt;" in listed["text"]  # the list's fallback, not only its blocks
+    _, found = http.command("/asset", slash("channel <!here>"), user_id=REP)
+    http.command("/asset-feedback", slash(HOSTILE), user_id=REP)
+    values = feedback_values(asset_id)
+    values[feedback_views.B_WORKED] = typed_in(HOSTILE)
+    values[feedback_views.B_MISSING] = typed_in(ISSUE_WHAT)
+    first = view_submission_payload(feedback_views.FEEDBACK_CALLBACK, values, user_id=REP)
+    assert http.submit(first) == (200, "")
+    (dm,) = slack.wait_for("chat.postMessage", where=to(MARKETER))
+    assert dm.params["text"].startswith(f"New feedback on your asset: {SHOWN}")
+    other = feedback_values(None, other=HOSTILE)
+    http.submit(view_submission_payload(feedback_views.FEEDBACK_CALLBACK, other, user_id=REP))
+    fb_id = dm.json("metadata")["event_payload"]["feedback_ids"][0]
+    reply = view_submission_payload(
+        feedback_views.REPLY_CALLBACK,
+        {feedback_views.B_REPLY: typed_in(HOSTILE)},
+        user_id=MARKETER,
+        private_metadata=str(fb_id),
+    )
+    assert http.submit(reply) == (200, "")
+    slack.wait_for("chat.postMessage", where=to(REP))
+    assert_escaped_once(mention_guard, slack, listed, found)
+
+
+def test_goal_names_notes_and_the_digest_ping_nobody(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime, mention_guard: MentionGuard
+) -> None:
+    lead = "U0LEAD0001"
+    grant(engine, lead, "leader")
+    grant(engine, REP, "rep")
+    name = f"Wins {HOSTILE}"
+    values = goal_form(name=name, unit="<!here> & <@U0FAKE0002>", channel=DIGEST_CHANNEL)
+    assert http.submit(view_submission_payload(goal_views.FORM_CALLBACK, values, user_id=lead))[
+        1
+    ] in ("", {})
+    runtime.outbox.deliver_due()
+    slack.wait_for("chat.postMessage", where=to(lead))
+    with Session(engine) as session:
+        (goal,) = session.exec(select(Goal)).all()
+    assert goal.name == name
+    answers = []
+    for text in (
+        f"update {name} +3 {HOSTILE}",
+        f"update {name} {HOSTILE}",
+        f"update Wins {ISSUE_WHAT}",
+        "list",
+    ):
+        answers.append(http.command("/goal", slash(text), user_id=REP)[1])
+    # A choice button whose value was tampered with: the error echoes what it carried.
+    forged = json.dumps({"g": goal.id, "v": HOSTILE, "n": HOSTILE})
+    http.action(block_action_payload(f"{goal_views.PICK_ACTION}_0", forged, user_id=REP))
+    slack.wait_for("response_url")
+    # The digest's "Log progress" form, with a note typed in it.
+    log = {
+        "goal": {goal_views.VALUE: sel(str(goal.id))[INPUT]},
+        "progress": {goal_views.VALUE: {"type": "plain_text_input", "value": "+2"}},
+        "note": {goal_views.VALUE: {"type": "plain_text_input", "value": HOSTILE}},
+    }
+    http.submit(view_submission_payload(goal_views.LOG_CALLBACK, log, user_id=REP))
+    # The digest, due this minute (no frozen clock: the background worker runs meanwhile).
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        workspaces.update(
+            session,
+            TEAM,
+            "UTC",
+            timezone="UTC",
+            digest_channel=DIGEST_CHANNEL,
+            digest_weekday=now.weekday(),
+            digest_time=f"{now:%H:%M}",
+        )
+    assert post_due_digests(runtime, now)["submitted"] == 1
+    (digest,) = slack.wait_for("chat.postMessage", where=to(DIGEST_CHANNEL))
+    assert "&lt;!channel&gt;" in str(digest.params["blocks"])
+    for text in (f"edit {HOSTILE}", f"update {HOSTILE}", f"archive {HOSTILE}"):
+        answers.append(http.command("/goal", slash(text), user_id=lead)[1])
+    assert_escaped_once(mention_guard, slack, *answers)
+
+
+def test_prospect_questions_from_the_shortcut_and_the_form_ping_nobody(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, mention_guard: MentionGuard
+) -> None:
+    with Session(engine) as session:
+        workspaces.update(session, TEAM, triage_channel=TRIAGE)
+    grant(engine, MARKETER)
+    # The shortcut on a message that itself mentions people (Slack sends it entity-encoded).
+    http.action(message_action_payload(question_views.SHORTCUT, slash(HOSTILE)))
+    slack.wait_for("views.open")
+    values = {
+        "question": {"text": {"type": "plain_text_input", "value": HOSTILE}},
+        "prospect": {"prospect": {"type": "plain_text_input", "value": ISSUE_WHAT}},
+        "segment": {"segment": {"type": "plain_text_input", "value": "<!here>"}},
+        "tags": {"tags": {"type": "plain_text_input", "value": "<@U0FAKE0002>, & co"}},
+    }
+    capture = view_submission_payload(question_modals.CAPTURE_MODAL, values, user_id=REP)
+    assert http.submit(capture)[0] == 200
+    (post,) = slack.wait_for("chat.postMessage", where=to(TRIAGE))
+    assert post.params["text"].endswith(SHOWN + " &lt;https://evil.example|bank&gt; &amp; co")
+    answer = view_submission_payload(
+        question_modals.ANSWER_MODAL,
+        {"answer": {"answer": HOSTILE}, "link": {"link": ""}},
+        user_id=MARKETER,
+        private_metadata="1",
+    )
+    http.submit(answer)
+    slack.wait_for("chat.postMessage", where=to(REP))
+    slack.wait_for("chat.update", where=to(TRIAGE))
+    answers = [http.command("/prospect-question", slash(f"search {HOSTILE}"), user_id=REP)[1]]
+    answers.append(http.command("/prospect-question", slash(f"edit 1 {HOSTILE}"), user_id=REP)[1])
+    answers.append(http.command("/prospect-question", slash(f"bogus {HOSTILE}"), user_id=REP)[1])
+    assert_escaped_once(mention_guard, slack, *answers)
+
+
+def test_agenda_series_topics_and_action_items_ping_nobody(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime, mention_guard: MentionGuard
+) -> None:
+    name = "Sync <!here> & <@U0FAKE0002>"
+    weekday = (datetime.now(UTC).weekday() + 2) % 7  # the day after tomorrow, posted a week ahead
+    setup = setup_values(
+        name=text_(name),
+        weekday={"type": "static_select", "selected_option": {"text": "d", "value": str(weekday)}},
+        timezone=text_("UTC"),
+        lead=text_("168"),
+    )
+    assert http.submit(view_submission_payload(meeting_forms.SETUP, setup, user_id=ADMIN))[0] == 200
+    slack.wait_for("chat.postMessage", where=to(ADMIN))
+    answers = [
+        http.command("/agenda", slash(f"add {name} {HOSTILE}"), user_id=MEETING_SALES[0])[1],
+        http.command("/agenda", slash(f"preview {name}"), user_id=MEETING_SALES[0])[1],
+        http.command("/agenda", slash(f"pause {HOSTILE}"), user_id=ADMIN)[1],
+        http.command("/agenda", "list", user_id=ADMIN)[1],
+    ]
+    assert post_due_agendas(runtime, datetime.now(UTC))["posted"] == 1
+    (agenda_post,) = slack.wait_for("chat.postMessage", where=to(CHANNEL))
+    assert "Sync &lt;!here&gt; &amp; &lt;@U0FAKE0002&gt;" in agenda_post.params["text"]
+    with Session(engine) as session:
+        series = meetings.find_series(session, TEAM, name)
+        assert series is not None and series.id is not None
+        agenda = agendas.upcoming_agenda(session, series.id, datetime.now(UTC))
+        assert agenda is not None
+    topic = view_submission_payload(
+        meeting_forms.TOPIC,
+        {"text": {meeting_forms.VALUE: HOSTILE}},
+        user_id=MEETING_SALES[0],
+        private_metadata=str(agenda.id),
+    )
+    http.submit(topic)
+    slack.wait_for("chat.update", where=to(CHANNEL))
+    due = date.today() + timedelta(days=3)
+    action: dict[str, dict[str, Any]] = {
+        "text": {meeting_forms.VALUE: ISSUE_WHAT},
+        "owner": {meeting_forms.VALUE: {"type": "users_select", "selected_user": MARKETING[1]}},
+        "due": {meeting_forms.VALUE: {"type": "datepicker", "selected_date": due.isoformat()}},
+    }
+    http.submit(
+        view_submission_payload(
+            meeting_forms.ACTION, action, user_id=MEETING_SALES[0], private_metadata=str(agenda.id)
+        )
+    )
+    slack.wait_for("chat.update", 2, where=to(CHANNEL))
+    remind_at = datetime.combine(due - timedelta(days=1), datetime.min.time(), UTC)
+    assert remind_actions(runtime, remind_at + timedelta(hours=9))["reminders_due"] == 1
+    (reminder,) = slack.wait_for("chat.postMessage", where=to(MARKETING[1]))
+    assert "&lt;!channel&gt; review" in reminder.params["text"]
+    assert_escaped_once(mention_guard, slack, *answers)
