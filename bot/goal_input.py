@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.text import escape
-
 NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 MAX_NAME = 100
 MAX_UNIT = 30
@@ -47,9 +45,8 @@ def parse_number(text: str, what: str = "value") -> float:
     """A finite number such as 12, 1,250 or 3.5 (a trailing % or unit-less text is refused)."""
     clean = (text or "").strip()
     if not clean or not NUMBER.match(clean) or not any(c.isdigit() for c in clean):
-        # The message is shown as mrkdwn (the reply to a command or a choice button).
-        got = escape(clean[:20])
-        raise InputError(f"The {what} must be a number, like 12 or 3.5 (got `{got}`).")
+        # Plain text: a form shows it as it is; a reply in mrkdwn escapes it where it is put.
+        raise InputError(f"The {what} must be a number, like 12 or 3.5 (got `{clean[:20]}`).")
     value = float(clean.replace(",", ""))
     if not math.isfinite(value) or abs(value) > MAX_VALUE:
         raise InputError(f"The {what} is too large.")

@@ -17,6 +17,7 @@ from bot.delivery import Post
 from bot.follow_up import record_post
 from bot.goal_input import InputError, parse_progress, split_update
 from bot.parsing import row_id
+from bot.text import escape, unescape
 from bot.views import goals as views
 from bot.views.common import ephemeral, usage
 from bot.views.digest import LOG_PROGRESS
@@ -64,7 +65,7 @@ def _apply(
     try:
         step = parse_progress(progress)
     except InputError as exc:
-        return usage(str(exc), *views.EXAMPLES[1:3]), "progress"
+        return usage(escape(str(exc)), *views.EXAMPLES[1:3]), "progress"  # it echoes input
     try:
         update, created = goals.add_progress(
             session,
@@ -135,7 +136,8 @@ def submit_progress(
             dm_key=f"progress-dm:{view['id']}",
         )
     if field is not None:
-        ack(response_action="errors", errors={field: reply["text"].split("\n")[0][:150]})
+        error = unescape(reply["text"].split("\n")[0])  # a form's error is plain text
+        ack(response_action="errors", errors={field: error[:150]})
         return
     ack()
 

@@ -230,6 +230,9 @@ def test_digest_button_opens_the_progress_form(
     }
     _, body = http.submit(view_submission_payload(views.LOG_CALLBACK, values, user_id=REP))
     assert "must be a number" in body["errors"]["progress"]
+    values["progress"]["value"]["value"] = "<5 & co"  # a form's error is plain text: as typed
+    _, body = http.submit(view_submission_payload(views.LOG_CALLBACK, values, user_id=REP))
+    assert "(got `<5 & co`)" in body["errors"]["progress"] and "&lt;" not in str(body)
     values["progress"]["value"]["value"] = "+4"
     _, body = http.submit(view_submission_payload(views.LOG_CALLBACK, values, user_id=STRANGER))
     assert ":lock:" in body["errors"]["goal"]
