@@ -17,7 +17,7 @@ import pytest
 from slack_bolt import App
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 import storage.models  # noqa: F401  (registers every table)
 from bot.app import create_app
@@ -165,6 +165,26 @@ def app(settings: Settings, runtime: Runtime) -> Iterator[App]:
     worker = BackgroundWorker(runtime.outbox, idle=0.05).start()
     yield app
     worker.stop()
+
+
+def outbox_settled(engine: Engine, timeout: float = 10.0) -> None:
+    """Wait until no outbox row is being sent or run. Call it before a test moves the clock
+    with freezegun while the app's background worker runs: a jump of hours makes a row being
+    run now look like an expired claim, and the worker would run it a second time."""
+    import time
+
+    from storage.models import OutboxMessage
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with Session(engine) as session:
+            busy = session.exec(
+                select(OutboxMessage.id).where(OutboxMessage.status == "sending")
+            ).first()
+        if busy is None:
+            return
+        assert time.monotonic() < deadline, f"outbox row {busy} still sending"
+        time.sleep(0.01)
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

@@ -18,7 +18,7 @@ from bot.views import meetings_forms as forms
 from storage import action_items, agendas, meetings
 from storage.models.meetings import PostedAgenda
 from tests.blockkit import assert_valid_message, assert_valid_modal
-from tests.conftest import OTHER_TEAM, TEAM
+from tests.conftest import OTHER_TEAM, TEAM, outbox_settled
 from tests.fake_slack import FakeSlack
 from tests.meeting_helpers import CHANNEL, MARKETING, SALES, make_series
 from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
@@ -201,6 +201,7 @@ def test_action_item_modal_reminder_dm_and_done(
     with Session(engine) as session:
         (action,) = action_items.open_actions(session, agenda.series_id)
     remind_at = datetime.combine(due - timedelta(days=1), datetime.min.time(), UTC)
+    outbox_settled(engine)  # the clock jumps: no run may look expired
     with freeze_time(remind_at + timedelta(hours=9)):
         remind_actions(runtime, remind_at + timedelta(hours=9))
     (dm,) = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == MARKETING[1])
