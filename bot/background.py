@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from bot.delivery import LAZY_METHOD, LEASE, LazyRunFailed, Outbox
 from storage import outbox as store
+from storage import search
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +205,8 @@ class BackgroundWorker:
             self.outbox.wake.clear()
             try:
                 done = self.outbox.deliver_due(limit=20)
+                if not done:  # idle: questions captured since are made searchable (one read
+                    search.index_pending(self.outbox.engine)  # when there are none)
             except Exception:  # noqa: BLE001 - logged; the loop must outlive one bad batch
                 log.exception("background worker batch failed")
                 done = {}

@@ -139,7 +139,7 @@ def similar_questions(
 
     With `index_first`, questions not yet in the search index are indexed first
     (storage.search.index_pending, a write): call it with no write of this session pending.
-    An ack reads without it (a write may wait on the lock); the capture's follow-up indexes.
+    An ack reads without it (a write may wait on the lock): the background worker indexes.
     """
     if index_first:
         search.index_pending(session.get_bind().engine)
