@@ -3,6 +3,7 @@ is indexed and writes nothing (indexing is the capture follow-up's work)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import event
@@ -32,7 +33,8 @@ def test_the_search_subcommand_writes_nothing_in_the_ack(http: SlackHTTP, engine
     statements: list[str] = []
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(" ".join(statement.split()).lower())
+        if threading.current_thread().name != "lockstep-worker":  # its indexing is after acks
+            statements.append(" ".join(statement.split()).lower())
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
