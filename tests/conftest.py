@@ -197,9 +197,9 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture
-def http(app: App, slack: FakeSlack, mention_guard: MentionGuard) -> Iterator[SlackHTTP]:
-    """The real WSGI app (Bolt + /healthz) over real HTTP on loopback, with a signing client."""
+@contextlib.contextmanager
+def serve_on_loopback(app: App) -> Iterator[str]:
+    """The real WSGI app (Bolt + /healthz) served over real HTTP on loopback; its base URL."""
     server = make_server(
         "127.0.0.1",
         0,
@@ -209,10 +209,18 @@ def http(app: App, slack: FakeSlack, mention_guard: MentionGuard) -> Iterator[Sl
     )
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    yield RecordingSlackHTTP(url, SIGNING_SECRET, mention_guard, slack)
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def http(app: App, slack: FakeSlack, mention_guard: MentionGuard) -> Iterator[SlackHTTP]:
+    """The test's app over real HTTP on loopback, with a signing client."""
+    with serve_on_loopback(app) as url:
+        yield RecordingSlackHTTP(url, SIGNING_SECRET, mention_guard, slack)
     # Follow-ups still running finish first: the mention scan sees what they post, and on
     # PostgreSQL a run left holding a transaction would block dropping the schema for ever.
     executor = getattr(app.listener_runner.lazy_listener_runner, "executor", None)

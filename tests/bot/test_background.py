@@ -4,7 +4,6 @@ until they complete, marked sent only then."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -23,10 +22,9 @@ from bot.delivery import LAZY_METHOD, MAX_ATTEMPTS, ChannelPacer
 from bot.runtime import Runtime, build_runtime
 from bot.views import meetings as meeting_views
 from bot.views import question_posts as posts
-from bot.wsgi import make_wsgi
 from storage import db, meetings
 from storage.models import OutboxMessage
-from tests.conftest import SIGNING_SECRET, _QuietHandler, _ThreadingWSGIServer
+from tests.conftest import SIGNING_SECRET, serve_on_loopback
 from tests.fake_slack import FakeSlack
 from tests.handlers.question_helpers import (
     REP,
@@ -45,15 +43,10 @@ from tests.slack_signing import SlackHTTP, block_action_payload, slash_command_b
 @pytest.fixture
 def web(settings: Settings, engine: Engine) -> Iterator[SlackHTTP]:
     """A gunicorn web worker under `lockstep run --http`: lazy runs are recorded, not run."""
-    from wsgiref.simple_server import make_server
-
     runtime = build_runtime(settings, engine=engine)
     app = create_app(settings, runtime=runtime, run_lazy_here=False)
-    server = make_server("127.0.0.1", 0, make_wsgi(app), _ThreadingWSGIServer, _QuietHandler)
-    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
-    yield SlackHTTP(f"http://127.0.0.1:{server.server_port}", SIGNING_SECRET)
-    server.shutdown()
-    server.server_close()
+    with serve_on_loopback(app) as url:
+        yield SlackHTTP(url, SIGNING_SECRET)
 
 
 @pytest.fixture

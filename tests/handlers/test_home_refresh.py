@@ -4,11 +4,9 @@ process, a replica, a restarted process) refreshes it."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from wsgiref.simple_server import make_server
 
 from slack_bolt import App
 from sqlalchemy.engine import Engine
@@ -17,11 +15,10 @@ from sqlmodel import Session, select
 from bot.app import create_app
 from bot.config import Settings
 from bot.runtime import build_runtime
-from bot.wsgi import make_wsgi
 from storage import home_viewers
 from storage.db import make_engine
 from storage.models import HomeViewer
-from tests.conftest import ADMIN, SIGNING_SECRET, TEAM, _QuietHandler, _ThreadingWSGIServer
+from tests.conftest import ADMIN, SIGNING_SECRET, TEAM, serve_on_loopback
 from tests.fake_slack import FakeSlack
 from tests.handlers.test_home import opened, published_for
 from tests.slack_signing import SlackHTTP
@@ -30,20 +27,8 @@ from tests.slack_signing import SlackHTTP
 @contextmanager
 def served(app: App) -> Iterator[SlackHTTP]:
     """`app` over real HTTP on loopback, as the `http` fixture serves the test's own app."""
-    server = make_server(
-        "127.0.0.1",
-        0,
-        make_wsgi(app),
-        server_class=_ThreadingWSGIServer,
-        handler_class=_QuietHandler,
-    )
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
-        yield SlackHTTP(f"http://127.0.0.1:{server.server_port}", SIGNING_SECRET)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_on_loopback(app) as url:
+        yield SlackHTTP(url, SIGNING_SECRET)
 
 
 def another_process(settings: Settings, engine: Engine) -> App:
