@@ -84,6 +84,7 @@ def test_feedback_dms_the_owner_once_even_when_retried(
     button = message["blocks"][1]["accessory"]
     assert button["action_id"] == views.REPLY_BUTTON and button["text"]["text"] == "Reply to rep"
     assert http.submit(payload) == (200, "")  # the same delivery again
+    outbox_settled(engine)  # the DM is out; the follow-up marks the row just after it
     rows = feedback_rows(engine)
     assert len(rows) == 1 and rows[0].notified_at is not None and rows[0].user_id == REP
     asset_jobs.run(runtime, utcnow() + timedelta(hours=1))
