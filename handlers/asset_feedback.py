@@ -9,13 +9,14 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import asset_jobs, permissions
-from bot.background import record_lazy
-from bot.delivery import Post
-from bot.parsing import command_text, row_id
-from bot.views import asset_feedback as views
-from bot.views import content_request_posts as request_views
-from bot.views.common import ephemeral
+from bot.assets import jobs as asset_jobs
+from bot.assets.views import feedback as views
+from bot.content_requests.views import posts as request_views
+from bot.kernel.messages import ephemeral
+from bot.kernel.parsing import command_text, row_id
+from bot.platform import permissions
+from bot.platform.background import record_lazy
+from bot.platform.delivery import Post
 from storage import assets, content_requests
 from storage.models import AssetFeedback
 

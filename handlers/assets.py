@@ -9,12 +9,12 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import permissions
-from bot.clock import utcnow
-from bot.parsing import command_text, row_id, split_command
-from bot.views import assets as views
-from bot.views.common import ephemeral, usage
+from bot.assets.views import catalog as views
+from bot.kernel.messages import ephemeral, usage
+from bot.kernel.parsing import command_text, row_id, split_command
+from bot.platform import permissions
 from storage import assets
+from storage.clock import utcnow
 from storage.models import Asset
 
 COMMAND = "/asset"

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from sqlmodel import Session
 
-from bot.delivery import Post
-from bot.doctor import channels_to_check
-from bot.views.intro import introduction
+from bot.admin.doctor import channels_to_check
+from bot.admin.views.intro import introduction
+from bot.platform.delivery import Post
 
 
 def register(app: Any) -> None:

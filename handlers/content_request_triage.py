@@ -8,12 +8,13 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import permissions, request_notices
-from bot.background import NO_FOLLOW_UP, NOTE, record_lazy
-from bot.parsing import row_id
-from bot.views import content_request_posts as posts
-from bot.views import content_requests as views
-from bot.views.common import ephemeral
+from bot.content_requests import notices as request_notices
+from bot.content_requests.views import forms as views
+from bot.content_requests.views import posts
+from bot.kernel.messages import ephemeral
+from bot.kernel.parsing import row_id
+from bot.platform import permissions
+from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
 from handlers.content_requests import today_somewhere
 from storage import assets, content_requests
 from storage.models import ContentRequest
@@ -72,7 +73,7 @@ def open_triage_modal(
     client.views_open(trigger_id=body["trigger_id"], view=build(request, body["user"]["id"]))
 
 
-# What a click or form did, handed to its follow-up (bot.background.NOTE).
+# What a click or form did, handed to its follow-up (bot.platform.background.NOTE).
 CHANGED, REFUSED, NOT_NOW = "changed", "refused", "not-now"
 
 

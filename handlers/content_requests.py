@@ -10,14 +10,15 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import permissions, request_notices
-from bot.background import NOTE, record_lazy
-from bot.clock import utcnow
-from bot.parsing import command_text, row_id, split_command
-from bot.views import content_request_posts as posts
-from bot.views import content_requests as views
-from bot.views.common import usage
+from bot.content_requests import notices as request_notices
+from bot.content_requests.views import forms as views
+from bot.content_requests.views import posts
+from bot.kernel.messages import usage
+from bot.kernel.parsing import command_text, row_id, split_command
+from bot.platform import permissions
+from bot.platform.background import NOTE, record_lazy
 from storage import content_requests, question_lists
+from storage.clock import utcnow
 
 COMMAND = "/content-request"
 EXAMPLES = ("/content-request", "/content-request list")
@@ -84,7 +85,7 @@ def announce(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -
         request_notices.announce(context["runtime"], team, request.id)
 
 
-# What a +1 did, handed from the ack to its follow-up (bot.background.NOTE).
+# What a +1 did, handed from the ack to its follow-up (bot.platform.background.NOTE).
 NOT_NOW, OWN, VOTED, ALREADY = "not-now", "own", "voted", "already"
 
 

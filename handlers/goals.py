@@ -12,19 +12,19 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import permissions
-from bot import preview as previews
-from bot.clock import utcnow
-from bot.delivery import Post
-from bot.digest_data import collect
-from bot.follow_up import record_post
-from bot.goal_input import validate_goal
-from bot.parsing import command_text, row_id, split_command
-from bot.text import safe
-from bot.views import goals as views
-from bot.views.common import ephemeral, usage
+from bot.goals import preview as digest_preview
+from bot.goals.digest_data import collect
+from bot.goals.input import validate_goal
+from bot.goals.views import goals as views
+from bot.kernel.messages import ephemeral, usage
+from bot.kernel.parsing import command_text, row_id, split_command
+from bot.kernel.text import safe
+from bot.platform import permissions
+from bot.platform.delivery import Post
+from bot.platform.follow_up import record_post
 from handlers import progress
 from storage import goals, workspaces
+from storage.clock import utcnow
 
 COMMAND = "/goal"
 LEADS = ("leader",)
@@ -144,6 +144,6 @@ def preview(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
     if rest.strip().lower() != "digest":
         return usage("I can preview the digest.", "/lockstep preview digest")
     with Session(context["engine"], expire_on_commit=False) as session:
-        message = previews.digest(session, context["settings"], command["team_id"], utcnow())
+        message = digest_preview.digest(session, context["settings"], command["team_id"], utcnow())
         session.commit()
     return message

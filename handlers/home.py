@@ -20,9 +20,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.home import collect_home
-from bot.runtime import Runtime
-from bot.views.home import START_PREFIX, home_view, start_form
+from bot.home.gather import collect_home
+from bot.home.views import START_PREFIX, home_view, start_form
+from bot.platform.runtime import Runtime
 from storage import home_viewers
 
 log = logging.getLogger(__name__)

@@ -7,13 +7,14 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from sqlmodel import Session
 
-from bot import digest_schedule, permissions
-from bot.config import Settings
-from bot.goal_input import InputError
-from bot.parsing import channel_id, split_command, time_zone, user_id
-from bot.views import admin as views
-from bot.views.common import usage
-from bot.views.help import help_message
+from bot.admin.views import config as views
+from bot.admin.views.help import help_message
+from bot.goals import digest_schedule
+from bot.goals.input import InputError
+from bot.kernel.messages import usage
+from bot.kernel.parsing import channel_id, split_command, time_zone, user_id
+from bot.platform import permissions
+from bot.platform.config import Settings
 from handlers import goals
 from storage import roles, workspaces
 from storage.models.core import ROLES

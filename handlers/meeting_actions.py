@@ -2,7 +2,7 @@
 
 Each click is one transaction in the ack listener: the change, after a check on the server (a
 forged action id or value changes nothing), and the run of the lazy listener that updates the
-agenda and tells the clicker what happened (bot.background: retried until it completes).
+agenda and tells the clicker what happened (bot.platform.background: retried until it completes).
 """
 
 from __future__ import annotations
@@ -14,19 +14,20 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import agenda_jobs, permissions
-from bot.background import NOTE, record_lazy
-from bot.parsing import row_id
-from bot.views import meetings as views
-from bot.views import meetings_forms as forms
-from bot.views import meetings_replies as replies
-from bot.views.common import ephemeral
+from bot.kernel.messages import ephemeral
+from bot.kernel.parsing import row_id
+from bot.meetings import jobs as agenda_jobs
+from bot.meetings.views import agenda as views
+from bot.meetings.views import forms, replies
+from bot.platform import permissions
+from bot.platform.background import NOTE, record_lazy
 from storage import action_items, agendas, meetings
 from storage.agendas import NewItem
 from storage.models import Receipt
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
-# What a click did, handed from the ack listener to its lazy follow-up (bot.background.NOTE).
+# What a click did, handed from the ack listener to its lazy follow-up
+# (bot.platform.background.NOTE).
 ALREADY_VOTED = "already-voted"
 REFUSED_MEMBERS = "refused-members"
 REFUSED_OWNER = "refused-owner"

@@ -7,11 +7,10 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from sqlmodel import Session
 
-from bot import permissions
-from bot.background import record_lazy
-from bot.delivery import Post
-from bot.views import meetings_forms as forms
-from bot.views import meetings_replies as replies
+from bot.meetings.views import forms, replies
+from bot.platform import permissions
+from bot.platform.background import record_lazy
+from bot.platform.delivery import Post
 from storage import meetings
 
 LEADERS = ("leader",)

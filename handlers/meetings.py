@@ -10,17 +10,18 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import agenda_jobs, permissions, preview
-from bot.clock import utcnow
-from bot.meeting_schedule import meets_on, next_meeting
-from bot.parsing import command_text, split_command
-from bot.text import safe
-from bot.views import meetings_forms as forms
-from bot.views import meetings_replies as replies
-from bot.views.common import ephemeral
+from bot.kernel.messages import ephemeral
+from bot.kernel.parsing import command_text, split_command
+from bot.kernel.text import safe
+from bot.meetings import jobs as agenda_jobs
+from bot.meetings import preview
+from bot.meetings.schedule import meets_on, next_meeting
+from bot.meetings.views import forms, replies
+from bot.platform import permissions
 from handlers import meeting_actions, meeting_setup
 from storage import agendas, meetings, receipts, workspaces
 from storage.agendas import NewItem
+from storage.clock import utcnow
 from storage.models.meetings import MeetingSeries
 
 COMMAND = "/agenda"

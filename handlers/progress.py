@@ -12,15 +12,15 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import permissions
-from bot.delivery import Post
-from bot.follow_up import record_post
-from bot.goal_input import InputError, parse_progress, split_update
-from bot.parsing import row_id
-from bot.text import escape, unescape
-from bot.views import goals as views
-from bot.views.common import ephemeral, usage
-from bot.views.digest import LOG_PROGRESS
+from bot.goals.input import InputError, parse_progress, split_update
+from bot.goals.views import goals as views
+from bot.goals.views.digest import LOG_PROGRESS
+from bot.kernel.messages import ephemeral, usage
+from bot.kernel.parsing import row_id
+from bot.kernel.text import escape, unescape
+from bot.platform import permissions
+from bot.platform.delivery import Post
+from bot.platform.follow_up import record_post
 from storage import goals
 
 MEMBERS = ("leader", "marketer", "rep")

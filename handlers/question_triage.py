@@ -12,14 +12,14 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import permissions, question_posts
-from bot.background import NO_FOLLOW_UP, NOTE, record_lazy
-from bot.parsing import row_id
-from bot.question_forms import answer_fields, original_number
-from bot.views import question_modals as modals
-from bot.views import question_posts as posts
-from bot.views import questions as views
-from bot.views.common import ephemeral
+from bot.kernel.messages import ephemeral
+from bot.kernel.parsing import row_id
+from bot.platform import permissions
+from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
+from bot.questions import posts as question_posts
+from bot.questions.forms import answer_fields, original_number
+from bot.questions.views import modals, posts
+from bot.questions.views import replies as views
 from storage import question_votes as votes
 from storage import questions as store
 
@@ -70,7 +70,7 @@ def open_duplicate(ack: Ack, body: dict[str, Any], context: BoltContext, client:
     _open(ack, body, context, client, modals.duplicate_modal)
 
 
-# What a +1 click did, handed to its follow-up (bot.background.NOTE).
+# What a +1 click did, handed to its follow-up (bot.platform.background.NOTE).
 COUNTED, NOT_COUNTED = "counted", "not-counted"
 
 

@@ -14,14 +14,14 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import question_posts
-from bot.background import NO_FOLLOW_UP, record_lazy
-from bot.parsing import command_text, row_id, split_command
-from bot.question_forms import capture_fields
-from bot.views import question_modals as modals
-from bot.views import questions as views
-from bot.views.admin import clip
-from bot.views.common import usage
+from bot.admin.views.config import clip
+from bot.kernel.messages import usage
+from bot.kernel.parsing import command_text, row_id, split_command
+from bot.platform.background import NO_FOLLOW_UP, record_lazy
+from bot.questions import posts as question_posts
+from bot.questions.forms import capture_fields
+from bot.questions.views import modals
+from bot.questions.views import replies as views
 from handlers import question_triage
 from storage import questions as store
 from storage import workspaces

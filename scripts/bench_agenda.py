@@ -28,9 +28,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 import storage.models  # noqa: F401  (registers every table)
-from bot.agenda import AgendaInputs, QuestionItem, build
-from bot.agenda_collect import collect_inputs, to_storage
-from bot.views.meetings import agenda_message
+from bot.meetings.agenda import AgendaInputs, build
+from bot.meetings.collect import collect_inputs, to_storage
+from bot.meetings.lines import QuestionItem
+from bot.meetings.views.agenda import agenda_message
 from storage import action_items, agendas, meetings, workspaces
 from storage.db import make_engine
 from storage.models import (

@@ -37,9 +37,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 import storage.models  # noqa: F401  (registers every table)
-from bot.digest import LoopStats
-from bot.digest_data import collect, goals_for
-from bot.views.digest import digest_message
+from bot.goals.digest import LoopStats
+from bot.goals.digest_data import collect, goals_for
+from bot.goals.views.digest import digest_message
 from storage.db import make_engine
 from storage.models import Goal, GoalUpdate
 

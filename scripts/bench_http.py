@@ -46,7 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.cli import gunicorn_command  # noqa: E402
+from bot.cli.main import gunicorn_command  # noqa: E402
 from bot.standin.fake_slack import FakeSlack  # noqa: E402
 from bot.standin.signing import (  # noqa: E402
     event_body,
@@ -54,7 +54,7 @@ from bot.standin.signing import (  # noqa: E402
     signed_headers,
     slash_command_body,
 )
-from bot.wsgi import LAZY_IN_BACKGROUND  # noqa: E402
+from bot.system.wsgi import LAZY_IN_BACKGROUND  # noqa: E402
 from scripts import bench_questions, loadgen  # noqa: E402
 
 SECRET = "bench-signing-secret-0123456789abcdef"
@@ -116,7 +116,7 @@ def start_server(
     anything else is served by gunicorn with the same settings."""
     port = free_port()
     if app_ref == "lockstep":
-        cmd = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1",
+        cmd = [sys.executable, "-m", "bot.cli.main", "run", "--http", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
     elif app_ref == "lockstep-web":
         cmd = gunicorn_command("127.0.0.1", port, workers)
@@ -568,10 +568,10 @@ def fault_run(slack: FakeSlack, database_url: str, notifications: int) -> dict[s
     from sqlmodel import SQLModel
 
     import storage.models  # noqa: F401
-    from bot.clock import utcnow
-    from bot.config import load_settings
-    from bot.delivery import ChannelPacer, Post
-    from bot.runtime import build_runtime
+    from bot.platform.config import load_settings
+    from bot.platform.delivery import ChannelPacer, Post
+    from bot.platform.runtime import build_runtime
+    from storage.clock import utcnow
     from storage.db import make_engine
 
     settings = load_settings(
@@ -887,8 +887,8 @@ def seed_digest(engine: Any) -> None:
     """The triage channel, and a posted digest for the reaction burst to react to."""
     from sqlmodel import Session
 
-    from bot.clock import utcnow
     from storage import digests, workspaces
+    from storage.clock import utcnow
 
     with Session(engine) as session:
         workspaces.update(session, TEAM, triage_channel=TRIAGE, digest_channel="C0DIGEST01")

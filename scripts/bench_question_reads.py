@@ -21,8 +21,8 @@ from typing import Any
 from sqlmodel import Session, SQLModel
 
 import storage.models  # noqa: F401  (every table)
-from bot.agenda_sources import questions_since
-from bot.digest_data import collect_loop_stats
+from bot.goals.digest_data import collect_loop_stats
+from bot.meetings.sources import questions_since
 from storage import question_lists
 from storage.db import make_engine
 

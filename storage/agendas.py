@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 from storage.models.meetings import (
     AgendaItem,
     MeetingTopic,

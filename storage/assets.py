@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.clock import utcnow
-from bot.scoring import Rating, Resonance, Usage, resonance, unused
+from storage.clock import utcnow
 from storage.models import Asset, AssetFeedback
 from storage.once import add_once, add_row_once
+from storage.scoring import AssetStats, Rating, Usage, resonance, unused
 
 # Ratings older than this weigh under 0.4% (half-life 90 days): leave them out of the query.
 RATING_WINDOW = timedelta(days=730)
-
-
-@dataclass(frozen=True)
-class AssetStats:
-    resonance: Resonance
-    uses: int
-    last_used: datetime | None
 
 
 def add(session: Session, team_id: str, created_by: str, **fields: Any) -> Asset:

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from bot.clock import utcnow
-from bot.scoring import QueueItem, queue_order
+from storage.clock import utcnow
 from storage.models import ContentRequest, ContentRequestVote, Workspace
 from storage.once import add_once, insert_once
+from storage.scoring import QueueItem, queue_order
 
 # Which statuses each new status may come from.
 TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -8,7 +8,7 @@ from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 from storage.models import Digest, DigestReaction, Goal, Workspace
 
 CHART_ATTEMPTS = 3

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 from storage.models import HomeViewer
 
 HOME_VIEWER = HomeViewer.__table__  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, case, delete, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 from storage.models import Lease
 
 LEASE = Lease.__table__  # type: ignore[attr-defined]

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import Float, case, cast, extract, func, literal
 from sqlmodel import Session, col, select
 
-from bot.scoring import HALF_LIFE_DAYS
 from storage.assets import RATING_WINDOW
 from storage.models import (
     Asset,
@@ -19,6 +18,7 @@ from storage.models import (
     Question,
     QuestionVote,
 )
+from storage.scoring import HALF_LIFE_DAYS
 
 OPEN_REQUESTS = ("submitted", "accepted", "in_progress")
 LIVE_QUESTIONS = ("open", "answered")  # withdrawn and merged (duplicate) questions are left out
@@ -115,7 +115,7 @@ def low_resonance_candidates(
 ) -> list[tuple[int, str]]:
     """(id, title) of the `limit` active assets with the lowest resonance, only rated ones.
 
-    Ranked in the database by the same recency-weighted mean as bot.scoring.resonance (a rating
+    Ranked in the database by the same recency-weighted mean as storage.scoring.resonance (a rating
     HALF_LIFE_DAYS old weighs half), over the (asset, time) index: the caller scores the few
     candidates exactly with storage.assets.stats.
     """

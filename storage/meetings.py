@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 from storage.models.meetings import MeetingSeries, MeetingTopic, TopicVote
 from storage.once import insert_once
 

@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 from storage.models import OutboxMessage
 from storage.once import insert_once
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 from storage.models import Question, QuestionVote
 from storage.once import insert_once
 from storage.questions import QuestionError, live, lock_live

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from bot.clock import utcnow
 from storage import search
+from storage.clock import utcnow
 from storage.models import Answer, OutboxMessage, Question, Workspace
 from storage.once import insert_once
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 from storage.models import Receipt
 from storage.once import insert_once
 

@@ -20,12 +20,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 import storage.models  # noqa: F401  (registers every table)
-from bot.app import create_app
-from bot.background import BackgroundWorker
-from bot.config import Settings, load_settings
-from bot.delivery import ChannelPacer
-from bot.runtime import Runtime, build_runtime
-from bot.wsgi import make_wsgi
+from bot.platform.background import BackgroundWorker
+from bot.platform.config import Settings, load_settings
+from bot.platform.delivery import ChannelPacer
+from bot.platform.runtime import Runtime, build_runtime
+from bot.system.app import create_app
+from bot.system.wsgi import make_wsgi
 from storage.db import make_engine
 from tests.fake_slack import FakeSlack
 from tests.mention_scan import MentionGuard, RecordingSlackHTTP

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.goal_input import GoalInput
 from storage import goals
+from storage.goals import GoalInput
 from storage.models import Goal
 
 SALES, MKT = "U0SALES001", "U0MKTG0001"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bot.views import meetings_forms as meeting_forms
+from bot.meetings.views import forms as meeting_forms
 from tests.hardening_helpers import CHANNEL, GIVER, MARKETER, OWNER, USERS, Ids, Request
 
 # --------------------------------------------------------------------------- the matrix
@@ -71,15 +71,15 @@ def _view(
 
 
 def _cases() -> list[Case]:
-    from bot.views import asset_feedback as fb_views
-    from bot.views import assets as asset_views
-    from bot.views import content_request_posts as cr_posts
-    from bot.views import content_requests as cr_views
-    from bot.views import goals as goal_views
-    from bot.views import meetings as meeting_views
-    from bot.views import question_modals as q_modals
-    from bot.views import question_posts as q_posts
-    from bot.views.digest import LOG_PROGRESS
+    from bot.assets.views import catalog as asset_views
+    from bot.assets.views import feedback as fb_views
+    from bot.content_requests.views import forms as cr_views
+    from bot.content_requests.views import posts as cr_posts
+    from bot.goals.views import goals as goal_views
+    from bot.goals.views.digest import LOG_PROGRESS
+    from bot.meetings.views import agenda as meeting_views
+    from bot.questions.views import modals as q_modals
+    from bot.questions.views import posts as q_posts
     from tests.goal_fixtures import form as goal_form
 
     soon = date.today() + timedelta(days=30)

@@ -25,8 +25,7 @@ from sqlalchemy import and_, or_, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from bot.clock import utcnow
-from bot.config import Settings
+from bot.platform.config import Settings
 from storage import (
     action_items,
     agendas,
@@ -39,6 +38,7 @@ from storage import (
 )
 from storage import questions as question_store
 from storage.agendas import NewItem
+from storage.clock import utcnow
 from storage.models import OutboxMessage
 from tests.conftest import (
     ADMIN,

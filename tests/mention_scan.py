@@ -33,9 +33,9 @@ from typing import Any
 
 import yaml
 
+from bot.kernel.text import unescape
 from bot.standin.fake_slack import Call, FakeSlack
 from bot.standin.signing import SlackHTTP
-from bot.text import unescape
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
 MESSAGE_METHODS = frozenset(

@@ -12,22 +12,22 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import asset_jobs
-from bot.agenda_jobs import post_due_agendas, remind_actions
-from bot.clock import utcnow
-from bot.digest_jobs import post_due_digests
-from bot.runtime import Runtime
-from bot.text import escape
-from bot.views import asset_feedback as feedback_views
-from bot.views import assets as asset_views
-from bot.views import content_request_posts as posts
-from bot.views import content_requests as request_views
-from bot.views import goals as goal_views
-from bot.views import meetings_forms as meeting_forms
-from bot.views import question_modals
-from bot.views import questions as question_views
-from bot.views.forms import INPUT
+from bot.assets.views import catalog as asset_views
+from bot.assets.views import feedback as feedback_views
+from bot.content_requests import jobs as request_jobs
+from bot.content_requests.views import forms as request_views
+from bot.content_requests.views import posts
+from bot.goals.digest_jobs import post_due_digests
+from bot.goals.views import goals as goal_views
+from bot.kernel.forms import INPUT
+from bot.kernel.text import escape
+from bot.meetings.jobs import post_due_agendas, remind_actions
+from bot.meetings.views import forms as meeting_forms
+from bot.platform.runtime import Runtime
+from bot.questions.views import modals as question_modals
+from bot.questions.views import replies as question_views
 from storage import agendas, meetings, workspaces
+from storage.clock import utcnow
 from storage.models import Asset, ContentRequest, Goal
 from tests.conftest import ADMIN, TEAM
 from tests.fake_slack import FakeSlack
@@ -127,7 +127,7 @@ def test_content_request_pings_nobody_in_the_triage_post_or_its_updates(
     assert http.submit(submit) == (200, "")
     slack.wait_for("chat.postMessage", 3, where=to(REP))  # submitted, accepted, delivered
     # Two weeks on, the follow-up DM names the new asset (its title typed above).
-    asset_jobs.run(runtime, utcnow() + timedelta(days=15))
+    request_jobs.run(runtime, utcnow() + timedelta(days=15))
     (followup,) = slack.wait_for(
         "chat.postMessage", where=lambda c: "Rate it" in str(c.params.get("text"))
     )

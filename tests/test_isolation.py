@@ -12,7 +12,7 @@ import pytest
 from slack_bolt import App
 from sqlalchemy.engine import Engine
 
-from bot.views.assets import ASSET_SELECT
+from bot.assets.views.catalog import ASSET_SELECT
 from tests.conftest import OTHER_TEAM, TEAM
 from tests.fake_slack import FakeSlack
 from tests.hardening_cases import (

@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 
 import handlers
-from bot.scopes import SCOPES
+from bot.platform.scopes import SCOPES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "tests" / "data" / "slack" / "manifest.schema.1.0.0.json"

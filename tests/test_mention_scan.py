@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.text import escape
+from bot.kernel.text import escape
 from storage import questions
 from tests.conftest import TEAM
 from tests.fake_slack import Call, FakeSlack

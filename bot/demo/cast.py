@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import utcnow
 from bot.demo.runner import Person
+from storage.clock import utcnow
 
 ANA = Person("U0DEMOANA1", "Ana", "rep")
 RAJ = Person("U0DEMORAJ1", "Raj", "rep")

@@ -8,9 +8,9 @@ from sqlmodel import Session
 
 from bot.demo.cast import ANA, DIGEST, LEO, MIA, RAJ, TIMEZONE, in_days, next_monday_at
 from bot.demo.runner import TEAM, Stage
-from bot.digest_jobs import post_due_digests
+from bot.goals.digest_jobs import post_due_digests
+from bot.goals.views.digest import LOG_PROGRESS
 from bot.standin.signing import reaction_event
-from bot.views.digest import LOG_PROGRESS
 from storage import digests
 
 CONTRACTS, PIPELINE = "Signed contracts", "Marketing-sourced pipeline"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.agenda_jobs import post_due_agendas
 from bot.demo.cast import ANA, DIGEST, LEO, MIA, RAJ, TIMEZONE, in_days, next_monday_at
 from bot.demo.runner import Stage
-from bot.views import meetings as views
+from bot.meetings.jobs import post_due_agendas
+from bot.meetings.views import agenda as views
 
 SERIES = "Weekly check-in"
 TOPIC = "Bundle the SSO one-pager into the proposal template?"

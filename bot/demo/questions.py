@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.demo.cast import ANA, DEALS, MIA, RAJ, TRIAGE
 from bot.demo.runner import Stage
-from bot.views import question_posts as posts
-from bot.views.questions import COMMAND, SHORTCUT
+from bot.questions.views import posts
+from bot.questions.views.replies import COMMAND, SHORTCUT
 
 FIRST = "Does the platform support SSO with Okta, and is SCIM provisioning included?"
 SECOND = "Can Globex's 400 users sign in with Okta SSO, or do they need separate passwords?"

@@ -18,11 +18,10 @@ from slack_sdk.http_retry import RetryHandler, RetryState
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 
-from bot.app import create_app
-from bot.config import load_settings
-from bot.delivery import ChannelPacer
 from bot.demo.render import builder_link, mrkdwn_to_text, render_message
-from bot.runtime import Runtime, build_runtime
+from bot.platform.config import load_settings
+from bot.platform.delivery import ChannelPacer
+from bot.platform.runtime import Runtime, build_runtime
 from bot.standin.fake_slack import Call, FakeSlack
 from bot.standin.signing import (
     SlackHTTP,
@@ -30,7 +29,8 @@ from bot.standin.signing import (
     message_action_payload,
     view_submission_payload,
 )
-from bot.wsgi import make_wsgi
+from bot.system.app import create_app
+from bot.system.wsgi import make_wsgi
 from storage.db import make_engine
 from storage.migrate import upgrade
 

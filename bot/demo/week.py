@@ -22,10 +22,10 @@ def set_up(stage: Stage) -> None:
 
 def content(stage: Stage) -> None:
     """Mia adds a whitepaper; Ana rates it; Raj's content request goes from triage to delivery."""
-    from bot.views import asset_feedback as fb
-    from bot.views import assets as av
-    from bot.views import content_request_posts as posts
-    from bot.views import content_requests as cr
+    from bot.assets.views import catalog as av
+    from bot.assets.views import feedback as fb
+    from bot.content_requests.views import forms as cr
+    from bot.content_requests.views import posts
 
     stage.scene("Tuesday 11:30 — Mia (marketing) adds the SSO whitepaper to the catalog")
     stage.command(MIA, "/asset", "add")

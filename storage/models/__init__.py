@@ -1,6 +1,6 @@
 """SQLModel tables, one module per feature; importing this package registers all of them.
 
-Every domain row carries `team_id`; every timestamp is aware UTC (see bot.clock).
+Every domain row carries `team_id`; every timestamp is aware UTC (see storage.clock).
 """
 
 from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 
 ASSET_KINDS = (
     "whitepaper",

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 
 
 class HomeViewer(SQLModel, table=True):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 
 
 class Goal(SQLModel, table=True):

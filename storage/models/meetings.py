@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from storage.clock import utcnow
 
 KINDS = ("weekly", "brainstorm", "quarterly", "custom")
 PATTERNS = ("weekly", "nth_weekday", "day_of_month", "cron")

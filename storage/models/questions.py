@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
 from storage import search
+from storage.clock import utcnow
 
 STAGES = ("awareness", "consideration", "decision", "post-sale")
 URGENCIES = ("low", "normal", "high")

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.views.forms import INPUT
+from bot.kernel.forms import INPUT
 from storage import roles
 from tests.conftest import ADMIN, TEAM
 

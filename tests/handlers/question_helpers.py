@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.views import question_modals as modals
-from bot.views import question_posts as posts
-from bot.views import questions as views
+from bot.questions.views import modals, posts
+from bot.questions.views import replies as views
 from storage import outbox, roles, workspaces
 from storage.models import OutboxMessage
 from tests.conftest import ADMIN, TEAM

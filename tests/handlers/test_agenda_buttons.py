@@ -11,10 +11,10 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.agenda_jobs import post_due_agendas, remind_actions
-from bot.runtime import Runtime
-from bot.views import meetings as views
-from bot.views import meetings_forms as forms
+from bot.meetings.jobs import post_due_agendas, remind_actions
+from bot.meetings.views import agenda as views
+from bot.meetings.views import forms
+from bot.platform.runtime import Runtime
 from storage import action_items, agendas, meetings
 from storage.models.meetings import PostedAgenda
 from tests.blockkit import assert_valid_message, assert_valid_modal

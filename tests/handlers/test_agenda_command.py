@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.agenda import TITLES
-from bot.clock import utcnow
-from bot.views import meetings_forms as forms
+from bot.meetings.agenda import TITLES
+from bot.meetings.views import forms
 from storage import meetings
+from storage.clock import utcnow
 from tests.agenda_seed import OWNERS, seed_content, seed_goals
 from tests.blockkit import assert_valid_message, assert_valid_modal, live_mentions
 from tests.conftest import ADMIN, OTHER_TEAM, TEAM

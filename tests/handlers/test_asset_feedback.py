@@ -10,11 +10,11 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import asset_jobs
-from bot.clock import utcnow
-from bot.runtime import Runtime
-from bot.views import asset_feedback as views
-from bot.views.assets import ASSET_SELECT
+from bot.assets import jobs as asset_jobs
+from bot.assets.views import feedback as views
+from bot.assets.views.catalog import ASSET_SELECT
+from bot.platform.runtime import Runtime
+from storage.clock import utcnow
 from storage.models import AssetFeedback
 from tests.blockkit import assert_valid_message, assert_valid_modal, live_mentions
 from tests.conftest import outbox_settled

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
-from bot.views import assets as views
+from bot.assets.views import catalog as views
 from storage import assets
+from storage.clock import utcnow
 from storage.models import Asset
 from tests.blockkit import assert_valid_modal, live_mentions
 from tests.conftest import ADMIN, OTHER_TEAM, TEAM

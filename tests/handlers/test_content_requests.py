@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import asset_jobs
-from bot.clock import utcnow
-from bot.runtime import Runtime
-from bot.views import content_request_posts as posts
-from bot.views import content_requests as views
+from bot.content_requests import jobs as request_jobs
+from bot.content_requests.views import forms as views
+from bot.content_requests.views import posts
+from bot.platform.runtime import Runtime
 from storage import questions, workspaces
+from storage.clock import utcnow
 from storage.models import Asset, ContentRequest
 from tests.blockkit import assert_valid_message, assert_valid_modal, live_mentions
 from tests.conftest import ADMIN, OTHER_TEAM, TEAM
@@ -294,10 +294,10 @@ def test_without_triage_channel_the_rep_and_admins_are_told(
         )
     assert "is queued" in wait_dm(slack, REP, 2).params["text"]
     assert "/lockstep config triage-channel" in wait_dm(slack, ADMIN, 1).params["text"]
-    assert asset_jobs.run(runtime, utcnow())["queued_posted"] == 0
+    assert request_jobs.run(runtime, utcnow())["queued_posted"] == 0
     set_triage(engine)  # the admin sets the channel: the next tick posts what waited
-    assert asset_jobs.run(runtime, utcnow())["queued_posted"] == 2
-    assert asset_jobs.run(runtime, utcnow())["queued_posted"] == 0
+    assert request_jobs.run(runtime, utcnow())["queued_posted"] == 2
+    assert request_jobs.run(runtime, utcnow())["queued_posted"] == 0
     posted = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == TRIAGE]
     assert (
         len(posted) == 2 and len(dms_to(slack, ADMIN)) == 1

@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.runtime import Runtime
+from bot.platform.runtime import Runtime
 from storage import roles, workspaces
 from storage.models import Digest, DigestReaction, Workspace
 from tests.blockkit import assert_valid_message
-from tests.bot.test_digest_jobs import BEFORE_DST_END, posts, setup_team, tick
+from tests.bot.goals.test_digest_jobs import BEFORE_DST_END, posts, setup_team, tick
 from tests.conftest import ADMIN, TEAM
 from tests.fake_slack import FakeSlack
 from tests.goal_fixtures import DIGEST_CHANNEL

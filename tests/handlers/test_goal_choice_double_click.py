@@ -8,7 +8,7 @@ import json
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.views import goals as goal_views
+from bot.goals.views import goals as goal_views
 from storage import goals
 from storage.models import GoalUpdate
 from tests.conftest import ADMIN, TEAM

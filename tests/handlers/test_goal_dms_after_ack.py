@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.runtime import Runtime
-from bot.views import goals as views
+from bot.goals.views import goals as views
+from bot.platform.runtime import Runtime
 from storage.models import OutboxMessage
 from tests.conftest import ADMIN, TEAM
 from tests.fake_slack import FakeSlack

@@ -8,9 +8,9 @@ import json
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.runtime import Runtime
-from bot.views import goals as views
-from bot.views.digest import LOG_PROGRESS
+from bot.goals.views import goals as views
+from bot.goals.views.digest import LOG_PROGRESS
+from bot.platform.runtime import Runtime
 from storage import roles
 from storage.models import Goal, GoalUpdate
 from tests.blockkit import assert_valid_modal, live_mentions

@@ -101,9 +101,9 @@ def test_leader_sees_goal_pace_and_next_meetings(
 ) -> None:
     from datetime import timedelta
 
-    from bot.clock import utcnow
-    from bot.goal_input import GoalInput
     from storage import goals
+    from storage.clock import utcnow
+    from storage.goals import GoalInput
     from tests.meeting_helpers import make_series
 
     today = utcnow().date()
@@ -164,8 +164,8 @@ def test_marketer_triage_queue_by_demand_then_age(
 ) -> None:
     from datetime import timedelta
 
-    from bot.clock import utcnow
     from storage import question_votes, questions
+    from storage.clock import utcnow
 
     roles.grant(session, TEAM, "U0MKT00001", "marketer", ADMIN)
 

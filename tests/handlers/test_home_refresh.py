@@ -12,9 +12,9 @@ from slack_bolt import App
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.app import create_app
-from bot.config import Settings
-from bot.runtime import build_runtime
+from bot.platform.config import Settings
+from bot.platform.runtime import build_runtime
+from bot.system.app import create_app
 from storage import home_viewers
 from storage.db import make_engine
 from storage.models import HomeViewer

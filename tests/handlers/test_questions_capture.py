@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.views import question_modals as modals
-from bot.views import questions as views
+from bot.questions.views import modals
+from bot.questions.views import replies as views
 from storage.models import Question
 from tests.blockkit import assert_valid_modal
 from tests.fake_slack import FakeSlack

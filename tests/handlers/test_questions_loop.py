@@ -8,12 +8,12 @@ import json
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import question_posts
-from bot.clock import utcnow
-from bot.runtime import Runtime
-from bot.views import question_posts as posts
+from bot.platform.runtime import Runtime
+from bot.questions import posts as question_posts
+from bot.questions.views import posts
 from storage import question_votes as votes
 from storage import workspaces
+from storage.clock import utcnow
 from storage.models import Answer, Question
 from tests.blockkit import assert_valid_message
 from tests.conftest import ADMIN, TEAM

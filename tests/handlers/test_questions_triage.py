@@ -7,7 +7,7 @@ import json
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.views import question_posts as posts
+from bot.questions.views import posts
 from storage import question_votes as votes
 from storage.models import Answer, Question
 from tests.blockkit import live_mentions

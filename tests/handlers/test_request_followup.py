@@ -8,10 +8,11 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import asset_jobs, jobs
-from bot.runtime import Runtime
-from bot.views import asset_feedback as feedback_views
-from bot.views import content_request_posts as posts
+from bot.assets.views import feedback as feedback_views
+from bot.content_requests import jobs as request_jobs
+from bot.content_requests.views import posts
+from bot.platform.runtime import Runtime
+from bot.system import jobs
 from storage import content_requests
 from storage.models import AssetFeedback, ContentRequest
 from tests.blockkit import assert_valid_message, assert_valid_modal
@@ -44,11 +45,14 @@ def test_followup_is_sent_once_14_days_after_delivery(
     runtime: Runtime, slack: FakeSlack, engine: Engine
 ) -> None:
     rid, _ = delivered_request(engine)
-    assert asset_jobs.run(runtime, DELIVERED + timedelta(days=13, hours=23))["followups"] == 0
+    assert request_jobs.run(runtime, DELIVERED + timedelta(days=13, hours=23))["followups"] == 0
     assert followups(slack) == []
     due = DELIVERED + timedelta(days=14, minutes=1)
-    assert jobs.tick(due, runtime)["assets"]["followups"] == 1  # through the scheduler's tick
-    assert asset_jobs.run(runtime, due + timedelta(minutes=1))["followups"] == 0
+    # through the scheduler's tick:
+    assert (
+        jobs.tick(due, runtime)["content_requests"]["followups"] == 1
+    )  # through the scheduler's tick
+    assert request_jobs.run(runtime, due + timedelta(minutes=1))["followups"] == 0
     (dm,) = followups(slack)
     message = {"text": dm.params["text"], "blocks": dm.json("blocks")}
     assert_valid_message(message)
@@ -63,7 +67,7 @@ def test_followup_button_opens_prefilled_feedback_that_files_for_the_asset(
     http: SlackHTTP, runtime: Runtime, slack: FakeSlack, engine: Engine
 ) -> None:
     rid, asset_id = delivered_request(engine)
-    asset_jobs.run(runtime, DELIVERED + timedelta(days=15))
+    request_jobs.run(runtime, DELIVERED + timedelta(days=15))
     http.action(block_action_payload(posts.FOLLOWUP_BUTTON, str(rid), user_id=OTHER_REP))
     http.action(block_action_payload(posts.FOLLOWUP_BUTTON, str(rid), user_id=REP))
     view = slack.wait_for("views.open")[0].json("view")

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.question_posts import post_queued
-from bot.runtime import Runtime
+from bot.platform.runtime import Runtime
+from bot.questions.posts import post_queued
 from storage import outbox, workspaces
 from storage import questions as store
 from storage.models import Question

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.views import content_requests as request_views
+from bot.content_requests.views import forms as request_views
 from storage import content_requests
 from storage.models import Asset, ContentRequest
 from tests.conftest import TEAM

@@ -16,10 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from bot.runtime import Runtime
-from bot.views import assets as asset_views
-from bot.views import content_requests as request_views
-from bot.views import goals as goal_views
+from bot.assets.views import catalog as asset_views
+from bot.content_requests.views import forms as request_views
+from bot.goals.views import goals as goal_views
+from bot.platform.runtime import Runtime
 from storage import content_requests, goals, meetings
 from storage.models import Asset, ContentRequest, Goal, GoalUpdate, OutboxMessage
 from tests.conftest import ADMIN, TEAM

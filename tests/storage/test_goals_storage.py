@@ -27,7 +27,7 @@ def test_goal_names_are_unique_per_team(any_engine: Engine) -> None:
 def goals_input(name: str):  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from bot.goal_input import GoalInput
+    from storage.goals import GoalInput
 
     return GoalInput(name, "", 10, date(2026, 1, 1), date(2026, 2, 1), "U1", "U2", None)
 
@@ -57,7 +57,7 @@ def test_fuzzy_find_and_update_matching(any_engine: Engine) -> None:
             "Pipeline US",
         ]
         assert [g.name for g in goals.find(session, TEAM, "pipelin us")] == ["Pipeline US"]
-        from bot.goal_input import split_update
+        from bot.goals.input import split_update
 
         found, progress, note = goals.match_update(
             session, TEAM, split_update("top 10 deals +3 yes")

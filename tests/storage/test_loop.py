@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.digest import loop_lines
-from bot.digest_data import collect_loop_stats
+from bot.goals.digest import loop_lines
+from bot.goals.digest_data import collect_loop_stats
 from storage import assets, content_requests, loop
 from tests.conftest import OTHER_TEAM, TEAM
 

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot import agenda, agenda_sources
-from bot.agenda_sources import questions_since
-from bot.digest import loop_lines
-from bot.digest_data import collect_loop_stats
+from bot.goals.digest import loop_lines
+from bot.goals.digest_data import collect_loop_stats
+from bot.meetings import agenda
+from bot.meetings import sources as agenda_sources
+from bot.meetings.sources import questions_since
 from storage import loop
 from storage import question_votes as votes
 from storage import questions as store

@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy.engine import Engine
 
-from bot.delivery import ChannelPacer, Outbox, Post
-from bot.runtime import make_client
+from bot.platform.delivery import ChannelPacer, Outbox, Post
+from bot.platform.runtime import make_client
 from tests.conftest import TEAM, make_settings
 from tests.fake_slack import FakeSlack
 

@@ -1,0 +1,1 @@
+"""`/lockstep`: help, team configuration, roles, the channel introduction, and `lockstep doctor`."""

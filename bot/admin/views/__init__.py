@@ -1,0 +1,1 @@
+"""Block Kit for `/lockstep` replies, help and the channel introduction."""

@@ -1,0 +1,1 @@
+"""The asset catalog and feedback on it: resonance, owner DMs."""

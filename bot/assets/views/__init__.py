@@ -1,0 +1,1 @@
+"""Block Kit for the asset catalog and asset feedback."""

@@ -1,0 +1,2 @@
+"""The `lockstep` command: the entry point above everything else (it runs the app, the demo,
+the jobs and the database tools)."""

@@ -1,0 +1,50 @@
+"""Content-request work on the scheduler's tick: the 14-day "did the delivered asset work?"
+follow-up, and posting the requests made while the team had no triage channel."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.content_requests import notices as request_notices
+from bot.content_requests.views import posts as request_views
+from bot.platform.delivery import Post
+from bot.platform.runtime import Runtime
+from storage import assets, content_requests
+
+FOLLOWUP_AFTER = timedelta(days=14)
+
+
+def send_followups(runtime: Runtime, now: datetime) -> int:
+    """Ask each requester, 14 days after delivery, whether the asset worked (once per request)."""
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        due = content_requests.due_followups(session, now, FOLLOWUP_AFTER)
+        for request in due:
+            asset = assets.get(session, request.team_id, request.asset_id or 0)
+            if asset is not None:
+                message = request_views.followup_dm(request, asset)
+                post = Post("chat.postMessage", request.requester_id, message)
+                runtime.outbox.submit(
+                    request.team_id, f"content-request-followup:{request.id}", post
+                )
+            content_requests.mark_followup(session, request, now)
+    return len(due)
+
+
+def post_queued(runtime: Runtime, now: datetime) -> int:
+    """Post the requests made while the team had no triage channel, once it has one."""
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        waiting = content_requests.unposted(session, now)
+    for request in waiting:
+        request_notices.announce(runtime, request.team_id, request.id or 0)
+    return len(waiting)
+
+
+def run(runtime: Runtime, now: datetime) -> dict[str, Any]:
+    """The periodic task: due follow-ups, requests waiting for a triage channel."""
+    return {
+        "followups": send_followups(runtime, now),
+        "queued_posted": post_queued(runtime, now),
+    }

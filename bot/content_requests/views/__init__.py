@@ -1,0 +1,1 @@
+"""Block Kit for content requests: modals, the triage post, DMs."""

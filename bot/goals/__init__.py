@@ -1,0 +1,1 @@
+"""Shared goals: input, pace, the weekly digest and its chart."""

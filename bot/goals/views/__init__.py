@@ -1,0 +1,1 @@
+"""Block Kit for `/goal` and the weekly digest."""

@@ -1,0 +1,72 @@
+"""The weekly digest as a Block Kit message (and its ephemeral preview)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.goals.digest import (
+    LEGEND,
+    DigestData,
+    engagement_line,
+    goal_line,
+    loop_lines,
+    pack,
+    summary,
+)
+from bot.kernel.text import mrkdwn, plain, section
+
+LOG_PROGRESS = "digest_log_progress"  # the "Log progress" button (handled in handlers/goals.py)
+MAX_BLOCKS = 50
+NO_GOALS = "No shared goals yet: leaders can create one with `/goal new`."
+
+
+def digest_message(data: DigestData, reserved: int = 0) -> dict[str, Any]:
+    """The digest: header, one line group per goal, the loop, engagement, legend, a button.
+
+    `reserved` blocks are left free under the 50-block limit for a caller to add.
+    """
+    title = f"Shared goals · week of {data.today:%b} {data.today.day}"
+    top: list[dict[str, Any]] = [
+        {"type": "header", "text": plain(title, 150)},
+        _context(summary(data.goals, data.today)),
+        {"type": "divider"},
+    ]
+    bottom: list[dict[str, Any]] = []
+    loop = loop_lines(data.loop)
+    if loop:
+        bottom += [{"type": "divider"}, section("*This week in the loop*\n" + "\n".join(loop))]
+    engaged = engagement_line(data.engagement)
+    if engaged:
+        bottom.append(_context(engaged))
+    bottom.append(_context("React to tell both teams: " + LEGEND))
+    if data.goals:
+        button = {
+            "type": "button",
+            "action_id": LOG_PROGRESS,
+            "text": plain("Log progress"),
+            "value": "log",
+        }
+        bottom.append({"type": "actions", "elements": [button]})
+    lines = [goal_line(g, data.today) for g in data.goals] or [NO_GOALS]
+    sections = _fit(pack(lines), MAX_BLOCKS - reserved - len(top) - len(bottom))
+    text = f"{title}: {summary(data.goals, data.today)}"
+    return {"text": text, "blocks": top + [section(s) for s in sections] + bottom}
+
+
+def preview_message(data: DigestData) -> dict[str, Any]:
+    """The next digest, shown only to the asker."""
+    message = digest_message(data, reserved=1)
+    note = _context(":eyes: Preview: only you can see this; the digest itself posts on schedule.")
+    blocks = [note, *message["blocks"]]
+    return {"response_type": "ephemeral", "text": message["text"], "blocks": blocks}
+
+
+def _fit(sections: list[str], room: int) -> list[str]:
+    """At most `room` sections; beyond that, a pointer to `/goal list` replaces the rest."""
+    if len(sections) <= room:
+        return sections
+    return [*sections[: room - 1], "…and more goals than fit here: `/goal list` shows them all."]
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [mrkdwn(text[:3000])]}

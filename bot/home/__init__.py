@@ -1,0 +1,1 @@
+"""The Home tab: each person's part of the loop, gathered from every feature."""

@@ -1,0 +1,124 @@
+"""Each feature's part of the Home tab, by role: small queries, capped lists, escaped text."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.assets.views.catalog import asset_line
+from bot.goals.digest import goal_line
+from bot.goals.digest_data import goal_figures
+from bot.home.tab import HomeSection, cap
+from bot.kernel.text import safe
+from bot.meetings.preview import next_agenda_of
+from storage import assets, content_requests, goals, meetings, question_lists
+from storage.clock import to_local
+from storage.models.assets import ContentRequest
+
+LIMIT = 8
+TRIAGE_DAYS = 90  # the Home triage queue's window (older ones: the triage channel, `search`)
+STATUS_ICON = {
+    "submitted": "📥",
+    "accepted": "✅",
+    "in_progress": "🛠️",
+    "delivered": "🎉",
+    "declined": "✖️",
+}
+
+
+def _icon(status: str) -> str:
+    return STATUS_ICON.get(status, "•")
+
+
+def _status(request: ContentRequest) -> str:
+    text = request.status.replace("_", " ")
+    return f"{text}, {request.priority}" if request.priority else text
+
+
+def my_requests(session: Session, team_id: str, user_id: str) -> HomeSection:
+    rows = content_requests.mine(session, team_id, user_id, limit=LIMIT + 1)
+    lines = [f"{_icon(r.status)} *#{r.id}* {safe(r.what, 120)} — _{_status(r)}_" for r in rows]
+    shown, more = cap(lines, LIMIT)
+    return HomeSection(
+        "Your content requests", shown, "No requests yet — `/content-request`.", more
+    )
+
+
+def my_questions(session: Session, team_id: str, user_id: str) -> HomeSection:
+    """The rep's questions, newest first: answered ones with the latest answer."""
+    lines = []
+    for q, answer in question_lists.mine(session, team_id, user_id, limit=LIMIT + 1):
+        if answer is None:
+            lines.append(f"❓ *#{q.id}* {safe(q.text, 120)} — _waiting for an answer_")
+        else:
+            lines.append(f"✅ *#{q.id}* {safe(q.text, 120)}\n> {safe(answer.text, 300)}")
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Your questions", shown, "No questions yet — `/prospect-question`.", more)
+
+
+def question_triage(session: Session, team_id: str, now: datetime, zone: ZoneInfo) -> HomeSection:
+    """Unanswered questions of the last TRIAGE_DAYS by demand (+1s), then the oldest first."""
+    since = now - timedelta(days=TRIAGE_DAYS)
+    rows = question_lists.unanswered_by_demand(session, team_id, since, limit=LIMIT + 1)
+    lines = [
+        f"❓ *#{q.id}* {safe(q.text, 120)} · +{votes} · asked {to_local(q.created_at, zone):%d %b}"
+        for q, votes in rows
+    ]
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Triage queue", shown, "No unanswered prospect questions.", more)
+
+
+def request_queue(session: Session, team_id: str, now: datetime) -> HomeSection:
+    rows = [
+        (r, d)
+        for r, d in content_requests.queue(session, team_id, now, limit=40)
+        if r.status in ("submitted", "accepted", "in_progress")
+    ]
+    lines = [
+        f"{_icon(r.status)} *#{r.id}* {r.priority or '—'} · {safe(r.what, 120)} · demand {d}"
+        for r, d in rows
+    ]
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Content requests by priority", shown, "The request queue is empty.", more)
+
+
+def asset_scores(session: Session, team_id: str, now: datetime) -> HomeSection:
+    found = assets.search(session, team_id, "", limit=200)
+    stats = assets.stats(session, [a.id for a in found if a.id is not None], now)
+    ranked = sorted(found, key=lambda a: -(stats[a.id].uses if a.id in stats else 0))
+    lines = [asset_line(a, stats.get(a.id) if a.id is not None else None) for a in ranked]
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Asset scores", shown, "No assets yet — `/asset add`.", more)
+
+
+def shared_goals(session: Session, team_id: str, now: datetime, zone: ZoneInfo) -> HomeSection:
+    """Each active goal with progress and pace (the digest's own lines)."""
+    team_goals = goals.active(session, team_id)
+    figures = goal_figures(session, team_id, now - timedelta(days=7), now, team_goals)
+    today = to_local(now, zone).date()
+    lines = [goal_line(f, today) for f in figures]
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Shared goals", shown, "No shared goals yet — leaders: `/goal new`.", more)
+
+
+def next_agendas(session: Session, team_id: str, now: datetime) -> HomeSection:
+    """The next meeting of each active series, with how much is on its agenda."""
+    lines = []
+    for series in meetings.list_series(session, team_id):
+        if series.paused:
+            lines.append(f"⏸️ *{safe(series.name, 80)}* — paused")
+            continue
+        coming = next_agenda_of(session, series, now)
+        if coming is None:
+            continue
+        meeting, message = coming
+        when = meeting.astimezone(ZoneInfo(series.timezone)).strftime("%a %d %b %H:%M")
+        blocks = len(message.get("blocks", []))
+        lines.append(
+            f"🗓️ *{safe(series.name, 80)}* — {when} ({safe(series.timezone, 40)}) in "
+            f"<#{series.channel}> · agenda of {blocks} blocks so far"
+        )
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Next meetings", shown, "No meeting series yet — `/agenda setup`.", more)

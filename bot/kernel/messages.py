@@ -1,0 +1,34 @@
+"""Small messages every feature uses: errors, confirmations, usage hints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.kernel.text import section
+
+
+def ephemeral(text: str) -> dict[str, Any]:
+    """An ephemeral reply of already-escaped mrkdwn, with its notification fallback."""
+    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+
+
+def something_went_wrong() -> dict[str, Any]:
+    return ephemeral(
+        ":warning: Something went wrong on our side and it has been logged. "
+        "Nothing you sent was lost; please try again in a moment."
+    )
+
+
+def usage(problem: str, *examples: str) -> dict[str, Any]:
+    """A friendly error that shows the right usage."""
+    lines = [f":thinking_face: {problem}"]
+    if examples:
+        lines.append("Try:\n" + "\n".join(f"• `{e}`" for e in examples))
+    return ephemeral("\n".join(lines))
+
+
+def slow_down(limit: int) -> dict[str, Any]:
+    return ephemeral(
+        f":hourglass: That's more than {limit} commands in a minute. "
+        "Please wait a moment and try again — nothing you sent before was lost."
+    )

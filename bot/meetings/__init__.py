@@ -1,0 +1,1 @@
+"""Meeting series: schedules, auto-built agendas, voices, reminders."""

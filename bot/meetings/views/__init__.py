@@ -1,0 +1,1 @@
+"""Block Kit for agendas, `/agenda` modals and replies."""

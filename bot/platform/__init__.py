@@ -1,0 +1,1 @@
+"""What every feature runs on: settings, runtime, outbox, durable lazy jobs, permissions, logs."""

@@ -1,0 +1,50 @@
+"""Logging set-up with a filter that keeps tokens and the signing secret out of every record."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from bot.platform.config import Settings
+
+TOKEN_PATTERN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
+
+
+class RedactSecrets(logging.Filter):
+    """Replace known secrets and anything shaped like a Slack token with a placeholder."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s and len(s) >= 8]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "[redacted]")
+        return TOKEN_PATTERN.sub("[redacted-token]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self.redact(message)
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        return True
+
+
+def configure(level: str, secrets: Iterable[str] = ()) -> None:
+    """Root logging to stderr, every handler redacting secrets."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("apscheduler").setLevel(max(logging.getLevelName(level), logging.WARNING))
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """The values every log line is cleaned of."""
+    return [settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret]

@@ -1,0 +1,1 @@
+"""Prospect questions: reading the forms, triage posts and answer DMs."""

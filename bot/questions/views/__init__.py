@@ -1,0 +1,1 @@
+"""Block Kit for prospect questions: modals, posts, replies."""

@@ -1,1 +1,0 @@
-"""Pure Block Kit builders, one module per feature; ids are constants defined next to them."""
