@@ -1,22 +1,23 @@
-"""Thin Slack listeners, one module per feature; `register_all` wires every one of them."""
+"""Thin Slack listeners, one module per feature (`<feature>_<part>.py` beside it when a feature's
+listeners outgrow one module); `register_all` wires every one of them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from handlers import (
-    asset_feedback,
+    admin,
+    admin_channels,
     assets,
-    channels,
-    content_request_triage,
+    assets_feedback,
     content_requests,
+    content_requests_triage,
     goals,
+    goals_progress,
+    goals_reactions,
     home,
-    lockstep,
     meetings,
-    progress,
     questions,
-    reactions,
 )
 
 
@@ -25,16 +26,17 @@ def register_all(app: Any) -> None:
 
     Bolt tries listeners in this order, so the busiest deliveries come first: prospect
     questions (the ack on Lockstep's hottest path) and reactions (every reaction in every
-    channel Lockstep is in)."""
+    channel Lockstep is in). A feature's own parts register from its main module
+    (`questions` registers `questions_triage`; `meetings` its setup and actions)."""
     questions.register(app)
-    reactions.register(app)
-    lockstep.register(app)
+    goals_reactions.register(app)
+    admin.register(app)
     assets.register(app)
-    asset_feedback.register(app)
+    assets_feedback.register(app)
     content_requests.register(app)
-    content_request_triage.register(app)
+    content_requests_triage.register(app)
     goals.register(app)
-    progress.register(app)
+    goals_progress.register(app)
     meetings.register(app)
-    channels.register(app)
+    admin_channels.register(app)
     home.register(app)

@@ -17,7 +17,8 @@ from bot.kernel.messages import usage
 from bot.kernel.parsing import command_text, row_id, split_command
 from bot.platform import permissions
 from bot.platform.background import NOTE, record_lazy
-from storage import content_requests, question_lists
+from storage import content_requests
+from storage import questions_lists as question_lists
 from storage.clock import utcnow
 
 COMMAND = "/content-request"

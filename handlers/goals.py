@@ -1,6 +1,6 @@
 """`/goal`: create, edit and archive shared goals (leaders, admins), list them; preview the digest.
 
-Logging progress (`/goal update`, the digest's button) is in handlers/progress.py.
+Logging progress (`/goal update`, the digest's button) is in handlers/goals_progress.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bot.kernel.text import safe
 from bot.platform import permissions
 from bot.platform.delivery import Post
 from bot.platform.follow_up import record_post
-from handlers import progress
+from handlers import goals_progress as progress
 from storage import goals, workspaces
 from storage.clock import utcnow
 

@@ -1,6 +1,6 @@
 """The Home tab: published when opened, and refreshed after the person acts.
 
-Who has a Home tab is kept in the database (storage.home_viewers), written in the ack of
+Who has a Home tab is kept in the database (storage.home), written in the ack of
 app_home_opened: whichever process handles the person's next action - another web worker,
 the background process, a replica, the next start - finds it there.
 """
@@ -23,7 +23,7 @@ from sqlmodel import Session
 from bot.home.gather import collect_home
 from bot.home.views import START_PREFIX, home_view, start_form
 from bot.platform.runtime import Runtime
-from storage import home_viewers
+from storage import home as home_viewers
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,11 @@ from bot.meetings import preview
 from bot.meetings.schedule import meets_on, next_meeting
 from bot.meetings.views import forms, replies
 from bot.platform import permissions
-from handlers import meeting_actions, meeting_setup
-from storage import agendas, meetings, receipts, workspaces
-from storage.agendas import NewItem
+from handlers import meetings_actions, meetings_setup
+from storage import meetings, receipts, workspaces
+from storage import meetings_agendas as agendas
 from storage.clock import utcnow
+from storage.meetings_agendas import NewItem
 from storage.models.meetings import MeetingSeries
 
 COMMAND = "/agenda"
@@ -30,8 +31,8 @@ LEADERS = ("leader",)
 
 def register(app: Any) -> None:
     app.command(COMMAND)(ack=agenda_command, lazy=[agenda_command_later])
-    meeting_setup.register(app)
-    meeting_actions.register(app)
+    meetings_setup.register(app)
+    meetings_actions.register(app)
 
 
 def agenda_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:

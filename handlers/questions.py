@@ -22,7 +22,7 @@ from bot.questions import posts as question_posts
 from bot.questions.forms import capture_fields
 from bot.questions.views import modals
 from bot.questions.views import replies as views
-from handlers import question_triage
+from handlers import questions_triage
 from storage import questions as store
 from storage import workspaces
 from storage.models.questions import MAX_TEXT
@@ -34,7 +34,7 @@ def register(app: Any) -> None:
     app.command(views.COMMAND)(ack=prospect_question, lazy=[after_command])
     app.shortcut(views.SHORTCUT)(log_from_message)
     app.view(modals.CAPTURE_MODAL)(ack=submit_capture, lazy=[after_capture])
-    question_triage.register(app)
+    questions_triage.register(app)
 
 
 def prospect_question(

@@ -32,7 +32,9 @@ from bot.meetings.agenda import AgendaInputs, build
 from bot.meetings.collect import collect_inputs, to_storage
 from bot.meetings.lines import QuestionItem
 from bot.meetings.views.agenda import agenda_message
-from storage import action_items, agendas, meetings, workspaces
+from storage import meetings, workspaces
+from storage import meetings_action_items as action_items
+from storage import meetings_agendas as agendas
 from storage.db import make_engine
 from storage.models import (
     Asset,

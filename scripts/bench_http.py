@@ -887,7 +887,8 @@ def seed_digest(engine: Any) -> None:
     """The triage channel, and a posted digest for the reaction burst to react to."""
     from sqlmodel import Session
 
-    from storage import digests, workspaces
+    from storage import goals_digests as digests
+    from storage import workspaces
     from storage.clock import utcnow
 
     with Session(engine) as session:

@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel
 import storage.models  # noqa: F401  (every table)
 from bot.goals.digest_data import collect_loop_stats
 from bot.meetings.sources import questions_since
-from storage import question_lists
+from storage import questions_lists as question_lists
 from storage.db import make_engine
 
 TEAM = "T0BENCH001"

@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 from bot.cli.main import gunicorn_command  # noqa: E402
 from bot.system.wsgi import LAZY_IN_BACKGROUND  # noqa: E402
 from storage import questions as store  # noqa: E402
-from storage import search, workspaces  # noqa: E402
+from storage import questions_search as search  # noqa: E402
+from storage import workspaces  # noqa: E402
 from storage.clock import utcnow  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

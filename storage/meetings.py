@@ -1,4 +1,6 @@
-"""Meeting series, topics and votes: the repository behind `/agenda` (agendas: storage.agendas)."""
+"""Meeting series, topics and votes: the repository behind `/agenda`.
+
+Posted agendas and their items: storage.meetings_agendas."""
 
 from __future__ import annotations
 

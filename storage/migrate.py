@@ -9,10 +9,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from storage import search
+from storage import questions_search as search
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Objects not described by our models: the full-text search objects storage.search creates.
+# Objects not described by our models: the full-text search objects of storage.questions_search.
 FOREIGN_TABLES = search.TABLES
 FOREIGN_INDEXES = search.INDEXES
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from storage import search
+from storage import questions_search as search
 from storage.clock import utcnow
 from storage.models import Answer, OutboxMessage, Question, Workspace
 from storage.once import insert_once
@@ -138,7 +138,8 @@ def similar_questions(
     """The team's questions most like `text` (full-text ranked), each with its latest answer.
 
     With `index_first`, questions not yet in the search index are indexed first
-    (storage.search.index_pending, a write): call it with no write of this session pending.
+    (storage.questions_search.index_pending, a write): call it with no write of this session
+    pending.
     An ack reads without it (a write may wait on the lock): the background worker indexes.
     """
     if index_first:

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from storage import assets, content_requests, digests, goals, workspaces
+from storage import assets, content_requests, goals, workspaces
+from storage import goals_digests as digests
 from tests.conftest import TEAM
 from tests.goal_fixtures import MKT, SALES, make_goal
 

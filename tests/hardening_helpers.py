@@ -26,19 +26,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.platform.config import Settings
-from storage import (
-    action_items,
-    agendas,
-    assets,
-    content_requests,
-    digests,
-    meetings,
-    roles,
-    workspaces,
-)
+from storage import assets, content_requests, meetings, roles, workspaces
+from storage import goals_digests as digests
+from storage import meetings_action_items as action_items
+from storage import meetings_agendas as agendas
 from storage import questions as question_store
-from storage.agendas import NewItem
 from storage.clock import utcnow
+from storage.meetings_agendas import NewItem
 from storage.models import OutboxMessage
 from tests.conftest import (
     ADMIN,

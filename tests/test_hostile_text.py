@@ -26,7 +26,8 @@ from bot.meetings.views import forms as meeting_forms
 from bot.platform.runtime import Runtime
 from bot.questions.views import modals as question_modals
 from bot.questions.views import replies as question_views
-from storage import agendas, meetings, workspaces
+from storage import meetings, workspaces
+from storage import meetings_agendas as agendas
 from storage.clock import utcnow
 from storage.models import Asset, ContentRequest, Goal
 from tests.conftest import ADMIN, TEAM

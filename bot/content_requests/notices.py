@@ -8,7 +8,8 @@ from sqlmodel import Session
 from bot.content_requests.views import posts as views
 from bot.platform.delivery import Post
 from bot.platform.runtime import Runtime
-from storage import assets, content_requests, outbox, question_lists, roles
+from storage import assets, content_requests, outbox, roles
+from storage import questions_lists as question_lists
 from storage.clock import utcnow
 from storage.models import Asset, ContentRequest, Workspace
 

@@ -11,7 +11,7 @@ from bot.demo.runner import TEAM, Stage
 from bot.goals.digest_jobs import post_due_digests
 from bot.goals.views.digest import LOG_PROGRESS
 from bot.standin.signing import reaction_event
-from storage import digests
+from storage import goals_digests as digests
 
 CONTRACTS, PIPELINE = "Signed contracts", "Marketing-sourced pipeline"
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.goals.digest import DigestData, Engagement, GoalFigures, LoopStats
-from storage import digests, goals, loop, roles
+from storage import goals, loop, roles
+from storage import goals_digests as digests
 from storage.clock import to_local
 from storage.models import Goal
 

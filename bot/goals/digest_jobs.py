@@ -23,7 +23,8 @@ from bot.goals.views.digest import digest_message
 from bot.kernel.schedule import due_occurrence
 from bot.platform.delivery import Post
 from bot.platform.runtime import Runtime
-from storage import digests, goals, outbox, workspaces
+from storage import goals, outbox, workspaces
+from storage import goals_digests as digests
 from storage.models import Digest, Goal, Workspace
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from bot.goals.digest_data import goal_figures
 from bot.home.tab import HomeSection, cap
 from bot.kernel.text import safe
 from bot.meetings.preview import next_agenda_of
-from storage import assets, content_requests, goals, meetings, question_lists
+from storage import assets, content_requests, goals, meetings
+from storage import questions_lists as question_lists
 from storage.clock import to_local
 from storage.models.assets import ContentRequest
 

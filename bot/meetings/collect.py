@@ -18,8 +18,10 @@ from bot.meetings import agenda as domain
 from bot.meetings import sources
 from bot.meetings.agenda import AgendaInputs, Entry, Section, SinceLastTime
 from bot.meetings.voices import pick_voices
-from storage import action_items, agendas, loop, meetings
-from storage.agendas import NewItem
+from storage import loop, meetings
+from storage import meetings_action_items as action_items
+from storage import meetings_agendas as agendas
+from storage.meetings_agendas import NewItem
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
 INTERACTIVE = ("topics", "carried")

@@ -21,7 +21,9 @@ from bot.meetings.schedule import ScheduleError, ScheduleSpec, due_meeting, make
 from bot.meetings.views import agenda as views
 from bot.platform.delivery import Outbox, Post
 from bot.platform.runtime import Runtime
-from storage import action_items, agendas, meetings
+from storage import meetings
+from storage import meetings_action_items as action_items
+from storage import meetings_agendas as agendas
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 """The agenda sections other features feed: shared goals, content, and prospect questions.
 
 Each collector reads the team's data for one meeting window through a few indexed, aggregated
-queries (storage/loop.py, storage/digests.py, storage/assets.py) and returns the builder's items.
+queries (storage/loop.py, storage/goals_digests.py, storage/assets.py) and returns the
+builder's items.
 
 Digest reactions: a Digest row does not record which goals it showed, so a :warning: or
 :raised_hands: on the latest digest of the window counts for every goal that digest's channel
@@ -21,7 +22,8 @@ from bot.goals.digest_data import digest_channel_of
 from bot.goals.pace import Pace, Standing, standing
 from bot.meetings.agenda import FLAG_REACTIONS
 from bot.meetings.lines import ContentItem, GoalItem, QuestionItem
-from storage import assets, digests, goals, loop
+from storage import assets, goals, loop
+from storage import goals_digests as digests
 from storage.clock import to_local
 from storage.models import Workspace
 

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 
 from bot.platform.delivery import LAZY_METHOD, LEASE, LazyRunFailed, Outbox
 from storage import outbox as store
-from storage import search
+from storage import questions_search as search
 
 log = logging.getLogger(__name__)
 

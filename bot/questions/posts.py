@@ -13,8 +13,8 @@ from bot.platform.delivery import Post
 from bot.platform.runtime import Runtime
 from bot.questions.views import posts as views
 from storage import outbox, roles, workspaces
-from storage import question_votes as votes
 from storage import questions as store
+from storage import questions_votes as votes
 from storage.models import Question
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
-from storage import search
+from storage import questions_search as search
 from storage.clock import utcnow
 
 STAGES = ("awareness", "consideration", "decision", "post-sale")

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import questions as store
-from storage import search
+from storage import questions_search as search
 from tests.conftest import TEAM
 from tests.handlers.question_helpers import MARKETER, ask, setup_team
 from tests.slack_signing import SlackHTTP

@@ -15,7 +15,9 @@ from bot.meetings.jobs import post_due_agendas, remind_actions
 from bot.meetings.views import agenda as views
 from bot.meetings.views import forms
 from bot.platform.runtime import Runtime
-from storage import action_items, agendas, meetings
+from storage import meetings
+from storage import meetings_action_items as action_items
+from storage import meetings_agendas as agendas
 from storage.models.meetings import PostedAgenda
 from tests.blockkit import assert_valid_message, assert_valid_modal
 from tests.conftest import OTHER_TEAM, TEAM, outbox_settled

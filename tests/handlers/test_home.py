@@ -164,7 +164,8 @@ def test_marketer_triage_queue_by_demand_then_age(
 ) -> None:
     from datetime import timedelta
 
-    from storage import question_votes, questions
+    from storage import questions
+    from storage import questions_votes as question_votes
     from storage.clock import utcnow
 
     roles.grant(session, TEAM, "U0MKT00001", "marketer", ADMIN)

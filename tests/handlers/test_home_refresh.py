@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bot.platform.config import Settings
 from bot.platform.runtime import build_runtime
 from bot.system.app import create_app
-from storage import home_viewers
+from storage import home as home_viewers
 from storage.db import make_engine
 from storage.models import HomeViewer
 from tests.conftest import ADMIN, SIGNING_SECRET, TEAM, serve_on_loopback

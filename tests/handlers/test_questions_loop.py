@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from bot.platform.runtime import Runtime
 from bot.questions import posts as question_posts
 from bot.questions.views import posts
-from storage import question_votes as votes
+from storage import questions_votes as votes
 from storage import workspaces
 from storage.clock import utcnow
 from storage.models import Answer, Question

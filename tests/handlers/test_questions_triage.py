@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.questions.views import posts
-from storage import question_votes as votes
+from storage import questions_votes as votes
 from storage.models import Answer, Question
 from tests.blockkit import live_mentions
 from tests.fake_slack import FakeSlack

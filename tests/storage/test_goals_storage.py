@@ -8,7 +8,8 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage import digests, goals
+from storage import goals
+from storage import goals_digests as digests
 from tests.conftest import OTHER_TEAM, TEAM
 from tests.goal_fixtures import make_goal
 

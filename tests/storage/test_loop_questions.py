@@ -14,8 +14,8 @@ from bot.meetings import agenda
 from bot.meetings import sources as agenda_sources
 from bot.meetings.sources import questions_since
 from storage import loop
-from storage import question_votes as votes
 from storage import questions as store
+from storage import questions_votes as votes
 from storage.models import QuestionVote
 from tests.conftest import OTHER_TEAM, TEAM
 
@@ -146,7 +146,7 @@ def test_agenda_questions_read_is_limited_and_more_counts_them_all(
 
 
 def test_question_lists_per_team(any_engine: Engine) -> None:
-    from storage import question_lists
+    from storage import questions_lists as question_lists
 
     with Session(any_engine, expire_on_commit=False) as session:
         old = ask(session, "Old, no +1s?", SINCE)

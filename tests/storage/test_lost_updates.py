@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage import goals
-from storage import question_votes as votes
 from storage import questions as store
+from storage import questions_votes as votes
 from storage.db import make_engine
 from storage.models import GoalUpdate, Question, QuestionVote
 from tests.conftest import TEAM

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage import action_items, agendas, meetings
-from storage.agendas import NewItem
+from storage import meetings
+from storage import meetings_action_items as action_items
+from storage import meetings_agendas as agendas
+from storage.meetings_agendas import NewItem
 from tests.conftest import OTHER_TEAM, TEAM
 from tests.meeting_helpers import make_series
 

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage import question_votes as votes
 from storage import questions as store
-from storage import search, workspaces
+from storage import questions_search as search
+from storage import questions_votes as votes
+from storage import workspaces
 from tests.conftest import OTHER_TEAM, TEAM
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import questions as store
-from storage import search
+from storage import questions_search as search
 from storage.db import make_engine
 from storage.migrate import alembic_config, upgrade
 from tests.conftest import TEAM

@@ -12,8 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage import question_votes as votes
 from storage import questions as store
+from storage import questions_votes as votes
 from storage.db import make_engine
 from storage.models import Question
 from tests.conftest import TEAM

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from storage import search
+from storage import questions_search as search
 
 revision: str = "0002_questions"
 down_revision: str | None = "0001"

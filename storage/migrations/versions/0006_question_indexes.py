@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # Plain CREATE INDEX (no batch table rebuild): rebuilding `question` on SQLite would drop
-    # the full-text sync triggers that storage.search.install() created.
+    # the full-text sync triggers that storage.questions_search.install() created.
     op.create_index("ix_question_team_answered", "question", ["team_id", "answered_at"])
     op.create_index("ix_question_team_created", "question", ["team_id", "created_at"])
     op.create_index("ix_question_vote_team_created", "question_vote", ["team_id", "created_at"])

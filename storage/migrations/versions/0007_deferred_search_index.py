@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from storage import search
+from storage import questions_search as search
 
 revision: str = "0007_deferred_search_index"
 down_revision: str | None = "0006_question_indexes"

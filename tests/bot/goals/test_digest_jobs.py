@@ -165,7 +165,7 @@ def test_a_crash_between_recording_and_submitting_is_completed(
 ) -> None:
     setup_team(engine)
     key = digest_key(BEFORE_DST_END, DIGEST_CHANNEL)
-    from storage import digests as digest_store
+    from storage import goals_digests as digest_store
 
     with Session(engine) as session:
         digest_store.record(session, TEAM, DIGEST_CHANNEL, BEFORE_DST_END, key)

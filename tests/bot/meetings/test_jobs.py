@@ -15,7 +15,9 @@ from sqlmodel import Session
 from bot.meetings.jobs import post_due_agendas, remind_actions
 from bot.platform.runtime import Runtime, build_runtime
 from bot.system import jobs
-from storage import action_items, agendas, meetings
+from storage import meetings
+from storage import meetings_action_items as action_items
+from storage import meetings_agendas as agendas
 from tests.blockkit import assert_valid_message, live_mentions
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack

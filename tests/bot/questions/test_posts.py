@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from bot.meetings.jobs import post_due_agendas
 from bot.platform.runtime import Runtime
-from storage import question_votes, questions
+from storage import questions
+from storage import questions_votes as question_votes
 from tests.blockkit import live_mentions
 from tests.bot.goals.test_digest_jobs import BEFORE_DST_END, setup_team, tick
 from tests.bot.goals.test_digest_jobs import posts as digest_posts

@@ -72,7 +72,8 @@ def test_every_export_runs_in_both_formats(tmp_path: Path) -> None:
 
 
 def seed_questions(tmp_path: Path) -> None:
-    from storage import question_votes, questions
+    from storage import questions
+    from storage import questions_votes as question_votes
 
     engine = make_engine(f"sqlite:///{tmp_path}/cli.db")
     upgrade(engine)

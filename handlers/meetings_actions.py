@@ -21,8 +21,10 @@ from bot.meetings.views import agenda as views
 from bot.meetings.views import forms, replies
 from bot.platform import permissions
 from bot.platform.background import NOTE, record_lazy
-from storage import action_items, agendas, meetings
-from storage.agendas import NewItem
+from storage import meetings
+from storage import meetings_action_items as action_items
+from storage import meetings_agendas as agendas
+from storage.meetings_agendas import NewItem
 from storage.models import Receipt
 from storage.models.meetings import MeetingSeries, PostedAgenda
 

@@ -8,8 +8,8 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from storage.agendas import NewItem, add_item
 from storage.clock import utcnow
+from storage.meetings_agendas import NewItem, add_item
 from storage.models.meetings import ActionItem, AgendaItem, PostedAgenda
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from slack_bolt import BoltContext
 from sqlmodel import Session
 
-from storage import digests, receipts
+from storage import goals_digests as digests
+from storage import receipts
 
 
 def register(app: Any) -> None:

@@ -20,8 +20,8 @@ from bot.questions import posts as question_posts
 from bot.questions.forms import answer_fields, original_number
 from bot.questions.views import modals, posts
 from bot.questions.views import replies as views
-from storage import question_votes as votes
 from storage import questions as store
+from storage import questions_votes as votes
 
 NEEDED = "marketer"
 
