@@ -46,7 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.cli.main import gunicorn_command  # noqa: E402
+from bot.cli.commands import gunicorn_command  # noqa: E402
 from bot.standin.fake_slack import FakeSlack  # noqa: E402
 from bot.standin.signing import (  # noqa: E402
     event_body,
@@ -116,7 +116,7 @@ def start_server(
     anything else is served by gunicorn with the same settings."""
     port = free_port()
     if app_ref == "lockstep":
-        cmd = [sys.executable, "-m", "bot.cli.main", "run", "--http", "--host", "127.0.0.1",
+        cmd = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
     elif app_ref == "lockstep-web":
         cmd = gunicorn_command("127.0.0.1", port, workers)

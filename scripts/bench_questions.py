@@ -36,7 +36,7 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.cli.main import gunicorn_command  # noqa: E402
+from bot.cli.commands import gunicorn_command  # noqa: E402
 from bot.system.wsgi import LAZY_IN_BACKGROUND  # noqa: E402
 from storage import questions as store  # noqa: E402
 from storage import questions_search as search  # noqa: E402
@@ -277,7 +277,7 @@ def server_command(port: int, ack_only: bool) -> tuple[list[str], dict[str, str]
     capture's follow-up as they always do, and no process runs it (so the ack's own cost shows
     apart from the CPU and write locks the follow-ups take)."""
     if not ack_only:
-        cmd = [sys.executable, "-m", "bot.cli.main", "run", "--http", "--no-scheduler"]
+        cmd = [sys.executable, "-m", "bot.cli", "run", "--http", "--no-scheduler"]
         return cmd + ["--host", "127.0.0.1", "--port", str(port)], {}
     return gunicorn_command("127.0.0.1", port, 2), {LAZY_IN_BACKGROUND: "1"}
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -13,24 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import Goal, GoalUpdate
+from storage.models.goals import GoalInput
 from storage.once import add_row_once
 
 CLOSE = 0.6  # difflib ratio from which a name counts as a match
 CLEAR_WIN = 0.1  # a best match this much closer than the next is taken alone
-
-
-@dataclass(frozen=True)
-class GoalInput:
-    """A goal as validated from a form (bot.goals.input): what create and edit write."""
-
-    name: str
-    unit: str
-    target: float
-    start: date
-    end: date
-    sales_owner: str
-    marketing_owner: str
-    channel: str | None
 
 
 def create(

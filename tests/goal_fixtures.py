@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import goals
-from storage.goals import GoalInput
 from storage.models import Goal
+from storage.models.goals import GoalInput
 
 SALES, MKT = "U0SALES001", "U0MKTG0001"
 DIGEST_CHANNEL = "C0DIGEST01"

@@ -36,8 +36,8 @@ from tests.goal_fixtures import DIGEST_CHANNEL
 from tests.goal_fixtures import form as goal_form
 from tests.handlers.asset_support import MARKETER, OTHER_REP, REP, day, empty, grant, person, sel
 from tests.handlers.asset_support import txt as typed_in
-from tests.handlers.test_agenda_command import setup_values, text_
-from tests.handlers.test_asset_feedback import feedback_values
+from tests.handlers.test_assets_feedback import feedback_values
+from tests.handlers.test_meetings import setup_values, text_
 from tests.hardening_helpers import both_engines  # noqa: F401  (SQLite, and PostgreSQL if set)
 from tests.meeting_helpers import CHANNEL, MARKETING
 from tests.meeting_helpers import SALES as MEETING_SALES

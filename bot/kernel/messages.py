@@ -32,3 +32,12 @@ def slow_down(limit: int) -> dict[str, Any]:
         f":hourglass: That's more than {limit} commands in a minute. "
         "Please wait a moment and try again — nothing you sent before was lost."
     )
+
+
+def refusal(*needed: str) -> str:
+    """The polite message for someone without the role (`needed` as plural nouns)."""
+    who = " or ".join((*needed, "admins")) if needed else "admins"
+    return (
+        f":lock: Sorry, only {who} can do that. "
+        "An admin can grant a role with `/lockstep role @person <role>`."
+    )

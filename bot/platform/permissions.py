@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from bot.kernel.messages import refusal  # noqa: F401 - handlers call permissions.refusal
 from bot.platform.config import Settings
 from storage import roles
 
@@ -20,12 +21,3 @@ def allowed(session: Session, settings: Settings, team_id: str, user_id: str, *n
     """True when the user holds one of `needed`; admins may do everything."""
     held = roles_for(session, settings, team_id, user_id)
     return "admin" in held or bool(held.intersection(needed))
-
-
-def refusal(*needed: str) -> str:
-    """The polite message for someone without the role (`needed` as plural nouns)."""
-    who = " or ".join((*needed, "admins")) if needed else "admins"
-    return (
-        f":lock: Sorry, only {who} can do that. "
-        "An admin can grant a role with `/lockstep role @person <role>`."
-    )

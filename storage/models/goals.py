@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Index, UniqueConstraint
@@ -89,3 +90,17 @@ class DigestReaction(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     reaction: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    """A goal as validated from a form (bot.goals.input): what create and edit write."""
+
+    name: str
+    unit: str
+    target: float
+    start: date
+    end: date
+    sales_owner: str
+    marketing_owner: str
+    channel: str | None

@@ -103,7 +103,7 @@ def test_leader_sees_goal_pace_and_next_meetings(
 
     from storage import goals
     from storage.clock import utcnow
-    from storage.goals import GoalInput
+    from storage.models.goals import GoalInput
     from tests.meeting_helpers import make_series
 
     today = utcnow().date()

@@ -28,7 +28,7 @@ def test_goal_names_are_unique_per_team(any_engine: Engine) -> None:
 def goals_input(name: str):  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from storage.goals import GoalInput
+    from storage.models.goals import GoalInput
 
     return GoalInput(name, "", 10, date(2026, 1, 1), date(2026, 2, 1), "U1", "U2", None)
 

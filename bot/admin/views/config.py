@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.kernel.messages import ephemeral
+from bot.kernel.messages import refusal as refusal_text
 from bot.kernel.text import safe, user_mention
-from bot.platform.permissions import refusal as refusal_text
 from storage.models import Workspace
 
 CONFIG_EXAMPLES = (

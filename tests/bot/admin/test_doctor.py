@@ -10,7 +10,7 @@ from bot.platform.scopes import SCOPES
 from storage import workspaces
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.bot.cli.test_main import lockstep
+from tests.bot.cli.test_commands import lockstep
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM
 from tests.fake_slack import FakeSlack
 

@@ -35,7 +35,7 @@ from tests.handlers.question_helpers import (
     press,
     setup_team,
 )
-from tests.handlers.test_agenda_buttons import item_id, post_agenda
+from tests.handlers.test_meetings_actions import item_id, post_agenda
 from tests.meeting_helpers import SALES
 from tests.slack_signing import SlackHTTP, block_action_payload, slash_command_body
 

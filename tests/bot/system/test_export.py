@@ -12,7 +12,7 @@ from sqlmodel import Session
 from storage import content_requests
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.bot.cli.test_main import lockstep
+from tests.bot.cli.test_commands import lockstep
 from tests.conftest import TEAM
 
 

@@ -3,9 +3,11 @@ tick's work is done by one of them (the tick lease), and another takes over when
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -91,12 +93,17 @@ def test_the_scheduler_keeps_its_jobs_in_memory(engine: Engine) -> None:
         scheduler.shutdown(wait=False)
 
 
-def test_the_upgrade_drops_the_old_job_store_table(tmp_path: Path) -> None:
+def test_the_upgrade_drops_the_old_job_store_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/old.db")
     upgrade(engine, "0011_source_keys")
+    # The row an older Lockstep stored names its jobs module of the time, `bot.jobs`, which no
+    # longer exists: APScheduler resolves the reference when the job is added, so lend it one.
+    monkeypatch.setitem(sys.modules, "bot.jobs", SimpleNamespace(tick=lambda: None))
     old = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=engine)})
     old.start(paused=True)  # what `lockstep run` did: its jobs pickled into apscheduler_jobs
-    old.add_job("bot.system.jobs:tick", "interval", minutes=1, id=TICK_JOB)
+    old.add_job("bot.jobs:tick", "interval", minutes=1, id=TICK_JOB)
     old.shutdown(wait=False)
     assert "apscheduler_jobs" in inspect(engine).get_table_names()
     upgrade(engine)

@@ -27,7 +27,7 @@ from tests.fake_slack import FakeSlack
 from tests.goal_fixtures import form, make_goal
 from tests.handlers.asset_support import MARKETER, REP, grant, sel, txt
 from tests.handlers.test_assets import asset_values
-from tests.handlers.test_digest_reactions import posted_digest, react, recorded
+from tests.handlers.test_goals_reactions import posted_digest, react, recorded
 from tests.meeting_helpers import make_series
 from tests.slack_signing import SlackHTTP, reaction_event, view_submission_payload
 

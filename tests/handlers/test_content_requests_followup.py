@@ -19,8 +19,8 @@ from tests.blockkit import assert_valid_message, assert_valid_modal
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
 from tests.handlers.asset_support import MARKETER, OTHER_REP, REP
-from tests.handlers.test_asset_feedback import feedback_values
 from tests.handlers.test_assets import make_asset
+from tests.handlers.test_assets_feedback import feedback_values
 from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
 
 DELIVERED = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)

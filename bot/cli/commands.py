@@ -1,4 +1,4 @@
-"""The `lockstep` command: run, db, jobs."""
+"""The `lockstep` command and its subcommands (run, demo, db, jobs, outbox, export, doctor...)."""
 
 from __future__ import annotations
 
@@ -433,7 +433,3 @@ def doctor() -> None:
     failed = sum(not c.ok for c in checks)
     click.echo("All good." if not failed else f"{failed} problem(s) to fix.")
     sys.exit(1 if failed else 0)
-
-
-if __name__ == "__main__":
-    main()

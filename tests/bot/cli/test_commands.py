@@ -20,7 +20,7 @@ from tests.fake_slack import FakeSlack
 from tests.loopback import free_port
 from tests.slack_signing import SlackHTTP
 
-LOCKSTEP = [sys.executable, "-m", "bot.cli.main"]
+LOCKSTEP = [sys.executable, "-m", "bot.cli"]
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -368,7 +368,7 @@ def test_run_builds_one_runtime_for_the_app_the_scheduler_and_the_worker(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
     """Before, Socket Mode built two: one for the scheduler, another inside create_app."""
-    from bot.cli import main as cli
+    from bot.cli import commands as cli
     from bot.system import jobs
     from storage.db import make_engine
     from storage.migrate import upgrade

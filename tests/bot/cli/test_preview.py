@@ -9,7 +9,7 @@ from sqlmodel import Session
 from storage import workspaces
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.bot.cli.test_main import lockstep
+from tests.bot.cli.test_commands import lockstep
 from tests.conftest import TEAM
 from tests.meeting_helpers import make_series
 
