@@ -110,7 +110,7 @@ def submit_answer(
     if not _allowed(context, team, user):
         ack(response_action="errors", errors={"answer": "Only marketers and admins can answer."})
         return
-    text, link, errors = answer_fields(view["state"]["values"])
+    text, link, days, errors = answer_fields(view["state"]["values"])
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -118,7 +118,8 @@ def submit_answer(
     with Session(context["engine"]) as session:
         record_lazy(session.connection(), context, team, after_answer.__name__, body)
         try:
-            store.answer(session, team, question_id, user, text, link, f"view:{view['id']}")
+            key = f"view:{view['id']}"
+            store.answer(session, team, question_id, user, text, link, key, days)
         except store.QuestionError as exc:
             ack(response_action="errors", errors={"answer": views.ERRORS[exc.code]})
             return

@@ -13,9 +13,10 @@ from bot.goals.digest_data import goal_figures
 from bot.home.tab import HomeSection, cap
 from bot.kernel.text import safe
 from bot.meetings.preview import next_agenda_of
+from bot.questions.views.review import stale_note
 from storage import assets, content_requests, goals, meetings
 from storage import questions_lists as question_lists
-from storage.clock import to_local
+from storage.clock import to_local, utcnow
 from storage.models.assets import ContentRequest
 
 LIMIT = 8
@@ -48,13 +49,17 @@ def my_requests(session: Session, team_id: str, user_id: str) -> HomeSection:
 
 
 def my_questions(session: Session, team_id: str, user_id: str) -> HomeSection:
-    """The rep's questions, newest first: answered ones with the latest answer."""
+    """The rep's questions, newest first: answered ones with the latest answer (a stale one
+    says since when it is not verified)."""
     lines = []
+    now = utcnow()
     for q, answer in question_lists.mine(session, team_id, user_id, limit=LIMIT + 1):
         if answer is None:
             lines.append(f"❓ *#{q.id}* {safe(q.text, 120)} — _waiting for an answer_")
         else:
-            lines.append(f"✅ *#{q.id}* {safe(q.text, 120)}\n> {safe(answer.text, 300)}")
+            stale = stale_note(answer, now)
+            icon, tail = ("⚠️", f"\n{stale}") if stale else ("✅", "")
+            lines.append(f"{icon} *#{q.id}* {safe(q.text, 120)}\n> {safe(answer.text, 300)}{tail}")
     shown, more = cap(lines, LIMIT)
     return HomeSection("Your questions", shown, "No questions yet — `/prospect-question`.", more)
 

@@ -8,10 +8,11 @@ from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
-from storage.models.questions import Answer, Question, QuestionVote
+from storage.models.questions import Answer, AnswerRating, Question, QuestionVote
 
 __all__ = [
     "Answer",
+    "AnswerRating",
     "Asset",
     "AssetFeedback",
     "ContentRequest",

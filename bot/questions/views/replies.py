@@ -6,6 +6,8 @@ from typing import Any
 
 from bot.kernel.messages import ephemeral, usage
 from bot.kernel.text import mrkdwn, safe, section
+from bot.questions.views.review import stale_note
+from storage.clock import utcnow
 from storage.models import Answer, Question
 from storage.models.questions import MAX_TEXT
 
@@ -38,7 +40,8 @@ def _answer_line(a: Answer | None) -> str:
     line = f"*Answer:* {safe(a.text, ANSWER_TEXT)}"
     if a.link:
         line += f"\nLink: {safe(a.link, 300)}"
-    return line
+    stale = stale_note(a, utcnow())
+    return f"{line}\n{stale}" if stale else line
 
 
 def _similar_sections(found: list[tuple[Question, Answer | None]]) -> list[dict[str, Any]]:
