@@ -44,7 +44,7 @@ def send_due_reviews(runtime: Runtime, now: datetime) -> int:
         assert a.id is not None and a.review_by is not None
         for user in people:
             message = views.review_dm(q, a, author=user == a.answerer_id)
-            key = f"answer-review:{a.id}:{a.review_by:%Y%m%dT%H%M%S}:{user}"
+            key = f"answer-review:{a.id}:{a.review_by:%Y%m%dT%H%M%S.%f}:{user}"
             runtime.outbox.submit(a.team_id, key, Post("chat.postMessage", user, message))
         with Session(runtime.engine) as session:
             reviews.mark_reminded(session, a.id, a.review_by, now)
