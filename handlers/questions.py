@@ -22,7 +22,7 @@ from bot.questions import posts as question_posts
 from bot.questions.forms import capture_fields
 from bot.questions.views import modals
 from bot.questions.views import replies as views
-from handlers import questions_review, questions_triage
+from handlers import questions_ratings, questions_review, questions_triage
 from storage import questions as store
 from storage import workspaces
 from storage.models.questions import MAX_TEXT
@@ -36,6 +36,7 @@ def register(app: Any) -> None:
     app.view(modals.CAPTURE_MODAL)(ack=submit_capture, lazy=[after_capture])
     questions_triage.register(app)
     questions_review.register(app)
+    questions_ratings.register(app)
 
 
 def prospect_question(
