@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -15,8 +16,10 @@ from bot.kernel.messages import usage
 from bot.kernel.parsing import channel_id, split_command, time_zone, user_id
 from bot.platform import permissions
 from bot.platform.config import Settings
+from bot.questions.views.stats import STATS_DAYS, stats_reply
 from handlers import goals
-from storage import roles, workspaces
+from storage import loop, questions_ratings, questions_review, roles, workspaces
+from storage.clock import utcnow
 from storage.models.core import ROLES
 
 COMMAND = "/lockstep"
@@ -114,9 +117,22 @@ def _roles(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str
     return views.role_list(held, context["settings"].admins)
 
 
+def _stats(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    """The question loop's figures over the last STATS_DAYS days (a read; anyone may look)."""
+    team, now = command["team_id"], utcnow()
+    since = now - timedelta(days=STATS_DAYS)
+    with Session(context["engine"]) as session:
+        asked = loop.question_counts(session, team, since, now)
+        answered = loop.questions_answered(session, team, since, now)
+        missed = questions_ratings.answers_missed(session, team, since, now)
+        stale = questions_review.stale_count(session, team, now)
+    return stats_reply(STATS_DAYS, asked, answered, missed, stale)
+
+
 SUBCOMMANDS = {
     "config": _config,
     "role": _role,
     "roles": _roles,
     "preview": goals.preview,
+    "stats": _stats,
 }

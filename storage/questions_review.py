@@ -8,8 +8,9 @@ change is a conditional UPDATE, so a double click or a retried delivery changes 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -27,15 +28,35 @@ def get(session: Session, team_id: str, answer_id: int) -> Answer | None:
     return a if a is not None and a.team_id == team_id else None
 
 
-def due(session: Session, now: datetime, limit: int = 200) -> list[tuple[Answer, Question]]:
-    """Answers past their review date whose review DM is not out yet: each the current answer
-    (no later one) of a question that is still answered, oldest due first."""
+def _current() -> Any:
+    """No later answer to the same question: the answer shown for it."""
     later = aliased(Answer)
-    newer = (
+    return ~(
         select(later.id)
         .where(col(later.question_id) == col(Answer.question_id), col(later.id) > col(Answer.id))
         .exists()
     )
+
+
+def stale_count(session: Session, team_id: str, now: datetime) -> int:
+    """How many of the team's answered questions show an answer past its review date."""
+    stmt = (
+        select(func.count(col(Answer.id)))
+        .join(Question, col(Question.id) == col(Answer.question_id))
+        .where(
+            Answer.team_id == team_id,
+            col(Answer.review_by) <= now,
+            col(Answer.retired_at).is_(None),
+            Question.status == "answered",
+            _current(),
+        )
+    )
+    return int(session.exec(stmt).one())
+
+
+def due(session: Session, now: datetime, limit: int = 200) -> list[tuple[Answer, Question]]:
+    """Answers past their review date whose review DM is not out yet: each the current answer
+    (no later one) of a question that is still answered, oldest due first."""
     stmt = (
         select(Answer, Question)
         .join(Question, col(Question.id) == col(Answer.question_id))
@@ -44,7 +65,7 @@ def due(session: Session, now: datetime, limit: int = 200) -> list[tuple[Answer,
             col(Answer.reminded_at).is_(None),
             col(Answer.retired_at).is_(None),
             Question.status == "answered",
-            ~newer,
+            _current(),
         )
         .order_by(col(Answer.review_by), col(Answer.id))
         .limit(limit)

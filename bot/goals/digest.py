@@ -49,6 +49,10 @@ class LoopStats:
     worst_assets: list[tuple[str, float]] = field(default_factory=list)
     requests_delivered: int | None = None
     requests_open: int | None = None
+    # (new questions resolved by an existing answer, new questions), and answers marked
+    # “Not quite”, this week.
+    deflected: tuple[int, int] | None = None
+    answers_missed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,10 @@ def loop_lines(stats: LoopStats) -> list[str]:
         lines.append(f":speech_balloon: Most-asked prospect questions: {asked}")
     if stats.questions_answered is not None:
         lines.append(f":white_check_mark: Questions answered: {stats.questions_answered}")
+    if stats.deflected is not None:
+        lines.append(f":recycle: Resolved by an existing answer: {deflection(*stats.deflected)}")
+    if stats.answers_missed is not None:
+        lines.append(f":thinking_face: Answers marked “Not quite”: {stats.answers_missed}")
     if stats.best_assets:
         lines.append(":star: Best-rated assets: " + _assets(stats.best_assets))
     if stats.worst_assets:
@@ -153,6 +161,12 @@ def loop_lines(stats: LoopStats) -> list[str]:
     if stats.requests_open is not None:
         lines.append(f":hourglass_flowing_sand: Content requests still open: {stats.requests_open}")
     return lines
+
+
+def deflection(resolved: int, asked: int) -> str:
+    """“3 of 12 new questions (25%)”: the share no one had to answer again."""
+    share = round(100 * resolved / asked) if asked else 0
+    return f"{resolved} of {asked} new questions ({share}%)"
 
 
 def _assets(assets: list[tuple[str, float]]) -> str:
