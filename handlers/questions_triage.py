@@ -17,7 +17,7 @@ from bot.kernel.parsing import row_id
 from bot.platform import permissions
 from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
 from bot.questions import posts as question_posts
-from bot.questions.forms import answer_fields, original_number
+from bot.questions.forms import answer_fields, answer_target, original_number
 from bot.questions.views import modals, posts
 from bot.questions.views import replies as views
 from storage import questions as store
@@ -114,12 +114,15 @@ def submit_answer(
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    question_id = _question_id(view.get("private_metadata"))
+    number, author = answer_target(view.get("private_metadata"))
+    question_id = -1 if number is None else number
+    if author is not None and not _allowed(context, team, author):
+        author = None  # a thread reply's writer is credited only when they may answer
     with Session(context["engine"]) as session:
         record_lazy(session.connection(), context, team, after_answer.__name__, body)
         try:
             key = f"view:{view['id']}"
-            store.answer(session, team, question_id, user, text, link, key, days)
+            store.answer(session, team, question_id, author or user, text, link, key, days)
         except store.QuestionError as exc:
             ack(response_action="errors", errors={"answer": views.ERRORS[exc.code]})
             return

@@ -71,3 +71,10 @@ def original_number(values: dict[str, Any]) -> int | None:
     """The question number typed into the duplicate form (“12” or “#12”)."""
     token = value(values, "original").lstrip("#")
     return row_id(token)
+
+
+def answer_target(metadata: str | None) -> tuple[int | None, str | None]:
+    """The answer form's question number, and the author of the thread reply it came from
+    (Use as answer), from its private_metadata “12” or “12:U0123”."""
+    number, _, author = (metadata or "").partition(":")
+    return row_id(number), (author or None)

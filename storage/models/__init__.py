@@ -8,7 +8,13 @@ from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
-from storage.models.questions import Answer, AnswerRating, Question, QuestionVote
+from storage.models.questions import (
+    Answer,
+    AnswerRating,
+    Question,
+    QuestionPost,
+    QuestionVote,
+)
 
 __all__ = [
     "Answer",
@@ -25,6 +31,7 @@ __all__ = [
     "Lease",
     "OutboxMessage",
     "Question",
+    "QuestionPost",
     "QuestionVote",
     "Receipt",
     "RoleAssignment",

@@ -146,6 +146,20 @@ class AnswerRating(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class QuestionPost(SQLModel, table=True):
+    """Where a question's triage post is (channel and ts): finds the question a reply in
+    that post's thread is about (the “Use as answer” shortcut)."""
+
+    __tablename__ = "question_post"
+    __table_args__ = (UniqueConstraint("team_id", "channel", "ts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel: str = Field(max_length=64)
+    ts: str = Field(max_length=32)
+    question_id: int = Field(foreign_key="question.id", index=True)
+
+
 # Full-text search objects live next to the table on every create_all (tests, tools).
 event.listen(Question.__table__, "after_create", search.after_create)  # type: ignore[attr-defined]
 event.listen(Question.__table__, "before_drop", search.before_drop)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import questions as store
+from storage import questions_posts as posts
 from storage import questions_review as reviews
 from tests.conftest import TEAM
 
@@ -143,8 +144,16 @@ def test_migration_0014_dates_the_answers_given_before_it(tmp_path: object) -> N
             "INSERT INTO answer (id, team_id, question_id, answerer_id, text, delivery_key, "
             "created_at) VALUES (1, :t, 1, 'M1', 'Yes.', 'v', '2026-08-12 09:30:00.250000')"
         ), {"t": TEAM})  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO outbox_message (team_id, key, method, channel, payload, status, "
+            "attempts, next_attempt_at, result_ts, result_channel, created_at) VALUES (:t, "
+            "'triage:1', 'chat.postMessage', 'C1', '{}', 'sent', 1, '2026-08-12 09:30:01', "
+            "'1700000000.000100', 'C1', '2026-08-12 09:30:01')"
+        ), {"t": TEAM})  # fmt: skip
     upgrade(engine)
     with Session(engine) as session:
+        # The triage post sent before 0014 is found from a reply in its thread.
+        assert posts.question_at(session, TEAM, "C1", "1700000000.000100") == 1
         a = reviews.get(session, TEAM, 1)
         assert a is not None and a.verified_by == "M1" and a.review_days == 90
         assert a.review_by == datetime(2026, 11, 10, 9, 30, 0, 250000, tzinfo=UTC)

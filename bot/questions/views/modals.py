@@ -110,9 +110,12 @@ def _review_select(days: int) -> dict[str, Any]:
     return {"type": "static_select", "options": options, "initial_option": chosen}
 
 
-def answer_modal(q: Question, current: Answer | None = None) -> dict[str, Any]:
-    """The answer form; with `current` (the Update button of a review DM) pre-filled with it."""
-    text, link = (current.text, current.link or "") if current else ("", "")
+def answer_modal(
+    q: Question, current: Answer | None = None, reply: str = "", author: str | None = None
+) -> dict[str, Any]:
+    """The answer form; pre-filled with `current` (the Update button of a review DM) or with a
+    thread `reply` by `author` (Use as answer), who is then credited with the answer."""
+    text, link = (current.text, current.link or "") if current else (reply, "")
     days = current.review_days if current else DEFAULT_REVIEW_DAYS
     return {
         "type": "modal",
@@ -120,7 +123,7 @@ def answer_modal(q: Question, current: Answer | None = None) -> dict[str, Any]:
         "title": plain(f"Answer {number(q)}"),
         "submit": plain("Send answer"),
         "close": plain("Cancel"),
-        "private_metadata": str(q.id),
+        "private_metadata": f"{q.id}:{author}" if author else str(q.id),
         "blocks": [
             _question_summary(q),
             _input("answer", "Answer", _text(MAX_TEXT, True, text), False),

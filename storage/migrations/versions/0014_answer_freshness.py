@@ -59,9 +59,31 @@ def upgrade() -> None:
         sa.UniqueConstraint("answer_id", "question_id", "user_id"),
     )
     op.create_index("ix_answer_rating_team_created", "answer_rating", ["team_id", "created_at"])
+    op.create_table(
+        "question_post",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", STRING(length=32), nullable=False),
+        sa.Column("channel", STRING(length=64), nullable=False),
+        sa.Column("ts", STRING(length=32), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["question_id"], ["question.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "channel", "ts"),
+    )
+    op.create_index("ix_question_post_question_id", "question_post", ["question_id"])
+    # The triage posts sent before: their outbox rows know where they went.
+    op.execute(
+        "INSERT INTO question_post (team_id, channel, ts, question_id) "
+        "SELECT o.team_id, coalesce(o.result_channel, o.channel), o.result_ts, q.id "
+        "FROM outbox_message o JOIN question q ON q.team_id = o.team_id "
+        "AND o.key = 'triage:' || CAST(q.id AS VARCHAR(20)) "
+        "WHERE o.key LIKE 'triage:%' AND o.status = 'sent' AND o.result_ts IS NOT NULL"
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_question_post_question_id", table_name="question_post")
+    op.drop_table("question_post")
     op.drop_index("ix_answer_rating_team_created", table_name="answer_rating")
     op.drop_table("answer_rating")
     with op.batch_alter_table("answer") as batch:
