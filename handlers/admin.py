@@ -15,9 +15,10 @@ from bot.goals.input import InputError
 from bot.kernel.messages import usage
 from bot.kernel.parsing import channel_id, split_command, time_zone, user_id
 from bot.platform import permissions
+from bot.platform.background import NO_FOLLOW_UP
 from bot.platform.config import Settings
 from bot.questions.views.stats import STATS_DAYS, stats_reply
-from handlers import goals
+from handlers import gaps, goals
 from storage import loop, questions_ratings, questions_review, roles, workspaces
 from storage.clock import utcnow
 from storage.models.core import ROLES
@@ -26,11 +27,14 @@ COMMAND = "/lockstep"
 
 
 def register(app: Any) -> None:
-    app.command(COMMAND)(lockstep_command)
+    app.command(COMMAND)(ack=lockstep_command, lazy=[gaps.after_gaps])
+    gaps.register(app)
 
 
 def lockstep_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-    """Route `/lockstep <sub>`; each reply is the ack's ephemeral body (quick database work)."""
+    """Route `/lockstep <sub>`; each reply is the ack's ephemeral body (quick database work).
+    Only `gaps` may have a follow-up (it sets NO_FOLLOW_UP back when it needs one)."""
+    context[NO_FOLLOW_UP] = True
     sub, rest = split_command(command.get("text"))
     if sub in ("", "help"):
         ack(help_message())
@@ -135,4 +139,5 @@ SUBCOMMANDS = {
     "roles": _roles,
     "preview": goals.preview,
     "stats": _stats,
+    "gaps": gaps.gaps,
 }

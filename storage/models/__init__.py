@@ -6,6 +6,7 @@ Every domain row carries `team_id`; every timestamp is aware UTC (see storage.cl
 from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote
 from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
+from storage.models.gaps import GapSnapshot
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 from storage.models.questions import (
@@ -25,6 +26,7 @@ __all__ = [
     "ContentRequestVote",
     "Digest",
     "DigestReaction",
+    "GapSnapshot",
     "Goal",
     "GoalUpdate",
     "HomeViewer",

@@ -17,6 +17,7 @@ COMMANDS: list[tuple[str, str]] = [
     ),
     ("/lockstep roles", "who holds which role"),
     ("/lockstep stats", "questions asked, answered, resolved by an existing answer, stale"),
+    ("/lockstep gaps [30|90]", "what prospects ask that no answer or asset covers yet"),
     ("/asset [list words]", "the asset catalog with resonance scores (`/asset unused`: not used)"),
     ("/asset add | edit 12 | retire 12", "marketers: add an asset; owners and admins: change it"),
     ("/asset-feedback [words]", "rate an asset you used with a prospect"),

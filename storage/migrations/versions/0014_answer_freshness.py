@@ -1,4 +1,5 @@
-"""answers get a verifier, a review date and a retirement; reps rate the answers they are shown
+"""answers get a verifier, a review date and a retirement; reps rate the answers they are
+shown; triage posts' addresses; the knowledge-gap report's cache
 
 Revision ID: 0014_answer_freshness
 Revises: 0012_home_and_leases
@@ -79,9 +80,18 @@ def upgrade() -> None:
         "AND o.key = 'triage:' || CAST(q.id AS VARCHAR(20)) "
         "WHERE o.key LIKE 'triage:%' AND o.status = 'sent' AND o.result_ts IS NOT NULL"
     )
+    op.create_table(
+        "gap_snapshot",
+        sa.Column("team_id", STRING(length=32), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("computed_at", WHEN(), nullable=False),
+        sa.Column("gaps", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("team_id", "days"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("gap_snapshot")
     op.drop_index("ix_question_post_question_id", table_name="question_post")
     op.drop_table("question_post")
     op.drop_index("ix_answer_rating_team_created", table_name="answer_rating")
