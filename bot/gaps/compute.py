@@ -3,7 +3,8 @@
 A question's topic is its tag when it has tags (each tag a topic). Untagged questions are
 grouped by the significant words they share: words are taken as the search index takes them
 (storage.questions_search.terms: lower case, no stop words), a word is significant in the
-window when at least two questions use it and at most half of them do, and words are
+window when at least two questions use it and (from FEW questions on) at most half of them
+do, and words are
 scored by the demand of the questions using them (1 + their +1s + their “Not quite”s) times
 their rarity in the window (idf). The best word takes all its questions, then the next best
 takes its remaining ones, and so on. Asset feedback's “what is missing” and content requests
@@ -23,6 +24,7 @@ from storage.questions_search import terms
 MAX_GAPS = 6
 MIN_QUESTIONS = 2
 MAX_SHARE = 1 / 2  # a word in more than half of the window's questions says nothing
+FEW = 20  # below this many untagged questions, no word counts as too common
 MIN_LETTERS = 3
 MAX_IDS = 25  # question numbers kept per gap (a content request cites at most 200 characters)
 
@@ -98,7 +100,8 @@ def group(questions: Iterable[Unanswered]) -> list[Gap]:
     """The topics of these questions, most demand first (at most MAX_GAPS)."""
     by_key: dict[str, Gap] = {}
     untagged: list[tuple[Unanswered, set[str]]] = []
-    for q in questions:
+    # The most asked first: they are a gap's samples and the numbers a request cites.
+    for q in sorted(questions, key=lambda q: -q.demand):
         tags = _tags(q.tags)
         for tag in tags:
             gap = by_key.setdefault(f"tag:{tag}", Gap(f"tag:{tag}", tag, "tag"))
@@ -122,7 +125,7 @@ def _by_terms(untagged: list[tuple[Unanswered, set[str]]]) -> list[Gap]:
             demand[w] += q.demand
             postings[w].append(index)
     total = len(untagged)
-    limit = max(MIN_QUESTIONS, int(total * MAX_SHARE))
+    limit = int(total * MAX_SHARE) if total >= FEW else total
     scored = sorted(
         (
             (demand[w] * math.log(1 + total / frequency[w]), w)
