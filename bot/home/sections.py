@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.assets.views.catalog import asset_line
+from bot.gaps.report import gaps_of
+from bot.gaps.views.report import gap_lines
 from bot.goals.digest import goal_line
 from bot.goals.digest_data import goal_figures
 from bot.home.tab import HomeSection, cap
@@ -15,9 +17,11 @@ from bot.kernel.text import safe
 from bot.meetings.preview import next_agenda_of
 from bot.questions.views.review import stale_note
 from storage import assets, content_requests, goals, meetings
+from storage import gaps as gap_store
 from storage import questions_lists as question_lists
 from storage.clock import to_local, utcnow
 from storage.models.assets import ContentRequest
+from storage.models.gaps import WINDOWS
 
 LIMIT = 8
 TRIAGE_DAYS = 90  # the Home triage queue's window (older ones: the triage channel, `search`)
@@ -74,6 +78,14 @@ def question_triage(session: Session, team_id: str, now: datetime, zone: ZoneInf
     ]
     shown, more = cap(lines, LIMIT)
     return HomeSection("Triage queue", shown, "No unanswered prospect questions.", more)
+
+
+def knowledge_gaps(session: Session, team_id: str) -> HomeSection:
+    """The kept 90-day knowledge-gap report (`/lockstep gaps` builds it; never built here)."""
+    kept = gap_store.snapshot(session, team_id, WINDOWS[-1])
+    lines = gap_lines(gaps_of(kept), LIMIT)
+    empty = "No knowledge gaps worked out yet — `/lockstep gaps`."
+    return HomeSection("Knowledge gaps (90 days)", lines, empty, 0)
 
 
 def request_queue(session: Session, team_id: str, now: datetime) -> HomeSection:

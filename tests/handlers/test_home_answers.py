@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import questions, roles
@@ -36,3 +37,20 @@ def test_rep_sees_a_stale_answer_flagged_and_a_retired_one_gone(
     home = str(published_for(slack, rep))
     assert "Yes, REST." in home and "not verified since" in home
     assert "Only SAML." not in home and "waiting for an answer" in home
+
+
+def test_marketers_see_the_kept_knowledge_gaps(
+    http: SlackHTTP, slack: FakeSlack, session: Session, engine: Engine
+) -> None:
+    from bot.gaps import report
+
+    marketer = "U0MKT00001"
+    roles.grant(session, TEAM, marketer, "marketer", ADMIN)
+    http.event(opened(marketer))
+    assert "No knowledge gaps worked out yet" in str(published_for(slack, marketer))
+    for n, text in enumerate(("Okta <b> SSO?", "Okta login?", "Okta groups?")):
+        questions.capture(session, TEAM, f"k{n}", "U0REP00001", text)
+    report.build(engine, TEAM, 90, utcnow())
+    http.event(opened(marketer))
+    home = str(published_for(slack, marketer, 2))
+    assert "Knowledge gaps (90 days)" in home and "*okta* (word)" in home
