@@ -31,20 +31,24 @@ def _refs(raw: str) -> tuple[int, ...]:
     return tuple(int(n) for n in raw.split(",") if n.strip().isdigit())
 
 
-def build(engine: Engine, team_id: str, days: int, now: datetime) -> GapSnapshot:
-    """Read the window, group it, keep the result (one snapshot per team and window)."""
+def compute(session: Session, team_id: str, days: int, now: datetime) -> list[Gap]:
+    """Read the window and group it (reads only)."""
     since = now - timedelta(days=days)
-    with Session(engine, expire_on_commit=False) as session:
-        rows = store.unanswered(session, team_id, since, now)
-        feedback = store.missing_feedback(session, team_id, since, now)
-        requests = [
-            RequestRef(r.id or 0, r.status, r.what, _refs(r.question_refs))
-            for r in store.requests(session, team_id, since)
-        ]
+    rows = store.unanswered(session, team_id, since, now)
+    feedback = store.missing_feedback(session, team_id, since, now)
+    requests = [
+        RequestRef(r.id or 0, r.status, r.what, _refs(r.question_refs))
+        for r in store.requests(session, team_id, since)
+    ]
     questions = [Unanswered(*row) for row in rows]
     found = group(questions)
-    texts = {q.id: q.text for q in questions}
-    attach(found, texts, feedback, requests)
+    return attach(found, {q.id: q.text for q in questions}, feedback, requests)
+
+
+def build(engine: Engine, team_id: str, days: int, now: datetime) -> GapSnapshot:
+    """Work the report out and keep it (one snapshot per team and window)."""
+    with Session(engine, expire_on_commit=False) as session:
+        found = compute(session, team_id, days, now)
     with Session(engine, expire_on_commit=False) as session:
         return store.save(session, team_id, days, [g.as_dict() for g in found])
 

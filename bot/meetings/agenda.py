@@ -56,6 +56,7 @@ class AgendaInputs:
     carried: list[Entry] = field(default_factory=list)
     actions: list[Entry] = field(default_factory=list)
     voices: dict[str, str] = field(default_factory=dict)  # side -> user id
+    gaps: list[str] = field(default_factory=list)  # knowledge gaps, escaped lines (brainstorm)
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,23 @@ class Section:
 
 ORDER = {
     "weekly": ("since", "goals", "questions", "content", "topics", "carried", "voices"),
-    "brainstorm": ("questions", "content", "topics", "since", "goals", "carried", "voices"),
+    "brainstorm": (
+        "questions",
+        "gaps",
+        "content",
+        "topics",
+        "since",
+        "goals",
+        "carried",
+        "voices",
+    ),  # fmt: skip
     "quarterly": ("goals", "since", "questions", "content", "topics", "carried", "voices"),
 }
 TITLES = {
     "since": ":calendar: Since last time",
     "goals": ":dart: Shared goals",
     "questions": ":speech_balloon: Top prospect questions",
+    "gaps": ":jigsaw: Knowledge gaps: what nothing answers yet",
     "content": ":page_facing_up: Content",
     "topics": ":raising_hand: Member topics",
     "carried": ":arrow_right_hook: Carried over",
@@ -143,6 +154,7 @@ def build(inputs: AgendaInputs) -> list[Section]:
         "content": lambda i: _capped(
             "content", [agenda_lines.content_line(c) for c in rank_content(i.content)]
         ),
+        "gaps": lambda i: _capped("gaps", list(i.gaps)),
         "topics": lambda i: _entries("topics", rank_topics(i.topics)),
         "carried": lambda i: _entries("carried", list(i.carried) + list(i.actions)),
         "voices": _voices,

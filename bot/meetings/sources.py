@@ -18,14 +18,18 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.gaps.report import gaps_of
+from bot.gaps.views.report import gap_lines
 from bot.goals.digest_data import digest_channel_of
 from bot.goals.pace import Pace, Standing, standing
 from bot.meetings.agenda import FLAG_REACTIONS
 from bot.meetings.lines import ContentItem, GoalItem, QuestionItem
 from storage import assets, goals, loop
+from storage import gaps as gap_store
 from storage import goals_digests as digests
 from storage.clock import to_local
 from storage.models import Workspace
+from storage.models.gaps import WINDOWS
 
 QUARTER = timedelta(days=91)  # a quarterly series shows goal trends over at least this span
 LOW_RESONANCE = 3.0  # assets rated below the middle of the 1–5 scale are worth discussing
@@ -155,3 +159,11 @@ def questions_since(
         answered=loop.questions_answered(session, team_id, since, until),
         live=sum(counts.get(status, 0) for status in loop.LIVE_QUESTIONS),
     )
+
+
+def gap_lines_of(session: Session, team_id: str, kind: str) -> list[str]:
+    """The brainstorm agenda's knowledge gaps: the kept 90-day report (the agenda job makes it
+    fresh before it builds the agenda; a preview shows it as kept). Other kinds show none."""
+    if kind != "brainstorm":
+        return []
+    return gap_lines(gaps_of(gap_store.snapshot(session, team_id, WINDOWS[-1])))
