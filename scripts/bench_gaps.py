@@ -122,13 +122,35 @@ def summary(samples: list[float]) -> str:
     return f"n={len(samples):>4}  p50 {statistics.median(samples):8.1f} ms  p95 {p95:8.1f} ms"
 
 
+def time_search(engine: Any, runs: int) -> None:
+    started = time.perf_counter()
+    search.index_pending(engine)
+    print(f"  indexed for search in {time.perf_counter() - started:.0f} s")
+    texts = question_texts(99)
+    for answered_only, limit in ((False, 3), (True, 5)):
+        samples = []
+        with Session(engine) as session:
+            for _ in range(runs):
+                text = next(texts)
+                started = time.perf_counter()
+                store.similar_questions(session, TEAM, text, limit, answered_only,
+                                        index_first=False)  # fmt: skip
+                samples.append((time.perf_counter() - started) * 1000)
+        name = "search answered_only" if answered_only else "similar_questions"
+        print(f"{name:<42} {summary(samples)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=1_000_000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--search", action="store_true")
+    parser.add_argument("--search-only", metavar="URL", help="time search on a seeded database")
     args = parser.parse_args()
+    if args.search_only:
+        time_search(make_engine(args.search_only), args.runs)
+        return
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/gaps.db"
     print(f"{args.questions:,} questions on {url.split(':')[0]}")
     engine = seed(url, args.questions)
@@ -152,21 +174,7 @@ def main() -> None:
         assert "Knowledge gaps" in reply["text"], reply["text"]
         print(f"/lockstep gaps {days} ack (kept report)       {summary(samples)}")
     if args.search:
-        started = time.perf_counter()
-        search.index_pending(engine)
-        print(f"  indexed for search in {time.perf_counter() - started:.0f} s")
-        texts = question_texts(99)
-        for answered_only, limit in ((False, 3), (True, 5)):
-            samples = []
-            with Session(engine) as session:
-                for _ in range(args.runs):
-                    text = next(texts)
-                    started = time.perf_counter()
-                    store.similar_questions(session, TEAM, text, limit, answered_only,
-                                            index_first=False)  # fmt: skip
-                    samples.append((time.perf_counter() - started) * 1000)
-            name = "search answered_only" if answered_only else "similar_questions"
-            print(f"{name:<42} {summary(samples)}")
+        time_search(engine, args.runs)
     engine.dispose()
 
 
