@@ -19,7 +19,10 @@ PACE_EMOJI = {
     Pace.AT_RISK: ":large_yellow_circle:",
     Pace.BEHIND: ":red_circle:",
 }
-LEGEND = ":eyes: seen · :raised_hands: I can help · :warning: I see a risk"
+LEGEND = (
+    "react :eyes: seen · about one goal, pick it under :raised_hands: I can help or "
+    ":warning: I see a risk below"
+)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,16 @@ def goal_line(goal: GoalFigures, today: date) -> str:
         owners = f"{user_mention(goal.sales_owner)} {user_mention(goal.marketing_owner)}"
         lines.append(f":point_right: {owners} this goal is behind: can you agree a next step?")
     return "\n".join(lines)
+
+
+def signal_note(risks: int, helps: int) -> str:
+    """“⚠️ 2 see a risk · 🙌 1 can help” from the latest digest's per-goal picks; "" for none."""
+    parts = []
+    if risks:
+        parts.append(f":warning: {risks} see{'s' * (risks == 1)} a risk")
+    if helps:
+        parts.append(f":raised_hands: {helps} can help")
+    return " · ".join(parts)
 
 
 def _change(delta: float) -> str:

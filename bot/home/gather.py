@@ -27,7 +27,7 @@ def _sections(session: Session, team_id: str, user_id: str, role: str) -> list[H
     """Each feature's sections for this role (explicit list; features add theirs here)."""
     now = utcnow()
     zone = ZoneInfo(workspaces.get_or_create(session, team_id).timezone)
-    goals = parts.shared_goals(session, team_id, now, zone)
+    goals = parts.shared_goals(session, team_id, now, zone, signals=role in ("admin", "leader"))
     queue = parts.request_queue(session, team_id, now)
     if role in ("admin", "marketer"):
         triage = parts.question_triage(session, team_id, now, zone)

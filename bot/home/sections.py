@@ -10,7 +10,7 @@ from sqlmodel import Session
 from bot.assets.views.catalog import asset_line
 from bot.gaps.report import gaps_of
 from bot.gaps.views.report import gap_lines
-from bot.goals.digest import goal_line
+from bot.goals.digest import goal_line, signal_note
 from bot.goals.digest_data import goal_figures
 from bot.home.tab import HomeSection, cap
 from bot.kernel.text import safe
@@ -18,6 +18,7 @@ from bot.meetings.preview import next_agenda_of
 from bot.questions.views.review import stale_note
 from storage import assets, content_requests, goals, meetings
 from storage import gaps as gap_store
+from storage import goals_digests as digests
 from storage import questions_lists as question_lists
 from storage.clock import to_local, utcnow
 from storage.models.assets import ContentRequest
@@ -111,12 +112,24 @@ def asset_scores(session: Session, team_id: str, now: datetime) -> HomeSection:
     return HomeSection("Asset scores", shown, "No assets yet — `/asset add`.", more)
 
 
-def shared_goals(session: Session, team_id: str, now: datetime, zone: ZoneInfo) -> HomeSection:
-    """Each active goal with progress and pace (the digest's own lines)."""
+def shared_goals(
+    session: Session, team_id: str, now: datetime, zone: ZoneInfo, signals: bool = False
+) -> HomeSection:
+    """Each active goal with progress and pace (the digest's own lines); with `signals` (the
+    leaders' and admins' Home) also who sees a risk or can help, picked for that goal on the
+    latest digest."""
     team_goals = goals.active(session, team_id)
     figures = goal_figures(session, team_id, now - timedelta(days=7), now, team_goals)
     today = to_local(now, zone).date()
-    lines = [goal_line(f, today) for f in figures]
+    picked: dict[int, dict[str, int]] = {}
+    if signals:
+        latest = [d.id for d in digests.previous(session, team_id, now) if d.id is not None]
+        picked = digests.signals(session, latest)
+    lines = []
+    for f in figures:
+        said = picked.get(f.goal_id, {})
+        note = signal_note(said.get("risk", 0), said.get("help", 0))
+        lines.append(goal_line(f, today) + (f"\n{note}" if note else ""))
     shown, more = cap(lines, LIMIT)
     return HomeSection("Shared goals", shown, "No shared goals yet — leaders: `/goal new`.", more)
 

@@ -15,7 +15,6 @@ from bot.meetings.lines import ContentItem, GoalItem, QuestionItem
 
 CAP = 5  # items shown per section; the rest become "+N more"
 URGENT = ("behind", "at_risk")
-FLAG_REACTIONS = ("warning", "raised_hands")
 
 
 @dataclass(frozen=True)
@@ -100,16 +99,16 @@ def rank_questions(items: list[QuestionItem]) -> list[QuestionItem]:
 
 
 def goal_rank(goal: GoalItem) -> tuple[int, int, str]:
-    """Behind, then at risk, then goals the digest readers flagged, then the rest."""
+    """Behind, then at risk, then goals digest readers see a risk in, then the rest."""
     if goal.status == "behind":
         tier = 0
     elif goal.status == "at_risk":
         tier = 1
-    elif goal.flagged_reactions > 0:
+    elif goal.risks > 0:
         tier = 2
     else:
         tier = 3 if goal.status != "done" else 4
-    return tier, -goal.flagged_reactions, goal.name.lower()
+    return tier, -goal.risks, goal.name.lower()
 
 
 def rank_goals(items: list[GoalItem]) -> list[GoalItem]:

@@ -7,7 +7,7 @@ from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentR
 from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.gaps import GapSnapshot
-from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
+from storage.models.goals import Digest, DigestReaction, Goal, GoalSignal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 from storage.models.questions import (
     Answer,
@@ -28,6 +28,7 @@ __all__ = [
     "DigestReaction",
     "GapSnapshot",
     "Goal",
+    "GoalSignal",
     "GoalUpdate",
     "HomeViewer",
     "Lease",

@@ -1,5 +1,5 @@
 """answers get a verifier, a review date and a retirement; reps rate the answers they are
-shown; triage posts' addresses; the knowledge-gap report's cache
+shown; triage posts' addresses; the knowledge-gap report's cache; per-goal digest signals
 
 Revision ID: 0014_answer_freshness
 Revises: 0012_home_and_leases
@@ -88,9 +88,26 @@ def upgrade() -> None:
         sa.Column("gaps", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("team_id", "days"),
     )
+    op.create_table(
+        "goal_signal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", STRING(length=32), nullable=False),
+        sa.Column("digest_id", sa.Integer(), nullable=False),
+        sa.Column("goal_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", STRING(length=32), nullable=False),
+        sa.Column("kind", STRING(length=8), nullable=False),
+        sa.Column("created_at", WHEN(), nullable=False),
+        sa.ForeignKeyConstraint(["digest_id"], ["digest.id"]),
+        sa.ForeignKeyConstraint(["goal_id"], ["goal.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("digest_id", "goal_id", "user_id", "kind"),
+    )
+    op.create_index("ix_goal_signal_digest_id", "goal_signal", ["digest_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_goal_signal_digest_id", table_name="goal_signal")
+    op.drop_table("goal_signal")
     op.drop_table("gap_snapshot")
     op.drop_index("ix_question_post_question_id", table_name="question_post")
     op.drop_table("question_post")
