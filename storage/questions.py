@@ -138,7 +138,8 @@ def similar_questions(
     exclude_id: int | None = None,
     index_first: bool = True,
 ) -> list[tuple[Question, Answer | None]]:
-    """The team's questions most like `text` (full-text ranked), each with its latest answer.
+    """The team's questions most like `text` (full-text ranked), each with its latest answer;
+    among the best FRESH_POOL × `limit` matches, fresh answers come before stale ones.
 
     With `index_first`, questions not yet in the search index are indexed first
     (storage.questions_search.index_pending, a write): call it with no write of this session
