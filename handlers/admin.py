@@ -13,7 +13,7 @@ from bot.admin.views.help import help_message
 from bot.goals import digest_schedule
 from bot.goals.input import InputError
 from bot.kernel.messages import usage
-from bot.kernel.parsing import channel_id, split_command, time_zone, user_id
+from bot.kernel.parsing import channel_id, command_text, split_command, time_zone, user_id
 from bot.platform import permissions
 from bot.platform.background import NO_FOLLOW_UP
 from bot.platform.config import Settings
@@ -35,7 +35,9 @@ def lockstep_command(ack: Ack, command: dict[str, Any], context: BoltContext) ->
     """Route `/lockstep <sub>`; each reply is the ack's ephemeral body (quick database work).
     Only `gaps` may have a follow-up (it sets NO_FOLLOW_UP back when it needs one)."""
     context[NO_FOLLOW_UP] = True
-    sub, rest = split_command(command.get("text"))
+    # Decoded once from Slack's entities (as every command's text): echoed back, it is escaped
+    # once, never twice ("&amp;amp;").
+    sub, rest = split_command(command_text(command.get("text")))
     if sub in ("", "help"):
         ack(help_message())
         return

@@ -16,7 +16,7 @@ from bot.content_requests.views.forms import request_modal
 from bot.gaps import report
 from bot.gaps.views import report as views
 from bot.kernel.messages import ephemeral, usage
-from bot.kernel.parsing import split_command
+from bot.kernel.parsing import command_text, split_command
 from bot.platform.background import NO_FOLLOW_UP
 from bot.questions.views.modals import notice_modal
 from storage import gaps as store
@@ -57,7 +57,7 @@ def gaps(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, 
 
 def after_gaps(command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """Lazy (of `/lockstep`): build the report the ack had no fresh copy of, and send it."""
-    sub, rest = split_command(command.get("text"))
+    sub, rest = split_command(command_text(command.get("text")))
     days = window(rest)
     if sub != "gaps" or days is None:
         return
