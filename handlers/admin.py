@@ -22,6 +22,7 @@ from handlers import gaps, goals
 from storage import loop, questions_ratings, questions_review, roles, workspaces
 from storage.clock import utcnow
 from storage.models.core import ROLES
+from storage.models.questions import REVIEW_CHOICES
 
 COMMAND = "/lockstep"
 
@@ -76,7 +77,19 @@ def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
             return views.config_saved("Time zone", value.strip())
         if key.lower() == "digest":
             return _config_digest(session, settings, team, value)
-    return usage("I can set `triage-channel`, `timezone` or `digest`.", *views.CONFIG_EXAMPLES)
+        if key.lower() == "answer-review":
+            days = value.strip().removesuffix("days").strip()
+            if not days.isdigit() or int(days) not in REVIEW_CHOICES:
+                choices = ", ".join(str(d) for d in REVIEW_CHOICES)
+                example = views.CONFIG_EXAMPLES[-1]
+                return usage(f"Answers can be reviewed after {choices} days.", example)
+            workspaces.update(session, team, settings.lockstep_timezone,
+                              answer_review_days=int(days))  # fmt: skip
+            return views.config_saved("Answers reviewed after", f"{int(days)} days")
+    return usage(
+        "I can set `triage-channel`, `timezone`, `digest` or `answer-review`.",
+        *views.CONFIG_EXAMPLES,
+    )
 
 
 def _config_digest(session: Session, settings: Settings, team: str, value: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from bot.kernel.parsing import command_text
 from bot.platform import permissions
 from bot.questions.views import modals
 from bot.questions.views import replies as views
+from handlers import questions_triage
 from storage import questions as store
 from storage import questions_posts as posts
 
@@ -49,5 +50,6 @@ def use_as_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
             view = modals.notice_modal(views.ERRORS["closed"])
         else:
             reply = command_text(message.get("text"))
-            view = modals.answer_modal(q, reply=reply, author=message.get("user"))
+            days = questions_triage.review_days(context, team)
+            view = modals.answer_modal(q, reply=reply, author=message.get("user"), days=days)
     client.views_open(trigger_id=body["trigger_id"], view=view)

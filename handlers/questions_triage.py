@@ -22,6 +22,8 @@ from bot.questions.views import modals, posts
 from bot.questions.views import replies as views
 from storage import questions as store
 from storage import questions_votes as votes
+from storage.models import Workspace
+from storage.models.questions import DEFAULT_REVIEW_DAYS
 
 NEEDED = "marketer"
 
@@ -63,7 +65,15 @@ def _open(
 
 
 def open_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    _open(ack, body, context, client, modals.answer_modal)
+    days = review_days(context, body["team"]["id"])
+    _open(ack, body, context, client, lambda q: modals.answer_modal(q, days=days))
+
+
+def review_days(context: BoltContext, team: str) -> int:
+    """The workspace's default review period for a new answer (`/lockstep config answer-review`)."""
+    with Session(context["engine"]) as session:
+        ws = session.get(Workspace, team)
+    return ws.answer_review_days if ws is not None else DEFAULT_REVIEW_DAYS
 
 
 def open_duplicate(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

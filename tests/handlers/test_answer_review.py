@@ -190,3 +190,29 @@ def test_update_opens_the_answer_form_filled_in_and_answers_anew(
         latest = store.latest_answer(session, 1)
     assert latest is not None and latest.id != a.id
     assert review.send_due_reviews(runtime, utcnow() + timedelta(days=100)) == 1  # the new one
+
+
+def test_the_workspace_default_review_period_fills_the_answer_form(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    from bot.questions.views import posts as question_posts
+    from tests.conftest import ADMIN
+    from tests.handlers.question_helpers import press
+
+    setup_team(engine)
+    status, body = http.command("/lockstep", "config answer-review 45", user_id=ADMIN)
+    assert "30, 60, 90, 180, 365" in body["text"]
+    status, body = http.command("/lockstep", "config answer-review 180", user_id=MARKETER)
+    assert ":lock:" in body["text"]  # admins only
+    status, body = http.command("/lockstep", "config answer-review 180", user_id=ADMIN)
+    assert "180 days" in body["text"]
+    assert (
+        "Answers reviewed after: 180 days"
+        in http.command("/lockstep", "config", user_id=ADMIN)[1]["text"]
+    )
+    ask(http, "Do you support Okta single sign-on?")
+    triage_posts(slack)
+    press(http, question_posts.ANSWER_BUTTON, 1, MARKETER)
+    form = slack.wait_for("views.open")[-1].json("view")
+    review_block = next(b for b in form["blocks"] if b.get("block_id") == "review")
+    assert review_block["element"]["initial_option"]["value"] == "180"

@@ -11,6 +11,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("/lockstep help", "this overview"),
     ("/lockstep config triage-channel #channel", "admins: where marketing triages questions"),
     ("/lockstep config timezone Europe/Paris", "admins: the team's time zone"),
+    ("/lockstep config answer-review 90", "admins: days before an answer is checked again"),
     (
         "/lockstep role @user marketer|leader|rep|admin",
         "admins: grant a role (`role remove` takes it back)",

@@ -111,12 +111,17 @@ def _review_select(days: int) -> dict[str, Any]:
 
 
 def answer_modal(
-    q: Question, current: Answer | None = None, reply: str = "", author: str | None = None
+    q: Question,
+    current: Answer | None = None,
+    reply: str = "",
+    author: str | None = None,
+    days: int = DEFAULT_REVIEW_DAYS,
 ) -> dict[str, Any]:
-    """The answer form; pre-filled with `current` (the Update button of a review DM) or with a
-    thread `reply` by `author` (Use as answer), who is then credited with the answer."""
+    """The answer form, its review period `days` (the workspace's default); pre-filled with
+    `current` (the Update button of a review DM) or with a thread `reply` by `author` (Use as
+    answer), who is then credited with the answer."""
     text, link = (current.text, current.link or "") if current else (reply, "")
-    days = current.review_days if current else DEFAULT_REVIEW_DAYS
+    days = current.review_days if current else days
     return {
         "type": "modal",
         "callback_id": ANSWER_MODAL,

@@ -21,6 +21,12 @@ WHEN = sqlmodel.sql.sqltypes.UTCDateTime
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("workspace") as batch:
+        batch.add_column(
+            sa.Column("answer_review_days", sa.Integer(), nullable=False, server_default="90")
+        )
+    with op.batch_alter_table("workspace") as batch:
+        batch.alter_column("answer_review_days", server_default=None)
     with op.batch_alter_table("answer") as batch:
         batch.add_column(sa.Column("verified_by", STRING(length=32), nullable=True))
         batch.add_column(sa.Column("verified_at", WHEN(), nullable=True))
@@ -106,6 +112,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("workspace") as batch:
+        batch.drop_column("answer_review_days")
     op.drop_index("ix_goal_signal_digest_id", table_name="goal_signal")
     op.drop_table("goal_signal")
     op.drop_table("gap_snapshot")
