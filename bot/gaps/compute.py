@@ -151,9 +151,9 @@ def _by_terms(untagged: list[tuple[Unanswered, set[str]]]) -> list[Gap]:
 
 
 def _mentions(gap: Gap, text: str) -> bool:
-    if gap.kind == "tag":
-        return gap.label in text.lower()
-    return gap.label in _words(text)
+    """The text uses the gap's word, or every word of its tag (“api” is not in “capital”)."""
+    label = set(terms(gap.label)) or {gap.label}
+    return label <= set(terms(text))
 
 
 def attach(

@@ -74,3 +74,10 @@ def test_the_reply_escapes_gap_text_and_prefills_a_request() -> None:
     what, why, refs = views.prefill(gaps[0])
     assert "<x>&y" in what and refs == "1, 2" and "2 questions unanswered" in why
     assert views.gaps_reply([], 30, utcnow())["text"] == views.NO_GAPS
+
+
+def test_a_tag_is_matched_by_its_words_not_inside_other_words() -> None:
+    gaps = group([q(1, "Rate limits?", tags="api"), q(2, "Webhooks?", tags="API")])
+    feedback = [("No capital plan", "Deck"), ("The API docs are missing", "Guide")]
+    (api,) = attach(gaps, {1: "Rate limits?", 2: "Webhooks?"}, feedback, [])
+    assert api.feedback == 1 and api.feedback_samples == [feedback[1]]
