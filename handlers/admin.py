@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -12,23 +13,32 @@ from bot.admin.views.help import help_message
 from bot.goals import digest_schedule
 from bot.goals.input import InputError
 from bot.kernel.messages import usage
-from bot.kernel.parsing import channel_id, split_command, time_zone, user_id
+from bot.kernel.parsing import channel_id, command_text, split_command, time_zone, user_id
 from bot.platform import permissions
+from bot.platform.background import NO_FOLLOW_UP
 from bot.platform.config import Settings
-from handlers import goals
-from storage import roles, workspaces
+from bot.questions.views.stats import STATS_DAYS, stats_reply
+from handlers import gaps, goals
+from storage import loop, questions_ratings, questions_review, roles, workspaces
+from storage.clock import utcnow
 from storage.models.core import ROLES
+from storage.models.questions import REVIEW_CHOICES
 
 COMMAND = "/lockstep"
 
 
 def register(app: Any) -> None:
-    app.command(COMMAND)(lockstep_command)
+    app.command(COMMAND)(ack=lockstep_command, lazy=[gaps.after_gaps])
+    gaps.register(app)
 
 
 def lockstep_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-    """Route `/lockstep <sub>`; each reply is the ack's ephemeral body (quick database work)."""
-    sub, rest = split_command(command.get("text"))
+    """Route `/lockstep <sub>`; each reply is the ack's ephemeral body (quick database work).
+    Only `gaps` may have a follow-up (it sets NO_FOLLOW_UP back when it needs one)."""
+    context[NO_FOLLOW_UP] = True
+    # Decoded once from Slack's entities (as every command's text): echoed back, it is escaped
+    # once, never twice ("&amp;amp;").
+    sub, rest = split_command(command_text(command.get("text")))
     if sub in ("", "help"):
         ack(help_message())
         return
@@ -67,7 +77,19 @@ def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
             return views.config_saved("Time zone", value.strip())
         if key.lower() == "digest":
             return _config_digest(session, settings, team, value)
-    return usage("I can set `triage-channel`, `timezone` or `digest`.", *views.CONFIG_EXAMPLES)
+        if key.lower() == "answer-review":
+            days = value.strip().removesuffix("days").strip()
+            if not days.isdigit() or int(days) not in REVIEW_CHOICES:
+                choices = ", ".join(str(d) for d in REVIEW_CHOICES)
+                example = views.CONFIG_EXAMPLES[-1]
+                return usage(f"Answers can be reviewed after {choices} days.", example)
+            workspaces.update(session, team, settings.lockstep_timezone,
+                              answer_review_days=int(days))  # fmt: skip
+            return views.config_saved("Answers reviewed after", f"{int(days)} days")
+    return usage(
+        "I can set `triage-channel`, `timezone`, `digest` or `answer-review`.",
+        *views.CONFIG_EXAMPLES,
+    )
 
 
 def _config_digest(session: Session, settings: Settings, team: str, value: str) -> dict[str, Any]:
@@ -114,9 +136,23 @@ def _roles(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str
     return views.role_list(held, context["settings"].admins)
 
 
+def _stats(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    """The question loop's figures over the last STATS_DAYS days (a read; anyone may look)."""
+    team, now = command["team_id"], utcnow()
+    since = now - timedelta(days=STATS_DAYS)
+    with Session(context["engine"]) as session:
+        asked = loop.question_counts(session, team, since, now)
+        answered = loop.questions_answered(session, team, since, now)
+        missed = questions_ratings.answers_missed(session, team, since, now)
+        stale = questions_review.stale_count(session, team, now)
+    return stats_reply(STATS_DAYS, asked, answered, missed, stale)
+
+
 SUBCOMMANDS = {
     "config": _config,
     "role": _role,
     "roles": _roles,
     "preview": goals.preview,
+    "stats": _stats,
+    "gaps": gaps.gaps,
 }

@@ -57,6 +57,13 @@ def request_command(
             ack(posts.my_list(content_requests.mine(session, team, user)))
 
 
+def source_key(view: dict[str, Any]) -> str:
+    """The request's key: its form's view, or, for a knowledge gap's form, the gap (and its
+    report): two forms opened by a double click on Request content make one request."""
+    metadata = str(view.get("private_metadata") or "")
+    return metadata[:255] if metadata.startswith("gap:") else f"view:{view['id']}"
+
+
 def request_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
@@ -73,7 +80,7 @@ def request_submitted(
             ack(response_action="errors", errors=views.unknown_questions(missing))
             return
         record_lazy(session.connection(), context, team, announce.__name__, body)
-        content_requests.create(session, team, f"view:{view['id']}", user, **asdict(form))
+        content_requests.create(session, team, source_key(view), user, **asdict(form))
     ack()
 
 
@@ -81,7 +88,7 @@ def announce(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -
     """Lazy: the triage post and the requester's confirmation (each once, by outbox key)."""
     team = body["team"]["id"]
     with Session(context["engine"], expire_on_commit=False) as session:
-        request = content_requests.by_key(session, team, f"view:{view['id']}")
+        request = content_requests.by_key(session, team, source_key(view))
     if request is not None and request.id is not None:
         request_notices.announce(context["runtime"], team, request.id)
 

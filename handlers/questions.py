@@ -22,7 +22,7 @@ from bot.questions import posts as question_posts
 from bot.questions.forms import capture_fields
 from bot.questions.views import modals
 from bot.questions.views import replies as views
-from handlers import questions_triage
+from handlers import questions_ratings, questions_review, questions_thread, questions_triage
 from storage import questions as store
 from storage import workspaces
 from storage.models.questions import MAX_TEXT
@@ -35,6 +35,9 @@ def register(app: Any) -> None:
     app.shortcut(views.SHORTCUT)(log_from_message)
     app.view(modals.CAPTURE_MODAL)(ack=submit_capture, lazy=[after_capture])
     questions_triage.register(app)
+    questions_review.register(app)
+    questions_ratings.register(app)
+    questions_thread.register(app)
 
 
 def prospect_question(

@@ -17,11 +17,13 @@ from bot.kernel.parsing import row_id
 from bot.platform import permissions
 from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
 from bot.questions import posts as question_posts
-from bot.questions.forms import answer_fields, original_number
+from bot.questions.forms import answer_fields, answer_target, original_number
 from bot.questions.views import modals, posts
 from bot.questions.views import replies as views
 from storage import questions as store
 from storage import questions_votes as votes
+from storage.models import Workspace
+from storage.models.questions import DEFAULT_REVIEW_DAYS
 
 NEEDED = "marketer"
 
@@ -63,7 +65,15 @@ def _open(
 
 
 def open_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    _open(ack, body, context, client, modals.answer_modal)
+    days = review_days(context, body["team"]["id"])
+    _open(ack, body, context, client, lambda q: modals.answer_modal(q, days=days))
+
+
+def review_days(context: BoltContext, team: str) -> int:
+    """The workspace's default review period for a new answer (`/lockstep config answer-review`)."""
+    with Session(context["engine"]) as session:
+        ws = session.get(Workspace, team)
+    return ws.answer_review_days if ws is not None else DEFAULT_REVIEW_DAYS
 
 
 def open_duplicate(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -110,15 +120,19 @@ def submit_answer(
     if not _allowed(context, team, user):
         ack(response_action="errors", errors={"answer": "Only marketers and admins can answer."})
         return
-    text, link, errors = answer_fields(view["state"]["values"])
+    text, link, days, errors = answer_fields(view["state"]["values"])
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    question_id = _question_id(view.get("private_metadata"))
+    number, author = answer_target(view.get("private_metadata"))
+    question_id = -1 if number is None else number
+    if author is not None and not _allowed(context, team, author):
+        author = None  # a thread reply's writer is credited only when they may answer
     with Session(context["engine"]) as session:
         record_lazy(session.connection(), context, team, after_answer.__name__, body)
         try:
-            store.answer(session, team, question_id, user, text, link, f"view:{view['id']}")
+            key = f"view:{view['id']}"
+            store.answer(session, team, question_id, author or user, text, link, key, days)
         except store.QuestionError as exc:
             ack(response_action="errors", errors={"answer": views.ERRORS[exc.code]})
             return

@@ -1,17 +1,20 @@
-"""Digests posted (which message belongs to which team and week) and the reactions to them."""
+"""Digests posted (which message belongs to which team and week), the reactions to them and
+the per-goal signals (I can help / I see a risk) chosen on them."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
-from storage.models import Digest, DigestReaction, Goal, Workspace
+from storage.models import Digest, DigestReaction, Goal, GoalSignal, Workspace
+from storage.once import insert_once
 
 CHART_ATTEMPTS = 3
+SIGNALS = GoalSignal.__table__  # type: ignore[attr-defined]
 
 
 def record(session: Session, team_id: str, channel: str, occurrence: datetime, key: str) -> Digest:
@@ -155,6 +158,32 @@ def reactions(session: Session, digest_ids: list[int]) -> list[DigestReaction]:
         return []
     stmt = select(DigestReaction).where(col(DigestReaction.digest_id).in_(digest_ids))
     return list(session.exec(stmt.order_by(col(DigestReaction.id))))
+
+
+def add_signal(session: Session, digest: Digest, goal_id: int, user_id: str, kind: str) -> bool:
+    """Record “I can help” / “I see a risk” on one goal of a digest, once; False when it was
+    already there (a double click, a retried delivery). In the caller's transaction."""
+    values = {
+        "team_id": digest.team_id, "digest_id": digest.id, "goal_id": goal_id,
+        "user_id": user_id, "kind": kind, "created_at": utcnow(),
+    }  # fmt: skip
+    unique = ("digest_id", "goal_id", "user_id", "kind")
+    return insert_once(session.connection(), SIGNALS, unique, values)[1]
+
+
+def signals(session: Session, digest_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{goal id: {"help": n, "risk": n}} over these digests."""
+    if not digest_ids:
+        return {}
+    rows = session.exec(
+        select(GoalSignal.goal_id, GoalSignal.kind, func.count())
+        .where(col(GoalSignal.digest_id).in_(digest_ids))
+        .group_by(col(GoalSignal.goal_id), col(GoalSignal.kind))
+    )
+    found: dict[int, dict[str, int]] = {}
+    for goal_id, kind, n in rows:
+        found.setdefault(int(goal_id), {})[str(kind)] = int(n)
+    return found
 
 
 def digest_teams(session: Session) -> list[str]:

@@ -6,6 +6,7 @@ short code the handler turns into a friendly message.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import String, cast, literal, update
@@ -17,6 +18,7 @@ from sqlmodel import Session, col, select
 from storage import questions_search as search
 from storage.clock import utcnow
 from storage.models import Answer, OutboxMessage, Question, Workspace
+from storage.models.questions import DEFAULT_REVIEW_DAYS
 from storage.once import insert_once
 
 QUESTION = Question.__table__  # type: ignore[attr-defined]
@@ -24,6 +26,7 @@ QUESTION = Question.__table__  # type: ignore[attr-defined]
 CONTEXT_FIELDS = ("prospect", "segment", "stage", "tags", "urgency", "source_channel", "source_ts")
 
 LIVE = ("open", "answered")
+FRESH_POOL = 3  # similar_questions ranks this many times the matches it shows
 
 
 class QuestionError(Exception):
@@ -135,7 +138,8 @@ def similar_questions(
     exclude_id: int | None = None,
     index_first: bool = True,
 ) -> list[tuple[Question, Answer | None]]:
-    """The team's questions most like `text` (full-text ranked), each with its latest answer.
+    """The team's questions most like `text` (full-text ranked), each with its latest answer;
+    among the best FRESH_POOL × `limit` matches, fresh answers come before stale ones.
 
     With `index_first`, questions not yet in the search index are indexed first
     (storage.questions_search.index_pending, a write): call it with no write of this session
@@ -145,18 +149,27 @@ def similar_questions(
     if index_first:
         search.index_pending(session.get_bind().engine)
     statuses = ("answered",) if answered_only else LIVE
-    ids = search.ranked_ids(session, team_id, text, statuses, limit, exclude_id)
+    # A few more matches than shown, so fresh answers can be ranked before stale ones.
+    ids = search.ranked_ids(session, team_id, text, statuses, limit * FRESH_POOL, exclude_id)
     if not ids:
         return []
     rows = {q.id: q for q in session.exec(select(Question).where(col(Question.id).in_(ids)))}
     answers = latest_answers(session, ids)
-    return [(rows[i], answers.get(i)) for i in ids if i in rows]
+    found = [(rows[i], answers.get(i)) for i in ids if i in rows]
+    now = utcnow()
+    # Stable: by match among the fresh, then by match among the stale.
+    found.sort(key=lambda row: row[1] is not None and row[1].is_stale(now))
+    return found[:limit]
 
 
 def latest_answers(session: Session, question_ids: list[int]) -> dict[int, Answer]:
-    """The most recent answer of each question that has one."""
+    """The most recent answer of each question that has one (a retired answer is no answer)."""
     found: dict[int, Answer] = {}
-    stmt = select(Answer).where(col(Answer.question_id).in_(question_ids)).order_by(col(Answer.id))
+    stmt = (
+        select(Answer)
+        .where(col(Answer.question_id).in_(question_ids), col(Answer.retired_at).is_(None))
+        .order_by(col(Answer.id))
+    )
     for a in session.exec(stmt):
         found[a.question_id] = a
     return found
@@ -180,12 +193,15 @@ def answer(
     text: str,
     link: str | None,
     key: str,
+    review_days: int = DEFAULT_REVIEW_DAYS,
 ) -> tuple[Answer, bool]:
-    """Store an answer once per delivery `key`; the first one sets the time to first answer."""
+    """Store an answer once per delivery `key`, verified by its author and due for review
+    `review_days` later; the first one sets the time to first answer."""
     existing = answer_by_key(session, team_id, key)
     if existing is not None:
         return existing, False
     q = live(session, team_id, question_id)
+    now = utcnow()
     row = Answer(
         team_id=team_id,
         question_id=question_id,
@@ -193,6 +209,11 @@ def answer(
         text=text,
         link=link,
         delivery_key=key[:255],
+        created_at=now,
+        verified_by=answerer_id,
+        verified_at=now,
+        review_days=review_days,
+        review_by=now + timedelta(days=review_days),
     )
     session.add(row)
     q.status = "answered"

@@ -82,3 +82,20 @@ def texts(session: Session, team_id: str, question_ids: list[int]) -> dict[int, 
         )
     )
     return {int(i or 0): str(text) for i, text in rows}
+
+
+def askers_and_voters(session: Session, team_id: str, question_ids: list[int]) -> list[str]:
+    """Everyone who asked or +1'd any of these questions, once each, in a stable order."""
+    if not question_ids:
+        return []
+    asked = session.exec(
+        select(Question.asker_id).where(
+            Question.team_id == team_id, col(Question.id).in_(question_ids)
+        )
+    )
+    voted = session.exec(
+        select(QuestionVote.user_id).where(
+            QuestionVote.team_id == team_id, col(QuestionVote.question_id).in_(question_ids)
+        )
+    )
+    return sorted(set(asked) | set(voted))

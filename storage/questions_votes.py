@@ -55,19 +55,30 @@ def merge(session: Session, team_id: str, duplicate_id: int, original_id: int) -
     """Fold a question into an original: its asker and +1s count on the original from now on
     (one transaction: both rows locked and checked live first, the moved votes, both statuses
     and both versions)."""
-    if duplicate_id == original_id:
-        live(session, team_id, duplicate_id)
+    original = fold(session, team_id, duplicate_id, original_id, "duplicate")
+    session.commit()
+    return original
+
+
+def fold(
+    session: Session, team_id: str, question_id: int, original_id: int, status: str
+) -> Question:
+    """Close a question as `status` ("duplicate", or "resolved" by the original's answer)
+    and count its asker and +1s on the original, in the caller's transaction. Both rows are
+    locked and checked live first, in one lock order; raises QuestionError."""
+    if question_id == original_id:
+        live(session, team_id, question_id)
         raise QuestionError("same")
-    first, second = sorted((duplicate_id, original_id))  # one lock order: no deadlock
+    first, second = sorted((question_id, original_id))  # one lock order: no deadlock
     locked = {
         first: lock_live(session, team_id, first),
         second: lock_live(session, team_id, second),
     }
-    dup, original = locked[duplicate_id], locked[original_id]
-    for user in [dup.asker_id, *voters(session, duplicate_id)]:
+    dup, original = locked[question_id], locked[original_id]
+    for user in [dup.asker_id, *voters(session, question_id)]:
         _add_vote(session, original, user)
-    dup.status = "duplicate"
+    dup.status = status
     dup.duplicate_of = original.id
     session.add(dup)
-    session.commit()
+    session.flush()
     return original

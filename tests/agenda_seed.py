@@ -26,7 +26,8 @@ OWNERS = (SALES, MKT)
 
 def seed_goals(session: Session, now: datetime) -> None:
     """A behind goal and an on-track one in the flagged digest's channel, an on-track goal in
-    another channel, an archived goal; reactions on this week's and an older digest."""
+    another channel, an archived goal; reactions and per-goal signals on this week's and an
+    older digest."""
     workspaces.update(session, TEAM, digest_channel=DIGEST_CHANNEL)
     year = (now.date() - timedelta(days=300), now.date() + timedelta(days=65))  # ~82 % elapsed
     behind = make_goal(session, TEAM, BEHIND, 100, *year)
@@ -41,12 +42,21 @@ def seed_goals(session: Session, now: datetime) -> None:
     latest = digests.record(session, TEAM, DIGEST_CHANNEL, now - timedelta(hours=1), "d:latest")
     beside = digests.record(session, TEAM, OTHER_CHANNEL, now - timedelta(hours=1), "d:other")
     older = digests.record(session, TEAM, DIGEST_CHANNEL, now - timedelta(days=8), "d:older")
+    # Reactions on the whole digest say "seen": they flag no goal.
     digests.add_reaction(session, latest, "U0READER01", "warning")
     digests.add_reaction(session, latest, "U0READER02", "raised_hands::skin-tone-2")
-    digests.add_reaction(session, latest, "U0READER03", "eyes")  # not a flag
-    digests.add_reaction(session, beside, "U0READER03", "eyes")
+    digests.add_reaction(session, latest, "U0READER03", "eyes")
+    digests.add_reaction(session, beside, "U0READER03", "warning")
+    # Signals name their goal: two risks and a help on the behind goal, a risk on Webinars.
+    assert behind.id is not None and flagged.id is not None
+    digests.add_signal(session, latest, behind.id, "U0READER01", "risk")
+    digests.add_signal(session, latest, behind.id, "U0READER02", "risk")
+    digests.add_signal(session, latest, behind.id, "U0READER03", "help")
+    digests.add_signal(session, latest, flagged.id, "U0READER01", "risk")
     for n in range(5):  # an older digest, before the window: not counted
         digests.add_reaction(session, older, f"U0READER1{n}", "warning")
+        digests.add_signal(session, older, behind.id, f"U0READER1{n}", "risk")
+    session.commit()
 
 
 def seed_content(session: Session, now: datetime) -> None:

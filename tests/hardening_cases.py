@@ -23,6 +23,7 @@ MARKETERS = frozenset({"admin", "marketer"})
 LEADERS = frozenset({"admin", "leader"})
 OWNERS = frozenset({"admin", "owner"})
 SERIES_PEOPLE = frozenset({"admin", "leader", "owner"})
+ASKER_OR_MARKETERS = frozenset({"admin", "marketer", "owner"})
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,12 @@ def _cases() -> list[Case]:
     from bot.content_requests.views import forms as cr_views
     from bot.content_requests.views import posts as cr_posts
     from bot.goals.views import goals as goal_views
-    from bot.goals.views.digest import LOG_PROGRESS
+    from bot.goals.views.digest import LOG_PROGRESS, SIGNAL_HELP, SIGNAL_RISK
     from bot.meetings.views import agenda as meeting_views
     from bot.questions.views import modals as q_modals
     from bot.questions.views import posts as q_posts
+    from bot.questions.views import ratings as q_ratings
+    from bot.questions.views import review as q_review
     from tests.goal_fixtures import form as goal_form
 
     soon = date.today() + timedelta(days=30)
@@ -178,6 +181,33 @@ def _cases() -> list[Case]:
                 lambda i: {"original": {"original": str(i.original)}},
                 lambda i: i.question,
             ),
+        ),
+        # questions: keeping answers true, rating them
+        Case(
+            "question " + q_review.VERIFY_BUTTON,
+            MARKETERS,
+            _btn(q_review.VERIFY_BUTTON, lambda i: i.extra.get("verify", "")),
+        ),
+        Case(
+            "question " + q_review.RETIRE_BUTTON,
+            MARKETERS,
+            _btn(q_review.RETIRE_BUTTON, lambda i: i.extra.get("answer", 0)),
+        ),
+        Case(
+            "question " + q_review.UPDATE_BUTTON,
+            MARKETERS,
+            _btn(q_review.UPDATE_BUTTON, lambda i: i.extra.get("answer", 0)),
+            opens=q_modals.ANSWER_MODAL,
+        ),
+        Case(  # the asker (OWNER) resolves their question with the original's answer
+            "question " + q_ratings.ANSWERS_BUTTON,
+            ASKER_OR_MARKETERS,
+            _btn(q_ratings.ANSWERS_BUTTON, lambda i: f"{i.question}:{i.extra.get('answer', 0)}"),
+        ),
+        Case(
+            "question " + q_ratings.NOT_QUITE_BUTTON,
+            ASKER_OR_MARKETERS,
+            _btn(q_ratings.NOT_QUITE_BUTTON, lambda i: f"{i.question}:{i.extra.get('answer', 0)}"),
         ),
         # assets
         Case(
@@ -337,6 +367,16 @@ def _cases() -> list[Case]:
                 lambda i: i.goal,
             ),
         ),
+        Case(  # anyone who reads the digest may say they see a risk in a goal, or can help
+            SIGNAL_RISK,
+            EVERYONE,
+            lambda i: Request("btn", SIGNAL_RISK, ts=i.digest_ts, option=str(i.goal)),
+        ),
+        Case(
+            SIGNAL_HELP,
+            EVERYONE,
+            lambda i: Request("btn", SIGNAL_HELP, ts=i.digest_ts, option=str(i.goal)),
+        ),
         Case(
             LOG_PROGRESS,
             MEMBERS,
@@ -434,6 +474,10 @@ NOT_MUTATING = {
     "/content-request",  # opens the form (anyone) or lists
     "/asset-feedback",  # opens the form (anyone)
     "log_prospect_question",  # the message shortcut opens the capture form (anyone)
+    # Opens the answer form for marketers (a notice for others); what it sends is the
+    # question_answer form's submission, checked above.
+    "use_as_answer",
+    "gap_request_content",  # opens the content-request form, filled in (anyone)
     "asset_pick",
     "^home_start:",
     "app_home_opened",

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.platform.config import Settings
+from bot.questions.views import review as review_views
 from storage import assets, content_requests, meetings, roles, workspaces
 from storage import goals_digests as digests
 from storage import meetings_action_items as action_items
@@ -118,9 +119,11 @@ def seed(engine: Engine, team: str, tag: str, secret: str = SECRET) -> Ids:
             session, team, f"seed:{tag}:o", GIVER, f"Is SSO supported {secret}?"
         )
         ids.question, ids.original = q.id or 0, o.id or 0
-        question_store.answer(
+        answer, _ = question_store.answer(
             session, team, ids.original, MARKETER, f"Yes, SAML {secret}", "", f"seed:{tag}:a"
         )
+        ids.extra["answer"] = answer.id or 0
+        ids.extra["verify"] = review_views.verify_value(answer)
         asset = assets.add(
             session,
             team,
@@ -270,6 +273,8 @@ class Request:
     text: str = ""  # command text or button value
     values: dict[str, Any] = field(default_factory=dict)  # view state values
     meta: str = ""  # private_metadata
+    ts: str = ""  # btn: the message the button is on (default: any message)
+    option: str = ""  # btn: a menu's selected option value instead of a button
 
 
 @dataclass
@@ -296,6 +301,12 @@ def deliver(
             req.target, req.text, user_id=user, team_id=team, trigger_id=trigger, response_url=url
         )
     elif req.kind == "btn":
+        menu: dict[str, Any] = {}
+        if req.option:
+            chosen = {"text": "option", "value": req.option}
+            menu = {"action_type": "static_select", "selected_option": chosen}
+        if req.ts:
+            menu["message_ts"] = req.ts
         payload = block_action_payload(
             req.target,
             req.text,
@@ -304,6 +315,7 @@ def deliver(
             channel_id=CHANNEL,
             trigger_id=trigger,
             response_url=url,
+            **menu,
         )
         status, body = http.action(payload)
     else:

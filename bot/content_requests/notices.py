@@ -1,5 +1,6 @@
 """Posts that close the content-request loop: the triage post (posted once, then updated in
-place) and a DM to the requester on every status change (and to the +1'ers on delivery)."""
+place) and a DM to the requester on every status change (and, on delivery, to the +1'ers and
+to the reps who asked or +1'd the prospect questions it answers)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ def post_key(request_id: int) -> str:
     return f"content-request-post:{request_id}"
 
 
-def _dm(runtime: Runtime, request: ContentRequest, user: str, asset: Asset | None) -> None:
+def _dm(
+    runtime: Runtime, request: ContentRequest, user: str, asset: Asset | None, asker: bool = False
+) -> None:
     voter = user != request.requester_id
-    message = views.status_dm(request, asset, voter=voter)
+    message = views.status_dm(request, asset, voter=voter, asker=asker)
     key = f"content-request-dm:{request.id}:{request.status}:{user}"
     runtime.outbox.submit(request.team_id, key, Post("chat.postMessage", user, message))
 
@@ -92,11 +95,16 @@ def status_changed(
         if expected is not None and request.status != expected:
             request = request.model_copy(update={"status": expected})
         asset = assets.get(session, team_id, request.asset_id) if request.asset_id else None
-        voters = (
-            content_requests.voters(session, request_id) if request.status == "delivered" else []
-        )
+        delivered = request.status == "delivered"
+        voters = content_requests.voters(session, request_id) if delivered else []
+        # On delivery, the reps who asked or +1'd the questions it answers get it too.
+        numbers = [int(n) for n in request.question_refs.split(",") if n.isdigit()]
+        askers = question_lists.askers_and_voters(session, team_id, numbers) if delivered else []
     _dm(runtime, request, request.requester_id, asset)
     for voter in voters:
         if voter != request.requester_id:
             _dm(runtime, request, voter, asset)
+    for asker in askers:
+        if asker != request.requester_id and asker not in voters:
+            _dm(runtime, request, asker, asset, asker=True)
     refresh_post(runtime, team_id, request_id)

@@ -1,11 +1,21 @@
-"""The prospect-questions scenes: reps ask (some alike), marketing answers, the loop closes."""
+"""The prospect-questions scenes: reps ask (some alike), marketing answers, the loop closes;
+answers stay true, reps say when one answers them, and the gaps become content requests."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
 from bot.demo.cast import ANA, DEALS, MIA, RAJ, TRIAGE
 from bot.demo.runner import Stage
-from bot.questions.views import posts
+from bot.gaps.views import report as gap_views
+from bot.questions import review
+from bot.questions.views import posts, ratings
+from bot.questions.views import review as review_views
 from bot.questions.views.replies import COMMAND, SHORTCUT
+from storage.clock import utcnow
+from storage.models import Answer
 
 FIRST = "Does the platform support SSO with Okta, and is SCIM provisioning included?"
 SECOND = "Can Globex's 400 users sign in with Okta SSO, or do they need separate passwords?"
@@ -71,3 +81,53 @@ def reuse(stage: Stage) -> None:
 
     stage.scene("Thursday 09:00 — before a call, Ana searches the answered questions")
     stage.command(ANA, COMMAND, "search SSO")
+
+
+def resolve(stage: Stage) -> None:
+    """Raj's new question was answered already: one click resolves it with that answer."""
+    stage.scene("Thursday 08:52 — Raj reads #1's answer under his #4: it answers his question")
+    stage.press_in_reply(RAJ, ratings.ANSWERS_BUTTON, after="*#1*")
+    stage.note("#4 is resolved with #1's answer: Raj counts on #1, marketing has nothing to do")
+
+
+def stale(stage: Stage) -> None:
+    """Months later #1's answer is due: it is flagged, and Mia is asked whether it still holds."""
+    stage.scene("Three months later — #1's answer passes its review date (90 days)")
+    with Session(stage.runtime.engine) as session:
+        later = age_answers(session, days=91)
+    stage.note("the demo moves its answers 91 days into the past instead of waiting")
+    stage.command(ANA, COMMAND, "search SSO")
+    stage.note("Ana still finds it, flagged as not verified since it was given")
+    review.send_due_reviews(stage.runtime, later)
+    stage.show_new()
+    stage.scene("Mia checks the answer: SCIM is still on Business and Enterprise")
+    stage.press(MIA, review_views.VERIFY_BUTTON, where=MIA.id)
+    stage.command(ANA, COMMAND, "search SSO")
+
+
+def gaps(stage: Stage) -> None:
+    """What nothing answers yet, and a content request made from it."""
+    stage.scene("Friday 10:00 — reps keep hearing about SOC 2; nobody has answered yet")
+    stage.command(ANA, COMMAND, "Do you have a SOC 2 Type II report we can send?")
+    stage.command(RAJ, COMMAND, "Can Globex's auditors see the SOC 2 audit results?")
+    stage.command(ANA, COMMAND, "Which SOC 2 controls cover customer data backups?")
+    stage.scene("Friday 11:00 — Mia asks what prospects ask that nothing answers")
+    stage.command(MIA, "/lockstep", "gaps")
+    stage.settle()
+    stage.scene("Friday 11:05 — Mia turns the top gap into a content request")
+    stage.press_in_reply(MIA, gap_views.REQUEST_BUTTON)
+    stage.fill(MIA, {})
+    stage.note("when it is delivered, Ana and Raj (who asked) get it too")
+
+
+def age_answers(session: Session, days: int) -> datetime:
+    """Every answer given `days` earlier (the demo's way of letting months pass); the moment
+    their review would now be done."""
+    for a in session.exec(select(Answer)):
+        shift = timedelta(days=days)
+        a.created_at -= shift
+        a.verified_at = (a.verified_at or a.created_at) - shift
+        a.review_by = (a.review_by or a.created_at) - shift
+        session.add(a)
+    session.commit()
+    return utcnow()

@@ -300,6 +300,52 @@ class Stage:
         )
         return self.interact(who, f"uses the message shortcut “{label}” on it", payload)
 
+    def pick(self, who: Person, action_id: str, option: str, where: str) -> Any:
+        """Choose `option` (by its text) in the menu `action_id` of the newest message in
+        `where` that shows it."""
+        for call in reversed(self.slack.calls):
+            if call.method != "chat.postMessage" or call.params.get("channel") != where:
+                continue
+            menu = _find_element(call.json("blocks") or [], action_id)
+            if menu is None:
+                continue
+            chosen = next(o for o in menu["options"] if o["text"]["text"] == option)
+            ts = self._ts_of(call)
+            payload = block_action_payload(
+                action_id,
+                user_id=who.id,
+                team_id=TEAM,
+                channel_id=_posted_channel(call),
+                message_ts=ts,
+                action_type="static_select",
+                selected_option=chosen,
+                response_url=self.response_url(who),
+            )
+            label = (menu.get("placeholder") or {}).get("text", action_id)
+            return self.interact(who, f"picks “{option}” under [{label}]", payload)
+        raise LookupError(f"no message shows a menu {action_id}")
+
+    def press_in_reply(self, who: Person, action_id: str, label: str = "", after: str = "") -> Any:
+        """Click `action_id` in the newest private reply `who` was sent (through a response_url;
+        with `after`, at or below the block whose text contains it)."""
+        for call in reversed(self.slack.calls):
+            if call.method != "response_url" or self.reply_to.get(call.path) != who.name:
+                continue
+            button = _find_element(call.json("blocks") or [], action_id, after)
+            if button is None:
+                continue
+            payload = block_action_payload(
+                action_id,
+                str(button.get("value", "")),
+                user_id=who.id,
+                team_id=TEAM,
+                block_id=str(button.get("_block_id", "b")),
+                response_url=self.response_url(who),
+            )
+            text = (button.get("text") or {}).get("text", action_id)
+            return self.interact(who, f"clicks [{label or text}] in that reply", payload)
+        raise LookupError(f"no reply to {who.name} shows a button {action_id}")
+
     def response_url(self, who: Person) -> str:
         """A fresh response_url from the stand-in; what is posted to it is shown to `who`."""
         url = self.slack.new_response_url()

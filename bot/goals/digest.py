@@ -19,7 +19,10 @@ PACE_EMOJI = {
     Pace.AT_RISK: ":large_yellow_circle:",
     Pace.BEHIND: ":red_circle:",
 }
-LEGEND = ":eyes: seen · :raised_hands: I can help · :warning: I see a risk"
+LEGEND = (
+    "react :eyes: seen · about one goal, pick it under :raised_hands: I can help or "
+    ":warning: I see a risk below"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,10 @@ class LoopStats:
     worst_assets: list[tuple[str, float]] = field(default_factory=list)
     requests_delivered: int | None = None
     requests_open: int | None = None
+    # (new questions resolved by an existing answer, new questions), and answers marked
+    # “Not quite”, this week.
+    deflected: tuple[int, int] | None = None
+    answers_missed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,16 @@ def goal_line(goal: GoalFigures, today: date) -> str:
     return "\n".join(lines)
 
 
+def signal_note(risks: int, helps: int) -> str:
+    """“⚠️ 2 see a risk · 🙌 1 can help” from the latest digest's per-goal picks; "" for none."""
+    parts = []
+    if risks:
+        parts.append(f":warning: {risks} see{'s' * (risks == 1)} a risk")
+    if helps:
+        parts.append(f":raised_hands: {helps} can help")
+    return " · ".join(parts)
+
+
 def _change(delta: float) -> str:
     if delta == 0:
         return "no change this week"
@@ -142,6 +159,10 @@ def loop_lines(stats: LoopStats) -> list[str]:
         lines.append(f":speech_balloon: Most-asked prospect questions: {asked}")
     if stats.questions_answered is not None:
         lines.append(f":white_check_mark: Questions answered: {stats.questions_answered}")
+    if stats.deflected is not None:
+        lines.append(f":recycle: Resolved by an existing answer: {deflection(*stats.deflected)}")
+    if stats.answers_missed is not None:
+        lines.append(f":thinking_face: Answers marked “Not quite”: {stats.answers_missed}")
     if stats.best_assets:
         lines.append(":star: Best-rated assets: " + _assets(stats.best_assets))
     if stats.worst_assets:
@@ -153,6 +174,12 @@ def loop_lines(stats: LoopStats) -> list[str]:
     if stats.requests_open is not None:
         lines.append(f":hourglass_flowing_sand: Content requests still open: {stats.requests_open}")
     return lines
+
+
+def deflection(resolved: int, asked: int) -> str:
+    """“3 of 12 new questions (25%)”: the share no one had to answer again."""
+    share = round(100 * resolved / asked) if asked else 0
+    return f"{resolved} of {asked} new questions ({share}%)"
 
 
 def _assets(assets: list[tuple[str, float]]) -> str:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.goals.digest import DigestData, Engagement, GoalFigures, LoopStats
-from storage import goals, loop, roles
+from storage import goals, loop, questions_ratings, roles
 from storage import goals_digests as digests
 from storage.clock import to_local
 from storage.models import Goal
@@ -29,6 +29,9 @@ def collect_loop_stats(
     delivered = loop.requests_delivered(session, team_id, since, until)
     still_open = loop.requests_open(session, team_id)
     answered = loop.questions_answered(session, team_id, since, until)
+    asked = loop.question_counts(session, team_id, since, until)
+    resolved = asked.get("resolved", 0)
+    missed = questions_ratings.answers_missed(session, team_id, since, until)
     return LoopStats(
         top_questions=loop.top_voted_questions(session, team_id, since, until, limit=3),
         questions_answered=answered or None,
@@ -36,6 +39,8 @@ def collect_loop_stats(
         worst_assets=worst,
         requests_delivered=delivered or None,
         requests_open=still_open or None,
+        deflected=(resolved, sum(asked.values())) if resolved else None,
+        answers_missed=missed or None,
     )
 
 

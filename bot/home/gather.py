@@ -27,14 +27,16 @@ def _sections(session: Session, team_id: str, user_id: str, role: str) -> list[H
     """Each feature's sections for this role (explicit list; features add theirs here)."""
     now = utcnow()
     zone = ZoneInfo(workspaces.get_or_create(session, team_id).timezone)
-    goals = parts.shared_goals(session, team_id, now, zone)
+    goals = parts.shared_goals(session, team_id, now, zone, signals=role in ("admin", "leader"))
     queue = parts.request_queue(session, team_id, now)
     if role in ("admin", "marketer"):
         triage = parts.question_triage(session, team_id, now, zone)
         scores = parts.asset_scores(session, team_id, now)
+        gaps = parts.knowledge_gaps(session, team_id)
         if role == "admin":
-            return [triage, queue, goals, parts.next_agendas(session, team_id, now), scores]
-        return [triage, queue, scores, goals]
+            agendas = parts.next_agendas(session, team_id, now)
+            return [triage, gaps, queue, goals, agendas, scores]
+        return [triage, gaps, queue, scores, goals]
     if role == "leader":
         return [goals, parts.next_agendas(session, team_id, now), queue]
     mine = parts.my_questions(session, team_id, user_id)

@@ -8,15 +8,21 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.assets.views.catalog import asset_line
-from bot.goals.digest import goal_line
+from bot.gaps.report import gaps_of
+from bot.gaps.views.report import gap_lines
+from bot.goals.digest import goal_line, signal_note
 from bot.goals.digest_data import goal_figures
 from bot.home.tab import HomeSection, cap
 from bot.kernel.text import safe
 from bot.meetings.preview import next_agenda_of
+from bot.questions.views.review import stale_note
 from storage import assets, content_requests, goals, meetings
+from storage import gaps as gap_store
+from storage import goals_digests as digests
 from storage import questions_lists as question_lists
-from storage.clock import to_local
+from storage.clock import to_local, utcnow
 from storage.models.assets import ContentRequest
+from storage.models.gaps import WINDOWS
 
 LIMIT = 8
 TRIAGE_DAYS = 90  # the Home triage queue's window (older ones: the triage channel, `search`)
@@ -48,13 +54,17 @@ def my_requests(session: Session, team_id: str, user_id: str) -> HomeSection:
 
 
 def my_questions(session: Session, team_id: str, user_id: str) -> HomeSection:
-    """The rep's questions, newest first: answered ones with the latest answer."""
+    """The rep's questions, newest first: answered ones with the latest answer (a stale one
+    says since when it is not verified)."""
     lines = []
+    now = utcnow()
     for q, answer in question_lists.mine(session, team_id, user_id, limit=LIMIT + 1):
         if answer is None:
             lines.append(f"❓ *#{q.id}* {safe(q.text, 120)} — _waiting for an answer_")
         else:
-            lines.append(f"✅ *#{q.id}* {safe(q.text, 120)}\n> {safe(answer.text, 300)}")
+            stale = stale_note(answer, now)
+            icon, tail = ("⚠️", f"\n{stale}") if stale else ("✅", "")
+            lines.append(f"{icon} *#{q.id}* {safe(q.text, 120)}\n> {safe(answer.text, 300)}{tail}")
     shown, more = cap(lines, LIMIT)
     return HomeSection("Your questions", shown, "No questions yet — `/prospect-question`.", more)
 
@@ -69,6 +79,14 @@ def question_triage(session: Session, team_id: str, now: datetime, zone: ZoneInf
     ]
     shown, more = cap(lines, LIMIT)
     return HomeSection("Triage queue", shown, "No unanswered prospect questions.", more)
+
+
+def knowledge_gaps(session: Session, team_id: str) -> HomeSection:
+    """The kept 90-day knowledge-gap report (`/lockstep gaps` builds it; never built here)."""
+    kept = gap_store.snapshot(session, team_id, WINDOWS[-1])
+    lines = gap_lines(gaps_of(kept), LIMIT)
+    empty = "No knowledge gaps worked out yet — `/lockstep gaps`."
+    return HomeSection("Knowledge gaps (90 days)", lines, empty, 0)
 
 
 def request_queue(session: Session, team_id: str, now: datetime) -> HomeSection:
@@ -94,12 +112,24 @@ def asset_scores(session: Session, team_id: str, now: datetime) -> HomeSection:
     return HomeSection("Asset scores", shown, "No assets yet — `/asset add`.", more)
 
 
-def shared_goals(session: Session, team_id: str, now: datetime, zone: ZoneInfo) -> HomeSection:
-    """Each active goal with progress and pace (the digest's own lines)."""
+def shared_goals(
+    session: Session, team_id: str, now: datetime, zone: ZoneInfo, signals: bool = False
+) -> HomeSection:
+    """Each active goal with progress and pace (the digest's own lines); with `signals` (the
+    leaders' and admins' Home) also who sees a risk or can help, picked for that goal on the
+    latest digest."""
     team_goals = goals.active(session, team_id)
     figures = goal_figures(session, team_id, now - timedelta(days=7), now, team_goals)
     today = to_local(now, zone).date()
-    lines = [goal_line(f, today) for f in figures]
+    picked: dict[int, dict[str, int]] = {}
+    if signals:
+        latest = [d.id for d in digests.previous(session, team_id, now) if d.id is not None]
+        picked = digests.signals(session, latest)
+    lines = []
+    for f in figures:
+        said = picked.get(f.goal_id, {})
+        note = signal_note(said.get("risk", 0), said.get("help", 0))
+        lines.append(goal_line(f, today) + (f"\n{note}" if note else ""))
     shown, more = cap(lines, LIMIT)
     return HomeSection("Shared goals", shown, "No shared goals yet — leaders: `/goal new`.", more)
 

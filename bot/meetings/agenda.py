@@ -15,7 +15,6 @@ from bot.meetings.lines import ContentItem, GoalItem, QuestionItem
 
 CAP = 5  # items shown per section; the rest become "+N more"
 URGENT = ("behind", "at_risk")
-FLAG_REACTIONS = ("warning", "raised_hands")
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,7 @@ class AgendaInputs:
     carried: list[Entry] = field(default_factory=list)
     actions: list[Entry] = field(default_factory=list)
     voices: dict[str, str] = field(default_factory=dict)  # side -> user id
+    gaps: list[str] = field(default_factory=list)  # knowledge gaps, escaped lines (brainstorm)
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,23 @@ class Section:
 
 ORDER = {
     "weekly": ("since", "goals", "questions", "content", "topics", "carried", "voices"),
-    "brainstorm": ("questions", "content", "topics", "since", "goals", "carried", "voices"),
+    "brainstorm": (
+        "questions",
+        "gaps",
+        "content",
+        "topics",
+        "since",
+        "goals",
+        "carried",
+        "voices",
+    ),  # fmt: skip
     "quarterly": ("goals", "since", "questions", "content", "topics", "carried", "voices"),
 }
 TITLES = {
     "since": ":calendar: Since last time",
     "goals": ":dart: Shared goals",
     "questions": ":speech_balloon: Top prospect questions",
+    "gaps": ":jigsaw: Knowledge gaps: what nothing answers yet",
     "content": ":page_facing_up: Content",
     "topics": ":raising_hand: Member topics",
     "carried": ":arrow_right_hook: Carried over",
@@ -89,16 +99,16 @@ def rank_questions(items: list[QuestionItem]) -> list[QuestionItem]:
 
 
 def goal_rank(goal: GoalItem) -> tuple[int, int, str]:
-    """Behind, then at risk, then goals the digest readers flagged, then the rest."""
+    """Behind, then at risk, then goals digest readers see a risk in, then the rest."""
     if goal.status == "behind":
         tier = 0
     elif goal.status == "at_risk":
         tier = 1
-    elif goal.flagged_reactions > 0:
+    elif goal.risks > 0:
         tier = 2
     else:
         tier = 3 if goal.status != "done" else 4
-    return tier, -goal.flagged_reactions, goal.name.lower()
+    return tier, -goal.risks, goal.name.lower()
 
 
 def rank_goals(items: list[GoalItem]) -> list[GoalItem]:
@@ -143,6 +153,7 @@ def build(inputs: AgendaInputs) -> list[Section]:
         "content": lambda i: _capped(
             "content", [agenda_lines.content_line(c) for c in rank_content(i.content)]
         ),
+        "gaps": lambda i: _capped("gaps", list(i.gaps)),
         "topics": lambda i: _entries("topics", rank_topics(i.topics)),
         "carried": lambda i: _entries("carried", list(i.carried) + list(i.actions)),
         "voices": _voices,

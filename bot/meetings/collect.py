@@ -81,6 +81,7 @@ def collect_inputs(
         carried=carried,
         actions=actions,
         voices=voices,
+        gaps=sources.gap_lines_of(session, team_id, series.kind),
     )
 
 

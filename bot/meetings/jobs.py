@@ -15,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.gaps import report as gap_report
 from bot.meetings.agenda import Section, build
 from bot.meetings.collect import collect_inputs, stored_sections, to_storage
 from bot.meetings.schedule import ScheduleError, ScheduleSpec, due_meeting, make_trigger
@@ -24,6 +25,7 @@ from bot.platform.runtime import Runtime
 from storage import meetings
 from storage import meetings_action_items as action_items
 from storage import meetings_agendas as agendas
+from storage.models.gaps import WINDOWS
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,8 @@ def post_agenda(engine: Engine, outbox: Outbox, series_id: int, now: datetime) -
         meeting_utc = meeting.astimezone(UTC)
         agenda = agendas.agenda_for(session, series_id, meeting_utc)
         if agenda is None:
+            if series.kind == "brainstorm":  # its gaps section reads the kept report
+                gap_report.current(engine, series.team_id, WINDOWS[-1], now)
             sections, voices = build_for(session, series, meeting_utc)
             snapshot, items = to_storage(sections)
             agendas.create_agenda(

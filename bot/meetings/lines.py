@@ -23,7 +23,8 @@ class GoalItem:
     status: str  # behind | at_risk | on_track | done
     owners: tuple[str, ...] = ()
     delta: float | None = None  # change since the last meeting (quarterly: over the quarter)
-    flagged_reactions: int = 0  # :warning: / :raised_hands: on the latest digest showing it
+    risks: int = 0  # “I see a risk” picked for this goal on the window's latest digests
+    helps: int = 0  # “I can help” picked for it
     progress: float | None = None  # share of the target reached (1.0 = 100 %)
     updates: int = 0  # progress updates logged over the same span as `delta`
 
@@ -54,8 +55,10 @@ def goal_line(goal: GoalItem, kind: str) -> str:
         line += f" ({', '.join(trend)})"
     if goal.owners:
         line += " — " + ", ".join(user_mention(o) for o in goal.owners[:5])
-    if goal.flagged_reactions:
-        line += f" — :warning: flagged {goal.flagged_reactions}×"
+    if goal.risks:
+        line += f" — :warning: risk seen by {goal.risks}"
+    if goal.helps:
+        line += f" — :raised_hands: {goal.helps} can help"
     return line
 
 

@@ -4,10 +4,9 @@ Each collector reads the team's data for one meeting window through a few indexe
 queries (storage/loop.py, storage/goals_digests.py, storage/assets.py) and returns the
 builder's items.
 
-Digest reactions: a Digest row does not record which goals it showed, so a :warning: or
-:raised_hands: on the latest digest of the window counts for every goal that digest's channel
-shows (the goal's own channel, else the workspace's digest channel), exactly as the digest job
-chooses them (`bot.goals.digest_data.digest_channel_of`).
+Digest signals: readers pick a goal under *I can help with…* or *I see a risk in…* on the
+digest (storage.goals_digests.add_signal); each goal shows only the signals about it, from the
+latest digests of the window. A reaction on the whole digest means "seen" and flags no goal.
 """
 
 from __future__ import annotations
@@ -18,14 +17,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.goals.digest_data import digest_channel_of
+from bot.gaps.report import gaps_of
+from bot.gaps.views.report import gap_lines
 from bot.goals.pace import Pace, Standing, standing
-from bot.meetings.agenda import FLAG_REACTIONS
 from bot.meetings.lines import ContentItem, GoalItem, QuestionItem
 from storage import assets, goals, loop
+from storage import gaps as gap_store
 from storage import goals_digests as digests
 from storage.clock import to_local
-from storage.models import Workspace
+from storage.models.gaps import WINDOWS
 
 QUARTER = timedelta(days=91)  # a quarterly series shows goal trends over at least this span
 LOW_RESONANCE = 3.0  # assets rated below the middle of the 1–5 scale are worth discussing
@@ -67,9 +67,7 @@ def goal_items(
     trend = window
     if kind == "quarterly" and until - since < QUARTER:
         trend = loop.goal_activity(session, team_id, until - QUARTER, until)
-    flags = flags_by_channel(session, team_id, since, until)
-    ws = session.get(Workspace, team_id)
-    default = ws.digest_channel if ws is not None else None
+    signals = signals_by_goal(session, team_id, since, until)
     day = to_local(until, zone).date()
     items = []
     for g in team_goals:
@@ -81,7 +79,8 @@ def goal_items(
                 status=status_of(s),
                 owners=(g.sales_owner, g.marketing_owner),
                 delta=delta,
-                flagged_reactions=flags.get(digest_channel_of(g, default) or "", 0),
+                risks=signals.get(g.id or 0, {}).get("risk", 0),
+                helps=signals.get(g.id or 0, {}).get("help", 0),
                 progress=s.progress,
                 updates=updates,
             )
@@ -90,19 +89,13 @@ def goal_items(
     return GoalsSince(items, sum(n for n, _ in window.values()), moved)
 
 
-def flags_by_channel(
+def signals_by_goal(
     session: Session, team_id: str, since: datetime, until: datetime
-) -> dict[str, int]:
-    """:warning: / :raised_hands: reactions (any skin tone) on the team's latest digests in the
-    window, per digest channel."""
+) -> dict[int, dict[str, int]]:
+    """“I can help” / “I see a risk” picked per goal on the team's latest digests in the
+    window: {goal id: {"help": n, "risk": n}}."""
     latest = [d for d in digests.previous(session, team_id, until) if d.occurrence >= since]
-    channel_of = {d.id: d.channel for d in latest if d.id is not None}
-    counts: dict[str, int] = {}
-    for r in digests.reactions(session, list(channel_of)):
-        if r.reaction.split("::")[0] in FLAG_REACTIONS:
-            channel = channel_of[r.digest_id]
-            counts[channel] = counts.get(channel, 0) + 1
-    return counts
+    return digests.signals(session, [d.id for d in latest if d.id is not None])
 
 
 def content_items(session: Session, team_id: str, now: datetime) -> list[ContentItem]:
@@ -155,3 +148,11 @@ def questions_since(
         answered=loop.questions_answered(session, team_id, since, until),
         live=sum(counts.get(status, 0) for status in loop.LIVE_QUESTIONS),
     )
+
+
+def gap_lines_of(session: Session, team_id: str, kind: str) -> list[str]:
+    """The brainstorm agenda's knowledge gaps: the kept 90-day report (the agenda job makes it
+    fresh before it builds the agenda; a preview shows it as kept). Other kinds show none."""
+    if kind != "brainstorm":
+        return []
+    return gap_lines(gaps_of(gap_store.snapshot(session, team_id, WINDOWS[-1])))

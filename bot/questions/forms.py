@@ -7,7 +7,13 @@ from typing import Any
 
 from bot.kernel.parsing import row_id
 from bot.questions.views.modals import FIELDS
-from storage.models.questions import MAX_TEXT, STAGES, URGENCIES
+from storage.models.questions import (
+    DEFAULT_REVIEW_DAYS,
+    MAX_TEXT,
+    REVIEW_CHOICES,
+    STAGES,
+    URGENCIES,
+)
 
 URL = re.compile(r"^https?://[^\s<>|]+$")
 LIMITS = {"prospect": 150, "segment": 100, "tags": 200}
@@ -47,17 +53,28 @@ def capture_fields(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, st
     return fields, errors
 
 
-def answer_fields(values: dict[str, Any]) -> tuple[str, str | None, dict[str, str]]:
-    """(answer text, link or None, errors) from the answer form."""
+def answer_fields(values: dict[str, Any]) -> tuple[str, str | None, int, dict[str, str]]:
+    """(answer text, link or None, review period in days, errors) from the answer form."""
     errors: dict[str, str] = {}
     text = _text(values, "answer", errors, MAX_TEXT)
     link = value(values, "link")  # view values arrive raw, not entity-encoded
     if link and (len(link) > 3000 or not URL.match(link)):
         errors["link"] = "Paste a full link starting with https://"
-    return text, link or None, errors
+    review = value(values, "review")
+    days = int(review) if review.isdigit() else DEFAULT_REVIEW_DAYS
+    if review and days not in REVIEW_CHOICES:
+        errors["review"] = "Pick one of the options."
+    return text, link or None, days, errors
 
 
 def original_number(values: dict[str, Any]) -> int | None:
     """The question number typed into the duplicate form (“12” or “#12”)."""
     token = value(values, "original").lstrip("#")
     return row_id(token)
+
+
+def answer_target(metadata: str | None) -> tuple[int | None, str | None]:
+    """The answer form's question number, and the author of the thread reply it came from
+    (Use as answer), from its private_metadata “12” or “12:U0123”."""
+    number, _, author = (metadata or "").partition(":")
+    return row_id(number), (author or None)

@@ -14,6 +14,7 @@ from bot.platform.runtime import Runtime
 from bot.questions.views import posts as views
 from storage import outbox, roles, workspaces
 from storage import questions as store
+from storage import questions_posts as posts
 from storage import questions_votes as votes
 from storage.models import Question
 
@@ -61,6 +62,9 @@ def post_triage(runtime: Runtime, team_id: str, question_id: int) -> str:
         return row.status
     with Session(runtime.engine) as session:
         store.mark_triaged(session, question_id, row.result_channel or channel)
+        if row.result_ts:  # a reply in its thread can become the answer (Use as answer)
+            posts.remember(session, team_id, question_id, row.result_channel or channel,
+                           row.result_ts)  # fmt: skip
         q = store.get(session, team_id, question_id)
     if q is not None and q.version != version:
         # A +1 or an answer came while the post was on its way (refresh_triage skipped it).

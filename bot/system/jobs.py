@@ -25,6 +25,7 @@ from bot.goals import digest_jobs
 from bot.meetings import jobs as agenda_jobs
 from bot.platform.runtime import Runtime
 from bot.questions import posts as question_posts
+from bot.questions import review as question_review
 from storage import leases
 from storage.clock import utcnow
 
@@ -78,6 +79,7 @@ def periodic_tasks() -> dict[str, Periodic]:
         "agendas": agenda_jobs.post_due_agendas,
         "action_reminders": agenda_jobs.remind_actions,
         "questions.post_queued": question_posts.post_queued,
+        "questions.reviews": question_review.send_due_reviews,
     }
 
 

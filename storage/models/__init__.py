@@ -6,24 +6,35 @@ Every domain row carries `team_id`; every timestamp is aware UTC (see storage.cl
 from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote
 from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
-from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
+from storage.models.gaps import GapSnapshot
+from storage.models.goals import Digest, DigestReaction, Goal, GoalSignal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
-from storage.models.questions import Answer, Question, QuestionVote
+from storage.models.questions import (
+    Answer,
+    AnswerRating,
+    Question,
+    QuestionPost,
+    QuestionVote,
+)
 
 __all__ = [
     "Answer",
+    "AnswerRating",
     "Asset",
     "AssetFeedback",
     "ContentRequest",
     "ContentRequestVote",
     "Digest",
     "DigestReaction",
+    "GapSnapshot",
     "Goal",
+    "GoalSignal",
     "GoalUpdate",
     "HomeViewer",
     "Lease",
     "OutboxMessage",
     "Question",
+    "QuestionPost",
     "QuestionVote",
     "Receipt",
     "RoleAssignment",

@@ -22,6 +22,8 @@ class Workspace(SQLModel, table=True):
     digest_channel: str | None = Field(default=None, max_length=32)
     digest_weekday: int = Field(default=0)  # Monday
     digest_time: str = Field(default="09:00", max_length=5)
+    # The answer form's default review period, in days (storage.models.questions.REVIEW_CHOICES).
+    answer_review_days: int = Field(default=90)
     created_at: datetime = Field(default_factory=utcnow)
 
 

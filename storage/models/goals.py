@@ -92,6 +92,24 @@ class DigestReaction(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+SIGNALS = ("help", "risk")  # "I can help" / "I see a risk", chosen per goal on a digest
+
+
+class GoalSignal(SQLModel, table=True):
+    """A reader's signal about one goal of a digest: once per (digest, goal, person, kind)."""
+
+    __tablename__ = "goal_signal"
+    __table_args__ = (UniqueConstraint("digest_id", "goal_id", "user_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    digest_id: int = Field(foreign_key="digest.id", index=True)
+    goal_id: int = Field(foreign_key="goal.id")
+    user_id: str = Field(max_length=32)
+    kind: str = Field(max_length=8)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 @dataclass(frozen=True)
 class GoalInput:
     """A goal as validated from a form (bot.goals.input): what create and edit write."""

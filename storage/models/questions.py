@@ -12,9 +12,16 @@ from storage.clock import utcnow
 
 STAGES = ("awareness", "consideration", "decision", "post-sale")
 URGENCIES = ("low", "normal", "high")
-# open -> answered; either may become duplicate (merged) or withdrawn (by the asker).
-STATUSES = ("open", "answered", "duplicate", "withdrawn")
+# open -> answered; either may become duplicate (merged), resolved (the asker took an existing
+# answer for it) or withdrawn (by the asker). Retiring its answer makes an answered one open again.
+STATUSES = ("open", "answered", "duplicate", "resolved", "withdrawn")
 MAX_TEXT = 3000
+# How long an answer stays trusted before its author is asked to verify it again (the answer
+# form offers REVIEW_CHOICES; the workspace default is DEFAULT_REVIEW_DAYS).
+DEFAULT_REVIEW_DAYS = 90
+REVIEW_CHOICES = (30, 60, 90, 180, 365)
+# What a rep said about an answer they were shown: it answered their question, or not quite.
+VERDICTS = ("answers", "not_quite")
 
 
 # The partial index's condition, for both dialects (migration 0009 spells it out: migrations
@@ -89,9 +96,14 @@ class QuestionVote(SQLModel, table=True):
 
 
 class Answer(SQLModel, table=True):
-    """Marketing's answer to a question, with an optional link to an asset."""
+    """Marketing's answer to a question, with an optional link to an asset, who last verified
+    it and when it is due for review again (stale after `review_by`; never shown once retired)."""
 
-    __table_args__ = (UniqueConstraint("team_id", "delivery_key"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "delivery_key"),
+        # The review job's read: answers whose review date passed and whose DM is not out yet.
+        Index("ix_answer_review", "review_by", "reminded_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -101,6 +113,51 @@ class Answer(SQLModel, table=True):
     link: str | None = Field(default=None, max_length=3000)
     delivery_key: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
+    verified_by: str | None = Field(default=None, max_length=32)
+    verified_at: datetime | None = None
+    review_days: int = DEFAULT_REVIEW_DAYS
+    review_by: datetime | None = None
+    # When the review DM for the current review_by was handed to the outbox (None: not yet).
+    reminded_at: datetime | None = None
+    retired_at: datetime | None = None
+    retired_by: str | None = Field(default=None, max_length=32)
+
+    def is_stale(self, now: datetime) -> bool:
+        """Past its review date and not verified again since."""
+        return self.retired_at is None and self.review_by is not None and self.review_by <= now
+
+
+class AnswerRating(SQLModel, table=True):
+    """A rep's verdict on an answer they were shown for `question_id` (their own new question,
+    or the answered one itself from the answer DM): once per (answer, question, person)."""
+
+    __tablename__ = "answer_rating"
+    __table_args__ = (
+        UniqueConstraint("answer_id", "question_id", "user_id"),
+        Index("ix_answer_rating_team_created", "team_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    answer_id: int = Field(foreign_key="answer.id")
+    question_id: int = Field(foreign_key="question.id")
+    user_id: str = Field(max_length=32)
+    verdict: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class QuestionPost(SQLModel, table=True):
+    """Where a question's triage post is (channel and ts): finds the question a reply in
+    that post's thread is about (the “Use as answer” shortcut)."""
+
+    __tablename__ = "question_post"
+    __table_args__ = (UniqueConstraint("team_id", "channel", "ts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel: str = Field(max_length=64)
+    ts: str = Field(max_length=32)
+    question_id: int = Field(foreign_key="question.id", index=True)
 
 
 # Full-text search objects live next to the table on every create_all (tests, tools).

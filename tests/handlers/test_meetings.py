@@ -209,7 +209,7 @@ def test_preview_shows_goals_and_content_sections_escaped(
     assert "1 content request delivered" in since
     first_goal = goals.splitlines()[1]
     assert "Pipeline &lt;!channel&gt;" in first_goal and "behind" in first_goal
-    assert "<@U0SALES001>, <@U0MKTG0001>" in first_goal and "flagged 2×" in first_goal
+    assert "<@U0SALES001>, <@U0MKTG0001>" in first_goal and "risk seen by 2" in first_goal
     lines = content.splitlines()
     assert "Battlecard &lt;!channel&gt;" in lines[1] and "Deck &lt;!channel&gt;" in lines[3]
     assert "Dusty whitepaper &lt;!here&gt;" in lines[4]

@@ -13,6 +13,7 @@ CONFIG_EXAMPLES = (
     "/lockstep config triage-channel #marketing-triage",
     "/lockstep config timezone Europe/Paris",
     "/lockstep config digest monday 09:00 Europe/Paris #sales-marketing",
+    "/lockstep config answer-review 90",
 )
 ROLE_EXAMPLES = ("/lockstep role @dana marketer", "/lockstep role remove @dana marketer")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -38,7 +39,8 @@ def config_summary(ws: Workspace) -> dict[str, Any]:
         "*Lockstep settings for this workspace*\n"
         f"• Triage channel: {triage}\n• Digest channel: {digest}\n"
         f"• Digest: {WEEKDAYS[ws.digest_weekday]} {ws.digest_time}\n"
-        f"• Time zone: {safe(ws.timezone, 64)}"
+        f"• Time zone: {safe(ws.timezone, 64)}\n"
+        f"• Answers reviewed after: {ws.answer_review_days} days"
     )
 
 

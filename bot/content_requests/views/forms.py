@@ -56,22 +56,34 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def request_modal() -> dict[str, Any]:
+def request_modal(
+    what: str = "", why: str = "", refs: str = "", metadata: str = ""
+) -> dict[str, Any]:
+    """The request form; pre-filled (and `metadata` naming its source) when a knowledge gap's
+    Request content button opens it."""
     stages = [(s.capitalize(), s) for s in DEAL_STAGES]
     blocks = [
-        text_input(B_WHAT, "What do you need?", multiline=True, max_length=2000),
-        text_input(B_WHY, "Why: prospect context", multiline=True, optional=True, max_length=2000),
+        text_input(B_WHAT, "What do you need?", initial=what, multiline=True, max_length=2000),
+        text_input(
+            B_WHY,
+            "Why: prospect context",
+            initial=why,
+            multiline=True,
+            optional=True,
+            max_length=2000,
+        ),  # fmt: skip
         static_select(B_STAGE, "Deal stage", stages, optional=True),
         date_input(B_DATE, "Needed by"),
         text_input(
             B_QUESTIONS,
             "Prospect questions it answers",
+            initial=refs,
             optional=True,
             max_length=200,
             placeholder="Question numbers, e.g. 12, 15",
         ),
     ]
-    return modal(REQUEST_CALLBACK, "Request content", blocks, submit="Request")
+    return modal(REQUEST_CALLBACK, "Request content", blocks, submit="Request", metadata=metadata)
 
 
 def read_request_form(

@@ -118,10 +118,13 @@ def triage_post(
 
 
 def status_dm(
-    request: ContentRequest, asset: Asset | None, *, voter: bool = False
+    request: ContentRequest, asset: Asset | None, *, voter: bool = False, asker: bool = False
 ) -> dict[str, Any]:
-    """The DM that closes the loop on every status change (to the requester, or a +1'er)."""
+    """The DM that closes the loop on every status change (to the requester, or a +1'er; on
+    delivery also to who asked or +1'd the prospect questions it answers)."""
     whose = "A request you +1'd" if voter else "Your content request"
+    if asker:
+        whose = "Content for a prospect question you heard: request"
     n = f"#{request.id}"
     if request.status == "submitted":
         line = f":inbox_tray: {whose} {n} is in marketing's triage queue."

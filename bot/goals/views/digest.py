@@ -16,6 +16,12 @@ from bot.goals.digest import (
 from bot.kernel.text import mrkdwn, plain, section
 
 LOG_PROGRESS = "digest_log_progress"  # the "Log progress" button (handled in handlers/goals.py)
+# Per-goal signals (handlers/goals_reactions.py): a menu of the digest's goals each, so a signal
+# is about the goal it names, whatever the number of goals (one block for all of them).
+SIGNAL_HELP = "digest_signal_help"
+SIGNAL_RISK = "digest_signal_risk"
+SIGNAL_KIND = {SIGNAL_HELP: "help", SIGNAL_RISK: "risk"}
+MAX_OPTIONS = 100
 MAX_BLOCKS = 50
 NO_GOALS = "No shared goals yet: leaders can create one with `/goal new`."
 
@@ -38,7 +44,7 @@ def digest_message(data: DigestData, reserved: int = 0) -> dict[str, Any]:
     engaged = engagement_line(data.engagement)
     if engaged:
         bottom.append(_context(engaged))
-    bottom.append(_context("React to tell both teams: " + LEGEND))
+    bottom.append(_context("Tell both teams: " + LEGEND))
     if data.goals:
         button = {
             "type": "button",
@@ -46,11 +52,25 @@ def digest_message(data: DigestData, reserved: int = 0) -> dict[str, Any]:
             "text": plain("Log progress"),
             "value": "log",
         }
-        bottom.append({"type": "actions", "elements": [button]})
+        help_menu = _signal_menu(SIGNAL_HELP, "🙌 I can help with…", data)
+        risk_menu = _signal_menu(SIGNAL_RISK, "⚠️ I see a risk in…", data)
+        bottom.append({"type": "actions", "elements": [button, help_menu, risk_menu]})
     lines = [goal_line(g, data.today) for g in data.goals] or [NO_GOALS]
     sections = _fit(pack(lines), MAX_BLOCKS - reserved - len(top) - len(bottom))
     text = f"{title}: {summary(data.goals, data.today)}"
     return {"text": text, "blocks": top + [section(s) for s in sections] + bottom}
+
+
+def _signal_menu(action_id: str, placeholder: str, data: DigestData) -> dict[str, Any]:
+    options = [
+        {"text": plain(g.name, 75), "value": str(g.goal_id)} for g in data.goals[:MAX_OPTIONS]
+    ]
+    return {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder, 150),
+        "options": options,
+    }
 
 
 def preview_message(data: DigestData) -> dict[str, Any]:

@@ -8,7 +8,13 @@ from typing import Any
 from bot.kernel.text import ELLIPSIS, plain, safe, section
 from bot.questions.views.replies import captured, number
 from storage.models import Answer, Question
-from storage.models.questions import MAX_TEXT, STAGES, URGENCIES
+from storage.models.questions import (
+    DEFAULT_REVIEW_DAYS,
+    MAX_TEXT,
+    REVIEW_CHOICES,
+    STAGES,
+    URGENCIES,
+)
 
 CAPTURE_MODAL = "question_capture"
 ANSWER_MODAL = "question_answer"
@@ -24,6 +30,7 @@ FIELDS = {
     "answer": "answer",
     "link": "link",
     "original": "original",
+    "review": "review",
 }
 
 
@@ -97,18 +104,36 @@ def _question_summary(q: Question) -> dict[str, Any]:
     return section(f"*Question {number(q)}* from <@{q.asker_id}>\n{safe(q.text, 2500)}")
 
 
-def answer_modal(q: Question) -> dict[str, Any]:
+def _review_select(days: int) -> dict[str, Any]:
+    options = [{"text": plain(f"In {d} days"), "value": str(d)} for d in REVIEW_CHOICES]
+    chosen = next((o for o in options if o["value"] == str(days)), options[0])
+    return {"type": "static_select", "options": options, "initial_option": chosen}
+
+
+def answer_modal(
+    q: Question,
+    current: Answer | None = None,
+    reply: str = "",
+    author: str | None = None,
+    days: int = DEFAULT_REVIEW_DAYS,
+) -> dict[str, Any]:
+    """The answer form, its review period `days` (the workspace's default); pre-filled with
+    `current` (the Update button of a review DM) or with a thread `reply` by `author` (Use as
+    answer), who is then credited with the answer."""
+    text, link = (current.text, current.link or "") if current else (reply, "")
+    days = current.review_days if current else days
     return {
         "type": "modal",
         "callback_id": ANSWER_MODAL,
         "title": plain(f"Answer {number(q)}"),
         "submit": plain("Send answer"),
         "close": plain("Cancel"),
-        "private_metadata": str(q.id),
+        "private_metadata": f"{q.id}:{author}" if author else str(q.id),
         "blocks": [
             _question_summary(q),
-            _input("answer", "Answer", _text(MAX_TEXT, True), False),
-            _input("link", "Link to an asset", _text(3000, hint="https://…"), True),
+            _input("answer", "Answer", _text(MAX_TEXT, True, text), False),
+            _input("link", "Link to an asset", _text(3000, initial=link, hint="https://…"), True),
+            _input("review", "Ask me to check it is still true", _review_select(days), True),
         ],
     }
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.kernel.text import mrkdwn, plain, safe, section, user_mention
+from bot.questions.views import ratings
 from storage.models import Answer, Question
 
 ANSWER_BUTTON = "question_answer_open"
@@ -97,11 +98,22 @@ def triage_post(q: Question, count: int, answer: Answer | None) -> dict[str, Any
         blocks.append(section(f"{head}\n{_answer_text(answer)}"))
     if q.status == "duplicate":
         blocks.append(section(f":link: Merged into question #{q.duplicate_of}."))
+    elif q.status == "resolved":
+        resolved = (
+            f":white_check_mark: Resolved by the answer to question #{q.duplicate_of}: "
+            "the rep said it answers it. Nothing to answer here."
+        )
+        blocks.append(section(resolved))
     elif q.status == "withdrawn":
         blocks.append(section(":wastebasket: Withdrawn by the rep who asked."))
     else:
         blocks.append(_buttons(q))
-    state = {"answered": "answered", "duplicate": "merged", "withdrawn": "withdrawn"}
+    state = {
+        "answered": "answered",
+        "duplicate": "merged",
+        "resolved": "resolved by an existing answer",
+        "withdrawn": "withdrawn",
+    }
     suffix = f" ({state[q.status]})" if q.status in state else ""
     text = f"Prospect question #{q.id}{suffix}: {safe(q.text, 200)}"
     return {"text": text, "blocks": blocks, "unfurl_links": False}
@@ -114,9 +126,12 @@ def answer_dm(q: Question, answer: Answer, *, asker: bool) -> dict[str, Any]:
         f":speech_balloon: {user_mention(answer.answerer_id)} answered {whose} "
         f"(*#{q.id}*): {safe(q.text, 500)}"
     )
+    blocks = [section(head), section(f"*Answer:* {_answer_text(answer)}")]
+    if q.id is not None:
+        blocks.append(ratings.buttons(q.id, answer))
     return {
         "text": f"Marketing answered {whose} #{q.id}: {safe(answer.text, 300)}",
-        "blocks": [section(head), section(f"*Answer:* {_answer_text(answer)}")],
+        "blocks": blocks,
     }
 
 

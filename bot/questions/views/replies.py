@@ -6,6 +6,9 @@ from typing import Any
 
 from bot.kernel.messages import ephemeral, usage
 from bot.kernel.text import mrkdwn, safe, section
+from bot.questions.views import ratings
+from bot.questions.views.review import stale_note
+from storage.clock import utcnow
 from storage.models import Answer, Question
 from storage.models.questions import MAX_TEXT
 
@@ -38,13 +41,21 @@ def _answer_line(a: Answer | None) -> str:
     line = f"*Answer:* {safe(a.text, ANSWER_TEXT)}"
     if a.link:
         line += f"\nLink: {safe(a.link, 300)}"
-    return line
+    stale = stale_note(a, utcnow())
+    return f"{line}\n{stale}" if stale else line
 
 
-def _similar_sections(found: list[tuple[Question, Answer | None]]) -> list[dict[str, Any]]:
-    return [
-        section(f"*{number(q)}* {safe(q.text, SIMILAR_TEXT)}\n{_answer_line(a)}") for q, a in found
-    ]
+def _similar_sections(
+    found: list[tuple[Question, Answer | None]], asking: int | None = None
+) -> list[dict[str, Any]]:
+    """Each question with its answer; shown to the rep who is `asking` a new question, an
+    answered one carries “This answers it” / “Not quite”."""
+    blocks = []
+    for q, a in found:
+        blocks.append(section(f"*{number(q)}* {safe(q.text, SIMILAR_TEXT)}\n{_answer_line(a)}"))
+        if asking is not None and a is not None:
+            blocks.append(ratings.buttons(asking, a))
+    return blocks
 
 
 def captured(
@@ -60,7 +71,7 @@ def captured(
     blocks = [section(head)]
     if similar:
         blocks.append(section("*Similar questions already asked:*"))
-        blocks.extend(_similar_sections(similar))
+        blocks.extend(_similar_sections(similar, question_id))
     hint = (
         f"Change it: `{COMMAND} edit {question_id} <new text>` · "
         f"take it back: `{COMMAND} withdraw {question_id}`"
@@ -76,7 +87,7 @@ def similar_found(q: Question, similar: list[tuple[Question, Answer | None]]) ->
         "response_type": "ephemeral",
         "replace_original": False,
         "text": head,
-        "blocks": [section(head), *_similar_sections(similar)],
+        "blocks": [section(head), *_similar_sections(similar, q.id)],
     }
 
 

@@ -89,8 +89,14 @@ def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> No
         "👉 @Ana @Mia this goal is behind: can you agree a next step?",
         "📎 chart image uploaded with it",
         "Mia (marketer) reacts 👀 to the digest",
-        "Raj (rep) reacts ⚠️ to the digest",
-        "Lockstep recorded 4 reactions on this digest: Mia 👀, Mia 🙌, Raj ⚠️, Ana 👀",
+        "Raj (rep) picks “Signed contracts” under [⚠️ I see a risk in…]",
+        "⚠️ Noted: you see a risk in *Signed contracts*.",
+        "Lockstep recorded 2 reactions on this digest: Mia 👀, Ana 👀",
+        # the signals show on the goal they were about, and only there
+        "*Signed contracts* — 🔴 behind (5% of target, +4 since last time) — @Ana, @Mia — "
+        "⚠️ risk seen by 1 — 🙌 1 can help",
+        "*Marketing-sourced pipeline* — 🟢 on track (23% of target, +140 since last time) — "
+        "@Raj, @Mia\n",
         # the check-in: set up, topic added, agenda posted, vote, discussed, action item
         "Meeting series *Weekly check-in* is saved: Tuesdays at 10:00 (Europe/Paris)",
         "Added to *Weekly check-in*: Bundle the SSO one-pager into the proposal template?",
@@ -100,6 +106,22 @@ def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> No
         "Bundle the SSO one-pager into the proposal template? — *1* vote",
         "~Bundle the SSO one-pager into the proposal template?~ ✅ discussed",
         "☑️ Add the SSO one-pager to the proposal template — @Mia, due",
+        # a rep resolves a new question with a suggested answer
+        "Raj (rep) clicks [This answers it] in that reply",
+        "✅ Resolved by the answer to question #1: the rep said it answers it.",
+        "✅ Question *#4* is resolved with the answer to *#1*",
+        ":recycle: Resolved by an existing answer: 1 of 4 new questions (25%)",
+        # a stale answer flagged, its review DM, Still true
+        "⚠️ _not verified since",
+        "✉  DM to Mia:\n     │ ⏳ Your answer to question *#1* was last verified on",
+        "[Still true] [Update] [Retire]",
+        "Mia (marketer) clicks [Still true]",
+        "✅ @Mia verified the answer to question *#1*; next review on",
+        # the gaps reply turned into a content request
+        "Working out the knowledge gaps",
+        "*soc* (word) — 3 questions unanswered",
+        "Mia (marketer) clicks [Request content] in that reply",
+        "*What:* Content answering what prospects ask about “soc”",
         # the ending
         "Open the real messages in Slack's Block Kit Builder:",
         f"  Weekly digest: {BUILDER}",

@@ -32,10 +32,10 @@ def test_questions_unanswered_first_then_plus_ones_then_recency() -> None:
 def test_goals_behind_and_at_risk_first_and_flags_raise_goals() -> None:
     goals = [
         GoalItem("Alpha", "on_track"),
-        GoalItem("Beta", "on_track", flagged_reactions=2),
+        GoalItem("Beta", "on_track", risks=2),
         GoalItem("Gamma", "at_risk"),
         GoalItem("Delta", "behind"),
-        GoalItem("Eps", "on_track", flagged_reactions=1),
+        GoalItem("Eps", "on_track", risks=1, helps=3),
         GoalItem("Done", "done"),
     ]
     assert [g.name for g in rank_goals(goals)] == ["Delta", "Gamma", "Beta", "Eps", "Alpha", "Done"]

@@ -31,9 +31,11 @@ def test_goals_and_content_fill_the_agenda_escaped(session: Session) -> None:
     assert set(by_name) == {BEHIND, "Webinars", "Signed contracts"}  # archived one left out
     behind = by_name[BEHIND]
     assert behind.status == "behind" and behind.owners == OWNERS
-    assert behind.delta == 4.0 and behind.updates == 2 and behind.flagged_reactions == 2
-    assert by_name["Webinars"].flagged_reactions == 2  # same digest channel
-    assert by_name["Signed contracts"].flagged_reactions == 0  # its digest got only :eyes:
+    assert behind.delta == 4.0 and behind.updates == 2
+    assert (behind.risks, behind.helps) == (2, 1)  # the older digest's signals do not count
+    assert (by_name["Webinars"].risks, by_name["Webinars"].helps) == (1, 0)
+    # Reactions on its digest (and on the other one) flag no goal: only signals do.
+    assert (by_name["Signed contracts"].risks, by_name["Signed contracts"].helps) == (0, 0)
     assert inputs.since.requests_delivered == 1
     assert inputs.since.goal_updates == 4 and inputs.since.goals_moved == 3
     assert inputs.since.questions_asked == 0 and inputs.questions == []  # not merged yet
@@ -41,7 +43,8 @@ def test_goals_and_content_fill_the_agenda_escaped(session: Session) -> None:
     sections = {s.key: s for s in build(inputs)}
     goals = sections["goals"].lines
     assert "Pipeline &lt;!channel&gt;" in goals[0] and ":red_circle: behind" in goals[0]
-    assert "<@U0SALES001>, <@U0MKTG0001>" in goals[0] and "flagged 2×" in goals[0]
+    assert "<@U0SALES001>, <@U0MKTG0001>" in goals[0] and "risk seen by 2" in goals[0]
+    assert "1 can help" in goals[0] and "risk" not in goals[2] and "help" not in goals[2]
     assert "+4 since last time" in goals[0]
     assert "Webinars" in goals[1] and "Signed contracts" in goals[2]  # flagged goal moves up
     content = sections["content"].lines

@@ -1,0 +1,1 @@
+"""Knowledge gaps: what prospects ask that no answer or asset covers yet."""

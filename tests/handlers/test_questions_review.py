@@ -1,0 +1,218 @@
+"""Answer freshness end to end: the review DM once per due date, Still true / Update / Retire
+for marketers only and once per click, stale answers marked, retired ones never shown."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.platform.runtime import Runtime
+from bot.questions import review
+from bot.questions.views import modals, posts
+from bot.questions.views import review as views
+from storage import questions as store
+from storage import questions_review as reviews
+from storage import roles
+from storage.clock import utcnow
+from storage.models import Answer
+from tests.conftest import TEAM, outbox_settled
+from tests.fake_slack import FakeSlack
+from tests.handlers.question_helpers import (
+    MARKETER,
+    REP,
+    TRIAGE,
+    answer,
+    ask,
+    dms,
+    setup_team,
+    triage_posts,
+    updates,
+)
+from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
+
+MARKETER2 = "U0MKT00002"
+
+
+def answered(http: SlackHTTP, slack: FakeSlack, engine: Engine, days: str = "30") -> Answer:
+    """Question #1 asked by REP and answered by MARKETER, due for review in `days` days."""
+    setup_team(engine)
+    ask(http, "Do you support Okta single sign-on?")
+    triage_posts(slack)
+    values = {
+        "answer": {"answer": "Yes, SAML via Okta."},
+        "link": {"link": ""},
+        "review": {"review": {"type": "static_select", "selected_option": {"value": days}}},
+    }
+    payload = view_submission_payload(
+        modals.ANSWER_MODAL, values, user_id=MARKETER, private_metadata="1"
+    )
+    status, reply = http.submit(payload)
+    assert status == 200 and reply == "", reply
+    dms(slack, REP)
+    outbox_settled(engine)
+    with Session(engine) as session:
+        a = store.latest_answer(session, 1)
+    assert a is not None
+    return a
+
+
+def due_dms(slack: FakeSlack, user: str) -> list[Any]:
+    return [
+        c
+        for c in slack.calls_to("chat.postMessage")
+        if c.params.get("channel") == user and views.VERIFY_BUTTON in str(c.params.get("blocks"))
+    ]
+
+
+def click(http: SlackHTTP, slack: FakeSlack, action_id: str, value: str, user: str) -> str:
+    url = slack.new_response_url()
+    payload = block_action_payload(
+        action_id, value, user_id=user, channel_id=user, response_url=url
+    )
+    status, _ = http.action(payload)
+    assert status == 200
+    return url
+
+
+def reply(slack: FakeSlack, url: str) -> Any:
+    path = "/response/" + url.rsplit("/", 1)[1]
+    (call,) = slack.wait_for("response_url", where=lambda c: c.path == path)
+    return call
+
+
+def test_a_due_answer_gets_one_review_dm_and_still_true_verifies_it_once(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    a = answered(http, slack, engine, days="30")
+    assert a.review_by is not None and a.review_by - a.created_at == timedelta(days=30)
+    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=29)) == 0
+    later = utcnow() + timedelta(days=31)
+    assert review.send_due_reviews(runtime, later) == 1
+    assert review.send_due_reviews(runtime, later) == 0  # the next tick sends nothing more
+    (dm,) = slack.wait_for("chat.postMessage", where=lambda c: c in due_dms(slack, MARKETER))
+    blocks = json.dumps(dm.json("blocks"))
+    assert "Still true" in blocks and "Update" in blocks and "Retire" in blocks
+    value = views.verify_value(a)
+
+    refused = click(http, slack, views.VERIFY_BUTTON, value, REP)  # reps may not verify
+    assert ":lock:" in reply(slack, refused).params["text"]
+    first = click(http, slack, views.VERIFY_BUTTON, value, MARKETER)
+    second = click(http, slack, views.VERIFY_BUTTON, value, MARKETER)  # a double click
+    assert "verified the answer" in reply(slack, first).params["text"]
+    assert "Nothing to do" in reply(slack, second).params["text"]
+    with Session(engine) as session:
+        again = reviews.get(session, TEAM, a.id or 0)
+    assert again is not None and again.verified_by == MARKETER and again.reminded_at is None
+    assert again.verified_at is not None and again.review_by is not None
+    assert again.review_by == again.verified_at + timedelta(days=30) > a.review_by
+    # Verified: not due again before its new date; then one new DM (a new outbox key).
+    assert review.send_due_reviews(runtime, again.review_by - timedelta(seconds=1)) == 0
+    assert review.send_due_reviews(runtime, again.review_by) == 1
+    slack.wait_for("chat.postMessage", 2, where=lambda c: c in due_dms(slack, MARKETER))
+
+
+def test_an_author_who_left_is_replaced_by_the_marketers(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    answered(http, slack, engine)
+    with Session(engine) as session:
+        roles.revoke(session, TEAM, MARKETER, "marketer")
+        roles.grant(session, TEAM, MARKETER2, "marketer", None)
+    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=31)) == 1
+    (dm,) = slack.wait_for("chat.postMessage", where=lambda c: c in due_dms(slack, MARKETER2))
+    assert f"<@{MARKETER}>'s answer" in json.dumps(dm.json("blocks"))
+    assert due_dms(slack, MARKETER) == []
+
+
+def test_a_stale_answer_is_marked_in_suggestions_and_search(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    a = answered(http, slack, engine)
+    with Session(engine) as session:  # its review date passed a day ago
+        row = session.get(Answer, a.id)
+        assert row is not None
+        row.review_by = utcnow() - timedelta(days=1)
+        session.add(row)
+        session.commit()
+    status, body = http.command("/prospect-question", "search okta sign-on", user_id=REP)
+    text = json.dumps(body["blocks"])
+    assert status == 200 and "SAML via Okta" in text and "not verified since" in text
+
+
+def test_retire_reopens_the_question_once_and_hides_the_answer(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    a = answered(http, slack, engine)
+    refused = click(http, slack, views.RETIRE_BUTTON, str(a.id), REP)
+    assert ":lock:" in reply(slack, refused).params["text"]
+    first = click(http, slack, views.RETIRE_BUTTON, str(a.id), MARKETER)
+    second = click(http, slack, views.RETIRE_BUTTON, str(a.id), MARKETER)
+    assert "retired the answer" in reply(slack, first).params["text"]
+    assert "Nothing to do" in reply(slack, second).params["text"]
+    # The triage post has its Answer button again, and its thread says why.
+    (update,) = updates(slack, containing=posts.ANSWER_BUTTON)[-1:]
+    assert "Okta" in str(update.params.get("blocks"))
+    in_thread = lambda c: c.params.get("channel") == TRIAGE and "thread_ts" in c.params  # noqa: E731
+    (note,) = slack.wait_for("chat.postMessage", where=in_thread)
+    assert "retired the answer" in note.params["text"]
+    outbox_settled(engine)
+    with Session(engine) as session:
+        q = store.get(session, TEAM, 1)
+        assert q is not None and q.status == "open"
+    status, body = http.command("/prospect-question", "search okta sign-on", user_id=REP)
+    assert "SAML via Okta" not in json.dumps(body)
+    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=400)) == 0
+    # Marketing can answer it anew.
+    answer(http, 1, "Yes, via SAML and SCIM.")
+    assert "SAML and SCIM" in json.dumps(dms(slack, REP, 2)[-1].json("blocks"))
+
+
+def test_update_opens_the_answer_form_filled_in_and_answers_anew(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    a = answered(http, slack, engine, days="180")
+    click(http, slack, views.UPDATE_BUTTON, str(a.id), REP)
+    (refusal,) = slack.wait_for("views.open")
+    assert ":lock:" in json.dumps(refusal.json("view"))
+    click(http, slack, views.UPDATE_BUTTON, str(a.id), MARKETER)
+    opened = slack.wait_for("views.open", 2)[-1].json("view")
+    assert opened["callback_id"] == modals.ANSWER_MODAL
+    assert "SAML via Okta" in json.dumps(opened)
+    review_block = next(b for b in opened["blocks"] if b.get("block_id") == "review")
+    assert review_block["element"]["initial_option"]["value"] == "180"
+    answer(http, 1, "Yes: SAML via Okta, and SCIM since March.")
+    assert "SCIM since March" in json.dumps(dms(slack, REP, 2)[-1].json("blocks"))
+    with Session(engine) as session:
+        latest = store.latest_answer(session, 1)
+    assert latest is not None and latest.id != a.id
+    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=100)) == 1  # the new one
+
+
+def test_the_workspace_default_review_period_fills_the_answer_form(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    from bot.questions.views import posts as question_posts
+    from tests.conftest import ADMIN
+    from tests.handlers.question_helpers import press
+
+    setup_team(engine)
+    status, body = http.command("/lockstep", "config answer-review 45", user_id=ADMIN)
+    assert "30, 60, 90, 180, 365" in body["text"]
+    status, body = http.command("/lockstep", "config answer-review 180", user_id=MARKETER)
+    assert ":lock:" in body["text"]  # admins only
+    status, body = http.command("/lockstep", "config answer-review 180", user_id=ADMIN)
+    assert "180 days" in body["text"]
+    assert (
+        "Answers reviewed after: 180 days"
+        in http.command("/lockstep", "config", user_id=ADMIN)[1]["text"]
+    )
+    ask(http, "Do you support Okta single sign-on?")
+    triage_posts(slack)
+    press(http, question_posts.ANSWER_BUTTON, 1, MARKETER)
+    form = slack.wait_for("views.open")[-1].json("view")
+    review_block = next(b for b in form["blocks"] if b.get("block_id") == "review")
+    assert review_block["element"]["initial_option"]["value"] == "180"
