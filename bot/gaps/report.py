@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.gaps.compute import Gap, RequestRef, Unanswered, attach, group
+from bot.gaps.compute import attach, group
+from bot.gaps.model import Gap, RequestRef, Unanswered
 from storage import gaps as store
 from storage.models import GapSnapshot
 

@@ -15,7 +15,7 @@ WINDOWS = (30, 90)  # the report's windows, in days
 
 class GapSnapshot(SQLModel, table=True):
     """The gaps of one team over its last `days` days, as of `computed_at` (JSON: a list of
-    gaps, see bot.gaps.compute.Gap)."""
+    gaps, see bot.gaps.model.Gap)."""
 
     __tablename__ = "gap_snapshot"
 

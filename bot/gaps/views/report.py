@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.gaps.compute import Gap
+from bot.gaps.model import Gap
 from bot.kernel.messages import ephemeral
 from bot.kernel.text import mrkdwn, plain, safe, section
 

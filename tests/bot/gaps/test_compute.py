@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.gaps.compute import Gap, RequestRef, Unanswered, attach, group
+from bot.gaps.compute import attach, group
+from bot.gaps.model import Gap, RequestRef, Unanswered
 from bot.gaps.views import report as views
 from storage.clock import utcnow
 from tests.blockkit import assert_valid_message, live_mentions
