@@ -22,6 +22,7 @@ from sqlmodel import Session
 from bot.assets import jobs as asset_jobs
 from bot.content_requests import jobs as request_jobs
 from bot.goals import digest_jobs
+from bot.goals import nudges as goal_nudges
 from bot.meetings import jobs as agenda_jobs
 from bot.platform.runtime import Runtime
 from bot.questions import posts as question_posts
@@ -75,6 +76,7 @@ def periodic_tasks() -> dict[str, Periodic]:
         "assets": asset_jobs.run,
         "content_requests": request_jobs.run,
         "digest": digest_jobs.post_due_digests,
+        "goal_nudges": goal_nudges.nudge_goal_owners,
         "agendas": agenda_jobs.post_due_agendas,
         "action_reminders": agenda_jobs.remind_actions,
         "questions.post_queued": question_posts.post_queued,

@@ -7,6 +7,7 @@ from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentR
 from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
+from storage.models.people import Holiday, Person
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 from storage.models.questions import Answer, Question, QuestionVote
 
@@ -20,9 +21,11 @@ __all__ = [
     "DigestReaction",
     "Goal",
     "GoalUpdate",
+    "Holiday",
     "HomeViewer",
     "Lease",
     "OutboxMessage",
+    "Person",
     "Question",
     "QuestionVote",
     "Receipt",

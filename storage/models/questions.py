@@ -66,6 +66,7 @@ class Question(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     answered_at: datetime | None = None
+    reminded_at: datetime | None = None  # the "still unanswered" reminder (bot.questions.nudges)
 
     @property
     def time_to_first_answer(self) -> timedelta | None:
