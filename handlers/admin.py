@@ -15,7 +15,7 @@ from bot.kernel.messages import usage
 from bot.kernel.parsing import channel_id, split_command, time_zone, user_id
 from bot.platform import permissions
 from bot.platform.config import Settings
-from handlers import goals
+from handlers import goals, people
 from storage import roles, workspaces
 from storage.models.core import ROLES
 
@@ -67,7 +67,12 @@ def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
             return views.config_saved("Time zone", value.strip())
         if key.lower() == "digest":
             return _config_digest(session, settings, team, value)
-    return usage("I can set `triage-channel`, `timezone` or `digest`.", *views.CONFIG_EXAMPLES)
+        if key.lower() in people.CONFIG_KEYS:
+            return people.config(session, settings, team, key.lower(), value)
+    return usage(
+        "I can set `triage-channel`, `timezone`, `digest`, `nudges`, `working-hours` or `holiday`.",
+        *views.CONFIG_EXAMPLES,
+    )
 
 
 def _config_digest(session: Session, settings: Settings, team: str, value: str) -> dict[str, Any]:
@@ -119,4 +124,6 @@ SUBCOMMANDS = {
     "role": _role,
     "roles": _roles,
     "preview": goals.preview,
+    "away": people.away,
+    "back": people.back,
 }

@@ -78,7 +78,11 @@ def _nudge_team(runtime: Runtime, session: Session, ws: Workspace, now: datetime
             outcomes.append("waiting")
             continue
         zone: ZoneInfo = reach.hours.zone
-        message = owner_nudge(waiting[owner], digest_at.astimezone(zone), now.astimezone(zone).date())
+        message = owner_nudge(
+            waiting[owner], digest_at.astimezone(zone), now.astimezone(zone).date()
+        )
         key = nudge_key(owner, digest_at)
-        outcomes.append(dm(runtime, ws.team_id, reach, key, message, now, hold=True, deadline=digest_at))
+        outcomes.append(
+            dm(runtime, ws.team_id, reach, key, message, now, hold=True, deadline=digest_at)
+        )
     return outcomes

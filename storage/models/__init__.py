@@ -7,8 +7,8 @@ from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentR
 from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
-from storage.models.people import Holiday, Person
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
+from storage.models.people import Holiday, Person
 from storage.models.questions import Answer, Question, QuestionVote
 
 __all__ = [

@@ -41,7 +41,9 @@ def test_one_moment_is_working_time_in_tokyo_and_the_night_in_honolulu() -> None
     ("local", "inside"),
     [(time(8, 59), False), (time(9, 0), True), (time(17, 59), True), (time(18, 0), False)],
 )
-def test_the_working_day_starts_at_nine_sharp_and_ends_before_six(local: time, inside: bool) -> None:
+def test_the_working_day_starts_at_nine_sharp_and_ends_before_six(
+    local: time, inside: bool
+) -> None:
     moment = datetime.combine(date(2026, 3, 4), local, ZoneInfo("Asia/Tokyo"))
     assert is_working(moment, TOKYO) is inside
 
@@ -51,7 +53,9 @@ def test_a_friday_evening_waits_for_monday_morning() -> None:
     assert next_working_moment(friday_evening, HONOLULU) == datetime(
         2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Pacific/Honolulu")
     )
-    assert not is_working(datetime(2026, 3, 7, 11, 0, tzinfo=ZoneInfo("Pacific/Honolulu")), HONOLULU)
+    assert not is_working(
+        datetime(2026, 3, 7, 11, 0, tzinfo=ZoneInfo("Pacific/Honolulu")), HONOLULU
+    )
 
 
 def test_a_holiday_is_skipped_like_a_weekend() -> None:
@@ -94,6 +98,9 @@ def test_a_person_with_no_working_day_has_no_working_moment() -> None:
     assert next_working_moment(utc(2026, 3, 3, 10, 0), never) is None
 
 
-@pytest.mark.parametrize(("text", "expected"), [("09:00", time(9)), ("7:30", time(7, 30)), ("24:00", None), ("9am", None)])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("09:00", time(9)), ("7:30", time(7, 30)), ("24:00", None), ("9am", None)],
+)
 def test_clock_reads_a_24_hour_time(text: str, expected: time | None) -> None:
     assert clock(text) == expected
