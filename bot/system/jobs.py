@@ -25,6 +25,7 @@ from bot.goals import digest_jobs
 from bot.goals import nudges as goal_nudges
 from bot.meetings import jobs as agenda_jobs
 from bot.platform.runtime import Runtime
+from bot.questions import nudges as question_nudges
 from bot.questions import posts as question_posts
 from storage import leases
 from storage.clock import utcnow
@@ -80,6 +81,7 @@ def periodic_tasks() -> dict[str, Periodic]:
         "agendas": agenda_jobs.post_due_agendas,
         "action_reminders": agenda_jobs.remind_actions,
         "questions.post_queued": question_posts.post_queued,
+        "questions.remind_unanswered": question_nudges.remind_unanswered,
     }
 
 

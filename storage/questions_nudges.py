@@ -1,0 +1,41 @@
+"""The reads and the one write of the "still unanswered" reminder: windowed, indexed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import Question
+
+
+def unanswered_between(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> list[Question]:
+    """The team's open, posted, not yet reminded questions created in [since, until), oldest
+    first (ix_question_team_created bounds the scan to the window)."""
+    stmt = (
+        select(Question)
+        .where(
+            Question.team_id == team_id,
+            col(Question.created_at) >= since,
+            col(Question.created_at) < until,
+            Question.status == "open",
+            col(Question.answered_at).is_(None),
+            col(Question.reminded_at).is_(None),
+            col(Question.triage_channel).is_not(None),
+        )
+        .order_by(col(Question.created_at))
+    )
+    return list(session.exec(stmt))
+
+
+def mark_reminded(session: Session, question_id: int, when: datetime) -> None:
+    """The reminder went to the outbox: the question leaves the scan. Commits."""
+    session.exec(
+        update(Question)
+        .where(col(Question.id) == question_id, col(Question.reminded_at).is_(None))
+        .values(reminded_at=when)
+    )
+    session.commit()
