@@ -19,9 +19,10 @@ from bot.meetings.agenda import Section, build
 from bot.meetings.collect import collect_inputs, stored_sections, to_storage
 from bot.meetings.schedule import ScheduleError, ScheduleSpec, due_meeting, make_trigger
 from bot.meetings.views import agenda as views
+from bot.people.reach import dm, reach_of
 from bot.platform.delivery import Outbox, Post
 from bot.platform.runtime import Runtime
-from storage import meetings
+from storage import meetings, outbox, workspaces
 from storage import meetings_action_items as action_items
 from storage import meetings_agendas as agendas
 from storage.models.meetings import MeetingSeries, PostedAgenda
@@ -168,9 +169,24 @@ def remind_actions(runtime: Runtime, now: datetime) -> dict[str, int]:
             end = datetime.combine(action.due + timedelta(days=1), time(0, 0), zone)
             if remind_at <= now < end:
                 work.append((action, series.name))
+    outcomes: dict[str, int] = {}
     for action, series_name in work:
         assert action.id is not None
         message = views.reminder_dm(action.text, series_name, action.due, action.id)
-        post = Post("chat.postMessage", action.owner, message)
-        runtime.outbox.submit(action.team_id, f"action-reminder:{action.id}", post)
-    return {"reminders_due": len(work)}
+        outcome = _remind(runtime, action.team_id, action.owner, action.id, message, now)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return {"reminders_due": len(work), **outcomes}
+
+
+def _remind(
+    runtime: Runtime, team_id: str, owner: str, action_id: int, message: dict[str, Any],
+    now: datetime,
+) -> str:  # fmt: skip
+    """DM the owner inside their own working hours (held until they start, if need be)."""
+    key = f"action-reminder:{action_id}"
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        if outbox.get_by_key(session, team_id, key) is not None:
+            return "already"
+        ws = workspaces.get_or_create(session, team_id, runtime.settings.lockstep_timezone)
+        reach = reach_of(runtime, session, ws, [owner], now)[owner]
+    return dm(runtime, team_id, reach, key, message, now)

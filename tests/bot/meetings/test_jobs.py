@@ -38,7 +38,10 @@ def blocks_text(params: dict) -> str:
     return json.dumps(blocks if isinstance(blocks, list) else json.loads(blocks))
 
 
-def setup_series(engine: Engine, **fields: object) -> int:
+def setup_series(engine: Engine, slack: FakeSlack | None = None, **fields: object) -> int:
+    if slack is not None:  # action items' owners live in Paris, like the series
+        for user in (*SALES, *MARKETING):
+            slack.users[user] = {"tz": "Europe/Paris"}
     with freeze_time(MEETING - timedelta(days=5)), Session(engine) as session:
         series = make_series(session, **fields)
         assert series.id is not None
@@ -174,7 +177,7 @@ def test_voices_rotate_between_meetings(runtime: Runtime, slack: FakeSlack, engi
 def test_action_item_reminder_the_day_before_once(
     runtime: Runtime, slack: FakeSlack, engine: Engine
 ) -> None:
-    series_id = setup_series(engine)
+    series_id = setup_series(engine, slack)
     with freeze_time(POST_AT):
         post_due_agendas(runtime, POST_AT)
     with Session(engine, expire_on_commit=False) as session:
@@ -255,7 +258,7 @@ def test_a_reminder_whose_first_try_fails_is_sent_once_later(
 
     from storage import db
 
-    series_id = setup_series(engine)
+    series_id = setup_series(engine, slack)
     with freeze_time(POST_AT):
         post_due_agendas(runtime, POST_AT)
     with Session(engine, expire_on_commit=False) as session:
@@ -285,4 +288,30 @@ def test_a_reminder_whose_first_try_fails_is_sent_once_later(
         with freeze_time(remind + timedelta(minutes=minutes)):
             remind_actions(runtime, remind + timedelta(minutes=minutes))
             runtime.outbox.deliver_due()
+    assert len(posts(slack, MARKETING[0])) == 1
+
+
+def test_an_action_reminder_waits_for_the_owners_working_hours(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    series_id = setup_series(engine, slack)
+    slack.users[MARKETING[0]] = {"tz": "Pacific/Honolulu"}
+    with freeze_time(POST_AT):
+        post_due_agendas(runtime, POST_AT)
+    with Session(engine, expire_on_commit=False) as session:
+        agenda = agendas.agenda_for(session, series_id, MEETING.astimezone(UTC))
+        assert agenda is not None
+        action_items.add_action(session, agenda, "Deck", MARKETING[0], date(2026, 11, 26), SALES[0])
+    remind = datetime(2026, 11, 25, 9, 0, tzinfo=PARIS)  # 22:00 the evening before in Honolulu
+    with freeze_time(remind):
+        assert remind_actions(runtime, remind) == {"reminders_due": 1, "queued": 1}
+        assert remind_actions(runtime, remind)["already"] == 1
+        runtime.outbox.deliver_due()
+    assert posts(slack, MARKETING[0]) == []
+    honolulu_nine = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Pacific/Honolulu"))
+    with freeze_time(honolulu_nine - timedelta(minutes=1)):
+        runtime.outbox.deliver_due()
+    assert posts(slack, MARKETING[0]) == []
+    with freeze_time(honolulu_nine):
+        runtime.outbox.deliver_due()
     assert len(posts(slack, MARKETING[0])) == 1
