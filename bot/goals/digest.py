@@ -37,6 +37,7 @@ class GoalFigures:
     marketing_owner: str
     week_change: float = 0.0
     contributors: tuple[str, ...] = ()
+    away: tuple[str, ...] = ()  # owners away on the digest's day (said when the goal is behind)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ def goal_line(goal: GoalFigures, today: date) -> str:
     if s.pace is Pace.BEHIND and not s.complete:
         owners = f"{user_mention(goal.sales_owner)} {user_mention(goal.marketing_owner)}"
         lines.append(f":point_right: {owners} this goal is behind: can you agree a next step?")
+        if goal.away:
+            gone = " and ".join(user_mention(u) for u in goal.away)
+            lines.append(f":palm_tree: {gone} {'is' if len(goal.away) == 1 else 'are'} away.")
     return "\n".join(lines)
 
 

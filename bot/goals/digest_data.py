@@ -12,6 +12,7 @@ from storage import goals, loop, roles
 from storage import goals_digests as digests
 from storage.clock import to_local
 from storage.models import Goal
+from storage.people import away_on
 
 WEEK = timedelta(days=7)
 
@@ -76,6 +77,7 @@ def goal_figures(
 ) -> list[GoalFigures]:
     """Each goal as the digest shows it, with its change and contributors in [since, now)."""
     change, people = goals.week_summary(session, team_id, since, now)
+    away = {p.user_id for p in away_on(session, team_id, now.date())}
     return [
         GoalFigures(
             goal_id=g.id or 0,
@@ -89,6 +91,7 @@ def goal_figures(
             marketing_owner=g.marketing_owner,
             week_change=change.get(g.id or 0, 0.0),
             contributors=tuple(people.get(g.id or 0, [])),
+            away=tuple(u for u in dict.fromkeys((g.sales_owner, g.marketing_owner)) if u in away),
         )
         for g in team_goals
     ]

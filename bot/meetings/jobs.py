@@ -22,9 +22,10 @@ from bot.meetings.views import agenda as views
 from bot.people.reach import dm, reach_of
 from bot.platform.delivery import Outbox, Post
 from bot.platform.runtime import Runtime
-from storage import meetings, outbox, workspaces
+from storage import meetings, people, workspaces
 from storage import meetings_action_items as action_items
 from storage import meetings_agendas as agendas
+from storage import outbox as outbox_rows
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,12 @@ def post_agenda(engine: Engine, outbox: Outbox, series_id: int, now: datetime) -
             return "none"
         skips = frozenset(series.skip_dates)
         lead = timedelta(minutes=series.lead_minutes)
-        meeting = due_meeting(trigger, now, lead, skips, series.paused)
+        holidays = holiday_dates(session, series.team_id, now)
+        meeting = due_meeting(trigger, now, lead, skips | holidays, series.paused)
         if meeting is None:
+            on_holiday = due_meeting(trigger, now, lead, skips, series.paused)
+            if on_holiday is not None:  # it falls on a holiday: one line, no agenda
+                _say_holiday(outbox, series, on_holiday)
             return "none"
         meeting_utc = meeting.astimezone(UTC)
         agenda = agendas.agenda_for(session, series_id, meeting_utc)
@@ -135,6 +140,21 @@ def post_agenda(engine: Engine, outbox: Outbox, series_id: int, now: datetime) -
             return "pending"
         agendas.set_posted(session, agenda, row.result_ts, row.result_channel)
         return "posted"
+
+
+def holiday_dates(session: Session, team_id: str, now: datetime) -> frozenset[str]:
+    """The team's holidays from yesterday on (ISO dates, as meeting skip dates are kept)."""
+    today = now.date()
+    days = people.holidays(session, team_id, today - timedelta(days=1), today + timedelta(days=400))
+    return frozenset(h.day.isoformat() for h in days)
+
+
+def _say_holiday(outbox: Outbox, series: MeetingSeries, meeting: datetime) -> None:
+    """One line to the series' channel: no agenda for a meeting on a holiday (its items carry
+    over to the next meeting)."""
+    day = meeting.date().isoformat()
+    post = Post("chat.postMessage", series.channel, views.holiday_notice(series.name, day))
+    outbox.submit(series.team_id, f"agenda-holiday:{series.id}:{day}", post)
 
 
 def refresh_agenda(runtime: Runtime, team_id: str, agenda_id: int) -> bool:
@@ -185,7 +205,7 @@ def _remind(
     """DM the owner inside their own working hours (held until they start, if need be)."""
     key = f"action-reminder:{action_id}"
     with Session(runtime.engine, expire_on_commit=False) as session:
-        if outbox.get_by_key(session, team_id, key) is not None:
+        if outbox_rows.get_by_key(session, team_id, key) is not None:
             return "already"
         ws = workspaces.get_or_create(session, team_id, runtime.settings.lockstep_timezone)
         reach = reach_of(runtime, session, ws, [owner], now)[owner]

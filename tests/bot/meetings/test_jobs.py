@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.meetings.jobs import post_due_agendas, remind_actions
 from bot.platform.runtime import Runtime, build_runtime
 from bot.system import jobs
-from storage import meetings
+from storage import meetings, people
 from storage import meetings_action_items as action_items
 from storage import meetings_agendas as agendas
 from tests.blockkit import assert_valid_message, live_mentions
@@ -315,3 +315,33 @@ def test_an_action_reminder_waits_for_the_owners_working_hours(
     with freeze_time(honolulu_nine):
         runtime.outbox.deliver_due()
     assert len(posts(slack, MARKETING[0])) == 1
+
+
+def test_a_meeting_on_a_holiday_gets_one_line_and_its_topics_carry_over(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    setup_series(engine)
+    with Session(engine) as session:
+        people.add_holiday(session, TEAM, MEETING.date(), "Company day")
+    for now in (POST_AT, POST_AT + timedelta(minutes=1)):
+        with freeze_time(now):
+            assert post_due_agendas(runtime, now)["posted"] == 0
+    (line,) = posts(slack)
+    assert_valid_message(line)
+    assert "falls on a workspace holiday" in line["text"] and "2026-11-23" in line["text"]
+    next_week = POST_AT + timedelta(days=7)
+    with freeze_time(next_week):
+        assert post_due_agendas(runtime, next_week)["posted"] == 1
+    assert "Pricing &lt;!channel&gt; page" in blocks_text(posts(slack)[1])
+
+
+def test_an_away_member_is_not_picked_as_a_voice(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    setup_series(engine)
+    with Session(engine) as session:
+        people.set_away(session, TEAM, SALES[0], MEETING.date(), None, "")
+    with freeze_time(POST_AT):
+        post_due_agendas(runtime, POST_AT)
+    voices = blocks_text(posts(slack)[0]).split("Voices")[1]
+    assert SALES[0] not in voices and SALES[1] in voices and MARKETING[0] in voices
