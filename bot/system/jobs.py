@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from bot.assets import jobs as asset_jobs
 from bot.content_requests import jobs as request_jobs
+from bot.content_requests import overdue as request_overdue
 from bot.goals import digest_jobs
 from bot.goals import nudges as goal_nudges
 from bot.meetings import jobs as agenda_jobs
@@ -76,6 +77,7 @@ def periodic_tasks() -> dict[str, Periodic]:
     return {
         "assets": asset_jobs.run,
         "content_requests": request_jobs.run,
+        "content_requests.overdue": request_overdue.nudge_overdue,
         "digest": digest_jobs.post_due_digests,
         "goal_nudges": goal_nudges.nudge_goal_owners,
         "agendas": agenda_jobs.post_due_agendas,
