@@ -16,6 +16,7 @@ from bot.kernel.parsing import channel_id, split_command, time_zone, user_id
 from bot.platform import permissions
 from bot.platform.config import Settings
 from handlers import goals, people
+from handlers.admin_stats import stats
 from storage import roles, workspaces
 from storage.models.core import ROLES
 
@@ -126,4 +127,5 @@ SUBCOMMANDS = {
     "preview": goals.preview,
     "away": people.away,
     "back": people.back,
+    "stats": stats,
 }

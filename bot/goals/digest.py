@@ -6,10 +6,10 @@ bot/goals/views/digest.py puts these lines into Block Kit; nothing here knows Sl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from bot.goals.pace import Pace, standing
-from bot.kernel.text import safe, user_mention
+from bot.kernel.text import duration, safe, user_mention
 
 BAR_WIDTH = 10
 MAX_CONTRIBUTORS = 5
@@ -50,6 +50,8 @@ class LoopStats:
     worst_assets: list[tuple[str, float]] = field(default_factory=list)
     requests_delivered: int | None = None
     requests_open: int | None = None
+    # Time to first answer over the last 7 and 30 days: (days, count, median, p90).
+    answer_times: list[tuple[int, int, timedelta, timedelta]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ def loop_lines(stats: LoopStats) -> list[str]:
         lines.append(f":speech_balloon: Most-asked prospect questions: {asked}")
     if stats.questions_answered is not None:
         lines.append(f":white_check_mark: Questions answered: {stats.questions_answered}")
+    if stats.answer_times:
+        lines.append(":stopwatch: Time to first answer: " + answer_times_text(stats.answer_times))
     if stats.best_assets:
         lines.append(":star: Best-rated assets: " + _assets(stats.best_assets))
     if stats.worst_assets:
@@ -157,6 +161,14 @@ def loop_lines(stats: LoopStats) -> list[str]:
     if stats.requests_open is not None:
         lines.append(f":hourglass_flowing_sand: Content requests still open: {stats.requests_open}")
     return lines
+
+
+def answer_times_text(times: list[tuple[int, int, timedelta, timedelta]]) -> str:
+    """`median 3h 5m, p90 1d 2h (last 7 days, 12 answered); ...`."""
+    return "; ".join(
+        f"median {duration(median)}, p90 {duration(p90)} (last {days} days, {count} answered)"
+        for days, count, median, p90 in times
+    )
 
 
 def _assets(assets: list[tuple[str, float]]) -> str:

@@ -30,7 +30,13 @@ def collect_loop_stats(
     delivered = loop.requests_delivered(session, team_id, since, until)
     still_open = loop.requests_open(session, team_id)
     answered = loop.questions_answered(session, team_id, since, until)
+    times = []
+    for days in (7, 30):
+        found = loop.answer_times(session, team_id, until - timedelta(days=days), until)
+        if found is not None:
+            times.append((days, found.count, found.median, found.p90))
     return LoopStats(
+        answer_times=times,
         top_questions=loop.top_voted_questions(session, team_id, since, until, limit=3),
         questions_answered=answered or None,
         best_assets=best,

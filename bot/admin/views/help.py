@@ -18,6 +18,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("/lockstep roles", "who holds which role"),
     ("/lockstep away <from> [to] [note], /lockstep back", "no nudges while you are away"),
     ("/lockstep config nudges|working-hours|holiday", "admins: nudges, hours, holidays"),
+    ("/lockstep stats", "how fast questions get their first answer (median, p90)"),
     ("/asset [list words]", "the asset catalog with resonance scores (`/asset unused`: not used)"),
     ("/asset add | edit 12 | retire 12", "marketers: add an asset; owners and admins: change it"),
     ("/asset-feedback [words]", "rate an asset you used with a prospect"),
