@@ -205,14 +205,16 @@ def unposted(
 IN_WORK = ("accepted", "in_progress")
 
 
-def overdue(session: Session, before: date) -> list[ContentRequest]:
-    """Accepted or started requests with an owner whose expected date is before `before`
-    (ix_content_request_team_status: few rows are ever in work)."""
+def overdue(session: Session, before: date, team_id: str | None = None) -> list[ContentRequest]:
+    """Accepted or started requests with an owner whose expected date is before `before`, of
+    one team or all (few rows are ever in work)."""
     stmt = select(ContentRequest).where(
         col(ContentRequest.status).in_(IN_WORK),
         col(ContentRequest.expected_date) < before,
         col(ContentRequest.owner_id).is_not(None),
     )
+    if team_id is not None:
+        stmt = stmt.where(ContentRequest.team_id == team_id)
     return list(session.exec(stmt.order_by(col(ContentRequest.id))))
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from bot.demo.cast import ANA, DEALS, MIA, RAJ, TRIAGE
+from datetime import timedelta
+
+from bot.demo.cast import ANA, DEALS, MIA, RAJ, TIMEZONE, TRIAGE, next_monday_at
 from bot.demo.runner import Stage
+from bot.questions.nudges import remind_unanswered
 from bot.questions.views import posts
 from bot.questions.views.replies import COMMAND, SHORTCUT
 
@@ -71,3 +74,15 @@ def reuse(stage: Stage) -> None:
 
     stage.scene("Thursday 09:00 — before a call, Ana searches the answered questions")
     stage.command(ANA, COMMAND, "search SSO")
+
+
+def escalate(stage: Stage) -> None:
+    """A question nobody answered for 24 working hours is raised in its triage thread."""
+    at = next_monday_at(10) + timedelta(days=3)  # Thursday 10:00, past 24 working hours
+    stage.scene("Next Thursday 10:00 — questions nobody answered are raised again")
+    stage.note(
+        f"the reminder job runs as if it were {at:%a %d %b %H:%M} {TIMEZONE}; each asker's DM "
+        "waits for their own working hours (New York)"
+    )
+    remind_unanswered(stage.runtime, at)
+    stage.show_new()

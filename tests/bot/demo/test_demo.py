@@ -79,6 +79,9 @@ def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> No
         # goals created, progress logged (command and the digest's button)
         "Shared goal *Signed contracts* created: 80 deals",
         "Shared goal *Marketing-sourced pipeline* created: 600 k€",
+        # the owners nudged before anyone logged progress
+        "the goal owners are nudged before Monday's digest",
+        "nothing was logged on these goals since the last one",
         "*Signed contracts* is now 2/80 deals",
         "*Signed contracts* is now 3/80 deals",
         "*Marketing-sourced pipeline* is now 140/600 k€ (23%), +140 logged.",
@@ -100,6 +103,9 @@ def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> No
         "Bundle the SSO one-pager into the proposal template? — *1* vote",
         "~Bundle the SSO one-pager into the proposal template?~ ✅ discussed",
         "☑️ Add the SSO one-pager to the proposal template — @Mia, due",
+        # a question nobody answered, raised in its triage thread
+        "questions nobody answered are raised again",
+        "is still unanswered after 24 working hours",
         # the ending
         "Open the real messages in Slack's Block Kit Builder:",
         f"  Weekly digest: {BUILDER}",
