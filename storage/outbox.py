@@ -22,6 +22,18 @@ def get_by_key(session: Session, team_id: str, key: str) -> OutboxMessage | None
     ).first()
 
 
+def existing_keys(session: Session, team_id: str, keys: list[str]) -> set[str]:
+    """Which of `keys` the team's outbox already holds (one indexed select per 500 keys)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        stmt = select(OutboxMessage.key).where(
+            OutboxMessage.team_id == team_id, col(OutboxMessage.key).in_(chunk)
+        )
+        found.update(session.exec(stmt))
+    return found
+
+
 def enqueue(
     session: Session,
     team_id: str,

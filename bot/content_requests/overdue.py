@@ -34,8 +34,10 @@ def nudge_overdue(runtime: Runtime, now: datetime) -> dict[str, Any]:
         late = content_requests.overdue(session, (now + timedelta(days=1)).date())
         by_team: dict[str, list[ContentRequest]] = {}
         for request in late:
-            if outbox.get_by_key(session, request.team_id, overdue_key(request)) is None:
-                by_team.setdefault(request.team_id, []).append(request)
+            by_team.setdefault(request.team_id, []).append(request)
+        for team_id, requests in list(by_team.items()):
+            sent = outbox.existing_keys(session, team_id, [overdue_key(r) for r in requests])
+            by_team[team_id] = [r for r in requests if overdue_key(r) not in sent]
         for team_id, requests in by_team.items():
             ws = workspaces.get_or_create(session, team_id, runtime.settings.lockstep_timezone)
             if not ws.nudge_requests:

@@ -63,11 +63,9 @@ def _nudge_team(runtime: Runtime, session: Session, ws: Workspace, now: datetime
             continue
         for owner in dict.fromkeys((goal.sales_owner, goal.marketing_owner)):
             stale.setdefault(owner, []).append(goal)
-    waiting = {
-        owner: owned
-        for owner, owned in stale.items()
-        if outbox.get_by_key(session, ws.team_id, nudge_key(owner, digest_at)) is None
-    }
+    keys = {owner: nudge_key(owner, digest_at) for owner in stale}
+    sent = outbox.existing_keys(session, ws.team_id, list(keys.values()))
+    waiting = {owner: owned for owner, owned in stale.items() if keys[owner] not in sent}
     if not waiting:
         return []
     outcomes = []
