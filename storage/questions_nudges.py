@@ -31,11 +31,13 @@ def unanswered_between(
     return list(session.exec(stmt))
 
 
-def mark_reminded(session: Session, question_id: int, when: datetime) -> None:
-    """The reminder went to the outbox: the question leaves the scan. Commits."""
-    session.exec(
-        update(Question)
-        .where(col(Question.id) == question_id, col(Question.reminded_at).is_(None))
-        .values(reminded_at=when)
-    )
+def mark_reminded(session: Session, question_ids: list[int], when: datetime) -> None:
+    """The reminders went to the outbox: the questions leave the scan. Commits (with whatever
+    the caller wrote in this transaction: the reminders themselves)."""
+    if question_ids:
+        session.exec(
+            update(Question)
+            .where(col(Question.id).in_(question_ids), col(Question.reminded_at).is_(None))
+            .values(reminded_at=when)
+        )
     session.commit()

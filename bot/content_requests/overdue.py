@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.content_requests.views.overdue import date_moved_dm, overdue_dm
-from bot.people.reach import dm, reach_of
+from bot.people.reach import reach_of, record_dm
 from bot.platform.delivery import Post
 from bot.platform.runtime import Runtime
 from storage import content_requests, outbox, workspaces
@@ -43,14 +43,18 @@ def nudge_overdue(runtime: Runtime, now: datetime) -> dict[str, Any]:
             if not ws.nudge_requests:
                 continue
             owners = reach_of(runtime, session, ws, {r.owner_id or "" for r in requests}, now)
+            conn = session.connection()  # the team's nudges in one commit, sent by the worker
             for request in requests:
                 reach = owners[request.owner_id or ""]
                 expected = request.expected_date
                 if expected is None or now.astimezone(reach.hours.zone).date() <= expected:
                     continue
                 message = overdue_dm(request.id or 0, request.what, expected)
-                outcome = dm(runtime, team_id, reach, overdue_key(request), message, now, hold=True)
+                key = overdue_key(request)
+                outcome = record_dm(conn, team_id, reach, key, message, now, hold=True)
                 counts[outcome] = counts.get(outcome, 0) + 1
+            session.commit()
+    runtime.outbox.wake.set()
     return counts
 
 

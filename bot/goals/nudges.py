@@ -21,7 +21,7 @@ from bot.goals.digest_schedule import trigger
 from bot.goals.views.nudges import owner_nudge
 from bot.kernel.schedule import next_occurrence, occurrences
 from bot.people.hours import is_working, last_block_start
-from bot.people.reach import dm, reach_of
+from bot.people.reach import reach_of, record_dm
 from bot.platform.runtime import Runtime
 from storage import goals, outbox, workspaces
 from storage import goals_digests as digests
@@ -69,7 +69,9 @@ def _nudge_team(runtime: Runtime, session: Session, ws: Workspace, now: datetime
     if not waiting:
         return []
     outcomes = []
-    for owner, reach in reach_of(runtime, session, ws, waiting, now).items():
+    reaches = reach_of(runtime, session, ws, waiting, now)
+    conn = session.connection()  # every nudge of the team in one commit, sent by the worker
+    for owner, reach in reaches.items():
         last_day = last_block_start(digest_at, reach.hours) or opens
         window = max(period_start, min(opens, last_day))
         if not window <= now < digest_at or not is_working(now, reach.hours):
@@ -81,6 +83,8 @@ def _nudge_team(runtime: Runtime, session: Session, ws: Workspace, now: datetime
         )
         key = nudge_key(owner, digest_at)
         outcomes.append(
-            dm(runtime, ws.team_id, reach, key, message, now, hold=True, deadline=digest_at)
+            record_dm(conn, ws.team_id, reach, key, message, now, hold=True, deadline=digest_at)
         )
+    session.commit()
+    runtime.outbox.wake.set()
     return outcomes

@@ -11,13 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from bot.kernel.parsing import time_zone
 from bot.people.hours import WorkingHours, clock, next_working_moment
 from bot.platform.delivery import Post
 from bot.platform.runtime import Runtime
-from storage import people
+from storage import outbox, people
 from storage.clock import utcnow
 from storage.models import Person, Workspace
 
@@ -128,13 +129,43 @@ def dm(
     `later` (with `hold`: not submitted, the caller's next tick tries again, so what it says is
     still true when sent) or `skipped` (away, deactivated, or no working moment before
     `deadline`)."""
-    if reach.deleted or reach.away:
-        return "skipped"
-    at = next_working_moment(now, reach.hours)
-    if at is None or (deadline is not None and at >= deadline):
-        return "skipped"
-    if at > now and hold:
-        return "later"
+    at, outcome = _when(reach, now, hold, deadline)
+    if at is None:
+        return outcome
     post = Post("chat.postMessage", reach.user_id, message)
     runtime.outbox.submit(team_id, key, post, not_before=at if at > now else None)
-    return "sent" if at <= now else "queued"
+    return outcome
+
+
+def record_dm(
+    conn: Connection,
+    team_id: str,
+    reach: Reach,
+    key: str,
+    message: dict[str, Any],
+    now: datetime,
+    *,
+    hold: bool = False,
+    deadline: datetime | None = None,
+) -> str:
+    """`dm`, recorded in the caller's transaction for the background worker to send (a scan
+    that nudges hundreds of people writes them in one commit and waits on no Slack call)."""
+    at, outcome = _when(reach, now, hold, deadline)
+    if at is not None:
+        payload = {**message, "channel": reach.user_id}
+        outbox.record(conn, team_id, key, "chat.postMessage", reach.user_id, payload, at)
+    return outcome
+
+
+def _when(
+    reach: Reach, now: datetime, hold: bool, deadline: datetime | None
+) -> tuple[datetime | None, str]:
+    """When to send a DM to `reach` (None: not now) and what `dm` reports."""
+    if reach.deleted or reach.away:
+        return None, "skipped"
+    at = next_working_moment(now, reach.hours)
+    if at is None or (deadline is not None and at >= deadline):
+        return None, "skipped"
+    if at > now and hold:
+        return None, "later"
+    return at, "sent" if at <= now else "queued"

@@ -20,8 +20,7 @@ from sqlmodel import Session, col, select
 
 from bot.kernel.parsing import time_zone
 from bot.people.hours import add_working_hours, is_working
-from bot.people.reach import dm, reach_of, working_hours
-from bot.platform.delivery import Post
+from bot.people.reach import reach_of, record_dm, working_hours
 from bot.platform.runtime import Runtime
 from bot.questions.posts import triage_key
 from bot.questions.views.nudges import asker_still_open, thread_reminder
@@ -62,20 +61,23 @@ def _remind_team(runtime: Runtime, session: Session, ws: Workspace, now: datetim
     away = {p.user_id for p in people.away_on(session, ws.team_id, today)}
     marketers = [m for m in roles.members_with(session, ws.team_id, "marketer") if m not in away]
     askers = reach_of(runtime, session, ws, {q.asker_id for q in due}, now)
-    count = 0
+    posts = outbox.by_keys(session, ws.team_id, [triage_key(q.id or 0) for q in due])
+    conn = session.connection()  # every reminder of the team and its marks: one commit
+    reminded = []
     for q in due:
         assert q.id is not None
-        posted = outbox.get_by_key(session, ws.team_id, triage_key(q.id))
+        posted = posts.get(triage_key(q.id))
         if posted is None or posted.status != "sent" or not posted.result_ts:
             continue  # its triage post is not out yet: nothing to reply to
         message = {**thread_reminder(q, marketers, ws.nudge_question_hours),
                    "thread_ts": posted.result_ts}  # fmt: skip
         channel = posted.result_channel or posted.channel
-        runtime.outbox.submit(
-            ws.team_id, f"question-reminder:{q.id}", Post("chat.postMessage", channel, message)
-        )
+        payload = {**message, "channel": channel}
+        outbox.record(conn, ws.team_id, f"question-reminder:{q.id}", "chat.postMessage",
+                      channel, payload)  # fmt: skip
         key = f"question-still-open:{q.id}"
-        dm(runtime, ws.team_id, askers[q.asker_id], key, asker_still_open(q), now)
-        store.mark_reminded(session, q.id, now)
-        count += 1
-    return count
+        record_dm(conn, ws.team_id, askers[q.asker_id], key, asker_still_open(q), now)
+        reminded.append(q.id)
+    store.mark_reminded(session, reminded, now)  # commits the reminders with their marks
+    runtime.outbox.wake.set()
+    return len(reminded)

@@ -39,8 +39,11 @@ def setup(engine: Engine, slack: FakeSlack) -> int:
 
 
 def run(runtime: Runtime, now: datetime) -> dict:
+    """One tick's scan, then the outbox's worker run (the scan only records the nudges)."""
     with freeze_time(now):
-        return nudge_overdue(runtime, now)
+        done = nudge_overdue(runtime, now)
+        runtime.outbox.deliver_due()
+        return done
 
 
 def dms(slack: FakeSlack, user: str) -> list:

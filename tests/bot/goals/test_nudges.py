@@ -40,8 +40,11 @@ def setup(engine: Engine, slack: FakeSlack, sales_tz: str = "Pacific/Honolulu") 
 
 
 def run(runtime: Runtime, now: datetime) -> dict:
+    """One tick's scan, then the outbox's worker run (the scan only records the nudges)."""
     with freeze_time(now):
-        return nudge_goal_owners(runtime, now)
+        done = nudge_goal_owners(runtime, now)
+        runtime.outbox.deliver_due()
+        return done
 
 
 def dms(slack: FakeSlack, user: str) -> list:
@@ -98,6 +101,11 @@ def test_a_nudge_missed_while_down_is_sent_late_only_before_the_digest(
     # Back up Monday 07:00 UTC: 16:00 in Tokyo (sent late), 21:00 Sunday in Honolulu (not).
     with freeze_time(DIGEST - timedelta(hours=1)):
         jobs.tick(DIGEST - timedelta(hours=1), restarted)
+        jobs.bind(restarted)
+        try:
+            jobs.deliver_outbox()
+        finally:
+            jobs.bind(None)
     assert len(dms(slack, MKT)) == 1 and dms(slack, SALES) == []
     run(restarted, DIGEST + timedelta(minutes=1))  # after the digest: too late for anyone
     assert dms(slack, SALES) == []

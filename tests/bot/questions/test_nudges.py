@@ -42,8 +42,11 @@ def setup(runtime: Runtime, engine: Engine, slack: FakeSlack) -> int:
 
 
 def run(runtime: Runtime, now: datetime) -> dict:
+    """One tick's scan, then the outbox's worker run (the scan only records the nudges)."""
     with freeze_time(now):
-        return remind_unanswered(runtime, now)
+        done = remind_unanswered(runtime, now)
+        runtime.outbox.deliver_due()
+        return done
 
 
 def thread_replies(slack: FakeSlack) -> list:
