@@ -63,7 +63,9 @@ def away(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, 
         if refused:
             return refused
         ws = workspaces.get_or_create(session, team, context["settings"].lockstep_timezone)
-        today = to_local(utcnow(), time_zone(ws.timezone) or ZoneInfo("UTC")).date()
+        person = people.get(session, team, who)  # their own today, when their zone is known
+        zone = time_zone(person.tz if person and person.tz else ws.timezone) or ZoneInfo("UTC")
+        today = to_local(utcnow(), zone).date()
         try:
             plan = parse.parse_away(words, today)
         except parse.InputError as exc:

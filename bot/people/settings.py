@@ -119,7 +119,7 @@ def _days(text: str) -> str:
             a, b = DAY_NAMES.index(first[:3]), DAY_NAMES.index(last[:3])
             if a > b:
                 raise InputError("Give the days in order, e.g. mon-fri.")
-            picked = range(a, b + 1)
+            picked: list[int] = list(range(a, b + 1))
         else:
             picked = sorted({DAY_NAMES.index(name[:3]) for name in text.split(",")})
     except ValueError:
