@@ -40,6 +40,7 @@ from storage.models import (
     OutboxMessage,
     Person,
     Question,
+    QuestionReminder,
     Workspace,
 )
 
@@ -174,10 +175,19 @@ def seed(engine: Any, questions: int) -> None:
             for n, r in enumerate(rows)
             if r["answered_at"] is None and r["reminded_at"] is None
         ]
+        marks = []  # the questions reminded before (steady state): their question_reminder rows
+        for n, r in enumerate(rows):
+            when = r.pop("reminded_at")
+            if when is not None:
+                marks.append(
+                    {"question_id": start + n + 1, "team_id": r["team_id"], "reminded_at": when}
+                )
         with engine.begin() as conn:
             conn.execute(insert(table), rows)
             if posted:
                 conn.execute(insert(OutboxMessage.__table__), posted)  # type: ignore[attr-defined]
+            if marks:
+                conn.execute(insert(QuestionReminder.__table__), marks)  # type: ignore[attr-defined]
 
 
 def scan(runtime: Runtime, now: datetime) -> dict[str, Any]:

@@ -5,9 +5,10 @@ open.
 
 Working hours are counted in the workspace's zone and working days (marketing answers on the
 team's clock), holidays left out; the thread reply itself is posted only inside those hours.
-Outbox keys `question-reminder:<id>` and `question-still-open:<id>`; the question's
-`reminded_at` takes it out of the next scans. A reminder that fell due while Lockstep was down
-is still sent (the question is still unanswered) as long as the question is under two weeks old.
+Outbox keys `question-reminder:<id>` and `question-still-open:<id>`; a `question_reminder`
+row, written with them, takes the question out of the next scans. A reminder that fell due
+while Lockstep was down is still sent (the question is still unanswered) as long as the
+question is under two weeks old.
 """
 
 from __future__ import annotations
@@ -78,6 +79,6 @@ def _remind_team(runtime: Runtime, session: Session, ws: Workspace, now: datetim
         key = f"question-still-open:{q.id}"
         record_dm(conn, ws.team_id, askers[q.asker_id], key, asker_still_open(q), now)
         reminded.append(q.id)
-    store.mark_reminded(session, reminded, now)  # commits the reminders with their marks
+    store.mark_reminded(session, ws.team_id, reminded, now)  # commits them with the reminders
     runtime.outbox.wake.set()
     return len(reminded)

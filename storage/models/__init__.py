@@ -9,7 +9,7 @@ from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspac
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 from storage.models.people import Holiday, Person
-from storage.models.questions import Answer, Question, QuestionVote
+from storage.models.questions import Answer, Question, QuestionReminder, QuestionVote
 
 __all__ = [
     "Answer",
@@ -27,6 +27,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "Question",
+    "QuestionReminder",
     "QuestionVote",
     "Receipt",
     "RoleAssignment",

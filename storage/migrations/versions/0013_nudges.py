@@ -1,5 +1,5 @@
 """nudges: each person's zone and away days, workspace holidays, working hours and nudge settings,
-and when an unanswered question was reminded
+and which unanswered questions were reminded
 
 Revision ID: 0013_nudges
 Revises: 0012_home_and_leases
@@ -51,15 +51,18 @@ def upgrade() -> None:
     with op.batch_alter_table("workspace") as batch:
         for name, kind, default in _WORKSPACE:
             batch.add_column(sa.Column(name, kind, nullable=False, server_default=default))
-    with op.batch_alter_table("question") as batch:
-        batch.add_column(
-            sa.Column("reminded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
-        )
+    op.create_table(
+        "question_reminder",
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("reminded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["question_id"], ["question.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("question_id"),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("question") as batch:
-        batch.drop_column("reminded_at")
+    op.drop_table("question_reminder")
     with op.batch_alter_table("workspace") as batch:
         for name, _kind, _default in reversed(_WORKSPACE):
             batch.drop_column(name)
