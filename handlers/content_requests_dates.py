@@ -74,6 +74,10 @@ def move_date_submitted(
             context[NO_FOLLOW_UP] = True
             ack(response_action="errors", errors=errors)
             return
+        if request is not None and request.expected_date == picked:
+            context[NO_FOLLOW_UP] = True  # already that date (Slack's redelivery): nothing to do
+            ack()
+            return
         moved = content_requests.move_date(session, team, number, picked, commit=False)
         if moved is None:
             session.rollback()
