@@ -17,6 +17,7 @@ from handlers import (
     goals_reactions,
     home,
     meetings,
+    people,
     questions,
 )
 
@@ -40,3 +41,4 @@ def register_all(app: Any) -> None:
     meetings.register(app)
     admin_channels.register(app)
     home.register(app)
+    people.register(app)

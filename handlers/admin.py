@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -17,10 +16,9 @@ from bot.kernel.parsing import channel_id, command_text, split_command, time_zon
 from bot.platform import permissions
 from bot.platform.background import NO_FOLLOW_UP
 from bot.platform.config import Settings
-from bot.questions.views.stats import STATS_DAYS, stats_reply
-from handlers import gaps, goals
-from storage import loop, questions_ratings, questions_review, roles, workspaces
-from storage.clock import utcnow
+from handlers import gaps, goals, people
+from handlers.admin_stats import stats
+from storage import roles, workspaces
 from storage.models.core import ROLES
 from storage.models.questions import REVIEW_CHOICES
 
@@ -77,6 +75,8 @@ def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
             return views.config_saved("Time zone", value.strip())
         if key.lower() == "digest":
             return _config_digest(session, settings, team, value)
+        if key.lower() in people.CONFIG_KEYS:
+            return people.config(session, settings, team, key.lower(), value)
         if key.lower() == "answer-review":
             days = value.strip().removesuffix("days").strip()
             if not days.isdigit() or int(days) not in REVIEW_CHOICES:
@@ -87,7 +87,8 @@ def _config(context: BoltContext, command: dict[str, Any], rest: str) -> dict[st
                               answer_review_days=int(days))  # fmt: skip
             return views.config_saved("Answers reviewed after", f"{int(days)} days")
     return usage(
-        "I can set `triage-channel`, `timezone`, `digest` or `answer-review`.",
+        "I can set `triage-channel`, `timezone`, `digest`, `answer-review`, `nudges`, "
+        "`working-hours` or `holiday`.",
         *views.CONFIG_EXAMPLES,
     )
 
@@ -136,23 +137,13 @@ def _roles(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str
     return views.role_list(held, context["settings"].admins)
 
 
-def _stats(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
-    """The question loop's figures over the last STATS_DAYS days (a read; anyone may look)."""
-    team, now = command["team_id"], utcnow()
-    since = now - timedelta(days=STATS_DAYS)
-    with Session(context["engine"]) as session:
-        asked = loop.question_counts(session, team, since, now)
-        answered = loop.questions_answered(session, team, since, now)
-        missed = questions_ratings.answers_missed(session, team, since, now)
-        stale = questions_review.stale_count(session, team, now)
-    return stats_reply(STATS_DAYS, asked, answered, missed, stale)
-
-
 SUBCOMMANDS = {
     "config": _config,
     "role": _role,
     "roles": _roles,
     "preview": goals.preview,
-    "stats": _stats,
+    "away": people.away,
+    "back": people.back,
+    "stats": stats,
     "gaps": gaps.gaps,
 }

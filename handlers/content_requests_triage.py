@@ -15,6 +15,7 @@ from bot.kernel.messages import ephemeral
 from bot.kernel.parsing import row_id
 from bot.platform import permissions
 from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
+from handlers import content_requests_dates
 from handlers.content_requests import today_somewhere
 from storage import assets, content_requests
 from storage.models import ContentRequest
@@ -41,6 +42,7 @@ def register(app: Any) -> None:
     app.view(views.ACCEPT_CALLBACK)(ack=accept_submitted, lazy=[notify_from_view])
     app.view(views.DECLINE_CALLBACK)(ack=decline_submitted, lazy=[notify_from_view])
     app.view(views.DELIVER_CALLBACK)(ack=deliver_submitted, lazy=[notify_from_view])
+    content_requests_dates.register(app)
 
 
 def _triager(session: Session, context: BoltContext, body: dict[str, Any]) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
@@ -200,3 +200,40 @@ def unposted(
             .limit(100)
         )
     )
+
+
+IN_WORK = ("accepted", "in_progress")
+
+
+def overdue(session: Session, before: date, team_id: str | None = None) -> list[ContentRequest]:
+    """Accepted or started requests with an owner whose expected date is before `before`, of
+    one team or all (few rows are ever in work)."""
+    stmt = select(ContentRequest).where(
+        col(ContentRequest.status).in_(IN_WORK),
+        col(ContentRequest.expected_date) < before,
+        col(ContentRequest.owner_id).is_not(None),
+    )
+    if team_id is not None:
+        stmt = stmt.where(ContentRequest.team_id == team_id)
+    return list(session.exec(stmt.order_by(col(ContentRequest.id))))
+
+
+def move_date(
+    session: Session, team_id: str, request_id: int, expected: date, *, commit: bool = True
+) -> ContentRequest | None:
+    """Give a request in work a new expected date (atomic, bumps its version); None when it is
+    no longer in work."""
+    result = session.exec(
+        update(ContentRequest)
+        .where(
+            col(ContentRequest.id) == request_id,
+            col(ContentRequest.team_id) == team_id,
+            col(ContentRequest.status).in_(IN_WORK),
+        )
+        .values(version=ContentRequest.version + 1, expected_date=expected, updated_at=utcnow())
+    )
+    if commit:
+        session.commit()
+    if result.rowcount != 1:
+        return None
+    return session.get(ContentRequest, request_id, populate_existing=True)

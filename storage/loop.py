@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Float, case, cast, extract, func, literal
 from sqlmodel import Session, col, select
@@ -222,3 +224,36 @@ def questions_in_window(
         for q in session.exec(select(Question).where(col(Question.id).in_([i for i, _ in ranked])))
     }
     return [(rows[i], int(n)) for i, n in ranked if i in rows]
+
+
+@dataclass(frozen=True)
+class AnswerTimes:
+    """How long questions waited for their first answer: count, median and 90th percentile."""
+
+    count: int
+    median: timedelta
+    p90: timedelta
+
+
+def answer_times(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> AnswerTimes | None:
+    """Time to first answer of the questions first answered in [since, until) (read through
+    the partial index on answered questions); None when there were none. The p90 is the
+    nearest-rank percentile (a value that occurred)."""
+    rows = session.exec(
+        select(Question.created_at, Question.answered_at).where(
+            Question.team_id == team_id,
+            col(Question.answered_at) >= since,
+            col(Question.answered_at) < until,
+        )
+    ).all()
+    waits = sorted(
+        max((answered - created).total_seconds(), 0.0) for created, answered in rows if answered
+    )
+    if not waits:
+        return None
+    p90 = waits[max(math.ceil(0.9 * len(waits)) - 1, 0)]
+    return AnswerTimes(
+        len(waits), timedelta(seconds=statistics.median(waits)), timedelta(seconds=p90)
+    )

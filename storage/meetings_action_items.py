@@ -75,6 +75,16 @@ def open_actions(session: Session, series_id: int) -> list[ActionItem]:
     return list(session.exec(stmt.order_by(col(ActionItem.due), col(ActionItem.id))))
 
 
+def open_actions_of(
+    session: Session, team_id: str, owner: str, limit: int = 20
+) -> list[ActionItem]:
+    """A person's open action items, soonest due first (the Home tab's "waiting on you")."""
+    stmt = select(ActionItem).where(
+        ActionItem.team_id == team_id, ActionItem.owner == owner, col(ActionItem.done_at).is_(None)
+    )
+    return list(session.exec(stmt.order_by(col(ActionItem.due), col(ActionItem.id)).limit(limit)))
+
+
 def actions_due_between(session: Session, first: date, last: date) -> list[ActionItem]:
     """Open action items of every team due from `first` to `last` (reminder candidates)."""
     stmt = select(ActionItem).where(

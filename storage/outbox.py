@@ -22,6 +22,23 @@ def get_by_key(session: Session, team_id: str, key: str) -> OutboxMessage | None
     ).first()
 
 
+def existing_keys(session: Session, team_id: str, keys: list[str]) -> set[str]:
+    """Which of `keys` the team's outbox already holds (one indexed select per 500 keys)."""
+    return set(by_keys(session, team_id, keys))
+
+
+def by_keys(session: Session, team_id: str, keys: list[str]) -> dict[str, OutboxMessage]:
+    """The team's rows under `keys`, by key (one indexed select per 500 keys)."""
+    found: dict[str, OutboxMessage] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        stmt = select(OutboxMessage).where(
+            OutboxMessage.team_id == team_id, col(OutboxMessage.key).in_(chunk)
+        )
+        found.update((row.key, row) for row in session.exec(stmt))
+    return found
+
+
 def enqueue(
     session: Session,
     team_id: str,

@@ -75,6 +75,7 @@ def _cases() -> list[Case]:
     from bot.assets.views import catalog as asset_views
     from bot.assets.views import feedback as fb_views
     from bot.content_requests.views import forms as cr_views
+    from bot.content_requests.views import overdue as cr_overdue
     from bot.content_requests.views import posts as cr_posts
     from bot.goals.views import goals as goal_views
     from bot.goals.views.digest import LOG_PROGRESS, SIGNAL_HELP, SIGNAL_RISK
@@ -309,6 +310,21 @@ def _cases() -> list[Case]:
             opens=fb_views.FEEDBACK_CALLBACK,
         ),
         Case(
+            cr_overdue.MOVE_DATE_BUTTON,
+            MARKETERS,  # and the request's owner (none on the seeded one)
+            _btn(cr_overdue.MOVE_DATE_BUTTON, lambda i: i.accepted),
+            opens=cr_overdue.MOVE_DATE_CALLBACK,
+        ),
+        Case(
+            cr_overdue.MOVE_DATE_CALLBACK,
+            MARKETERS,
+            _view(
+                cr_overdue.MOVE_DATE_CALLBACK,
+                lambda i: {cr_views.B_EXPECTED: _day(soon)},
+                lambda i: i.accepted,
+            ),
+        ),
+        Case(
             cr_views.ACCEPT_CALLBACK,
             MARKETERS,
             _view(
@@ -484,6 +500,7 @@ NOT_MUTATING = {
     "member_joined_channel",
     "reaction_added",
     "reaction_removed",
+    "user_change",  # Slack tells a member's new zone (or deactivation): no person acts
 }
 
 

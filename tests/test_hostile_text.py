@@ -81,6 +81,14 @@ def assert_escaped_once(guard: MentionGuard, slack: FakeSlack, *answers: Any) ->
     assert "&amp;amp;" not in shown and "&amp;lt;" not in shown
 
 
+def weekday_after_workday(day: date) -> date:
+    """The first day from `day` whose eve is Monday to Friday (a reminder the day before it
+    then falls in working hours)."""
+    while (day - timedelta(days=1)).weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def test_content_request_pings_nobody_in_the_triage_post_or_its_updates(
     http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime, mention_guard: MentionGuard
 ) -> None:
@@ -127,8 +135,10 @@ def test_content_request_pings_nobody_in_the_triage_post_or_its_updates(
     )
     assert http.submit(submit) == (200, "")
     slack.wait_for("chat.postMessage", 3, where=to(REP))  # submitted, accepted, delivered
-    # Two weeks on, the follow-up DM names the new asset (its title typed above).
-    request_jobs.run(runtime, utcnow() + timedelta(days=15))
+    # Two weeks on, the follow-up DM names the new asset (its title typed above); it goes in
+    # the rep's working hours (the stand-in's zone is New York): a Wednesday, 16:00 UTC.
+    later = (utcnow() + timedelta(days=15)).replace(hour=16, minute=0)
+    request_jobs.run(runtime, later + timedelta(days=(2 - later.weekday()) % 7))
     (followup,) = slack.wait_for(
         "chat.postMessage", where=lambda c: "Rate it" in str(c.params.get("text"))
     )
@@ -302,7 +312,8 @@ def test_agenda_series_topics_and_action_items_ping_nobody(
     )
     http.submit(topic)
     slack.wait_for("chat.update", where=to(CHANNEL))
-    due = date.today() + timedelta(days=3)
+    due = weekday_after_workday(date.today() + timedelta(days=3))
+    slack.users[MARKETING[1]] = {"tz": "UTC"}  # reminded 09:00 UTC: inside their hours
     action: dict[str, dict[str, Any]] = {
         "text": {meeting_forms.VALUE: ISSUE_WHAT},
         "owner": {meeting_forms.VALUE: {"type": "users_select", "selected_user": MARKETING[1]}},

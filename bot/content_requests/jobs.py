@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from bot.content_requests import notices as request_notices
 from bot.content_requests.views import posts as request_views
-from bot.platform.delivery import Post
+from bot.people.reach import dm, reach_of
 from bot.platform.runtime import Runtime
-from storage import assets, content_requests
+from storage import assets, content_requests, workspaces
 
 FOLLOWUP_AFTER = timedelta(days=14)
 
@@ -25,10 +25,13 @@ def send_followups(runtime: Runtime, now: datetime) -> int:
             asset = assets.get(session, request.team_id, request.asset_id or 0)
             if asset is not None:
                 message = request_views.followup_dm(request, asset)
-                post = Post("chat.postMessage", request.requester_id, message)
-                runtime.outbox.submit(
-                    request.team_id, f"content-request-followup:{request.id}", post
+                ws = workspaces.get_or_create(
+                    session, request.team_id, runtime.settings.lockstep_timezone
                 )
+                who = request.requester_id
+                reach = reach_of(runtime, session, ws, [who], now)[who]
+                key = f"content-request-followup:{request.id}"
+                dm(runtime, request.team_id, reach, key, message, now)  # in their hours
             content_requests.mark_followup(session, request, now)
     return len(due)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -9,6 +10,7 @@ from sqlmodel import Session
 from bot.demo.cast import ANA, DIGEST, LEO, MIA, RAJ, TIMEZONE, in_days, next_monday_at
 from bot.demo.runner import TEAM, Stage
 from bot.goals.digest_jobs import post_due_digests
+from bot.goals.nudges import nudge_goal_owners
 from bot.goals.views.digest import LOG_PROGRESS, SIGNAL_HELP, SIGNAL_RISK
 from bot.standin.signing import reaction_event
 from storage import goals_digests as digests
@@ -42,6 +44,19 @@ def create_goals(stage: Stage) -> None:
                 "channel": DIGEST,
             },
         )
+
+
+def nudge_owners(stage: Stage) -> None:
+    """Before anyone logged progress, the owners are nudged in their own working hours."""
+    at = next_monday_at(9) - timedelta(days=3) + timedelta(hours=8)  # Friday 11:00 in New York
+    stage.scene("Friday 11:00 New York — the goal owners are nudged before Monday's digest")
+    stage.note(
+        f"the nudge job runs as if it were {at:%a %d %b %H:%M} {TIMEZONE}: the owners' zone "
+        "(New York) has no working hour in the 24 h before the digest, so their last working "
+        "day before it"
+    )
+    nudge_goal_owners(stage.runtime, at)
+    stage.show_new()
 
 
 def log_progress(stage: Stage) -> None:

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bot.demo.cast import ANA, DEALS, MIA, RAJ, TRIAGE
+from bot.demo.cast import ANA, DEALS, MIA, RAJ, TIMEZONE, TRIAGE, next_monday_at
 from bot.demo.runner import Stage
 from bot.gaps.views import report as gap_views
 from bot.questions import review
+from bot.questions.nudges import remind_unanswered
 from bot.questions.views import posts, ratings
 from bot.questions.views import review as review_views
 from bot.questions.views.replies import COMMAND, SHORTCUT
@@ -131,3 +132,15 @@ def age_answers(session: Session, days: int) -> datetime:
         session.add(a)
     session.commit()
     return utcnow()
+
+
+def escalate(stage: Stage) -> None:
+    """A question nobody answered for 24 working hours is raised in its triage thread."""
+    at = next_monday_at(10) + timedelta(days=3)  # Thursday 10:00, past 24 working hours
+    stage.scene("Next Thursday 10:00 — questions nobody answered are raised again")
+    stage.note(
+        f"the reminder job runs as if it were {at:%a %d %b %H:%M} {TIMEZONE}; each asker's DM "
+        "waits for their own working hours (New York)"
+    )
+    remind_unanswered(stage.runtime, at)
+    stage.show_new()

@@ -83,6 +83,7 @@ def play(stage: Stage) -> None:
     """Every scene, in order."""
     set_up(stage)
     goals.create_goals(stage)
+    goals.nudge_owners(stage)
     meetings.set_up_series(stage)
     questions.ask(stage)
     questions.answer(stage)
@@ -93,5 +94,6 @@ def play(stage: Stage) -> None:
     meetings.add_topic(stage)
     goals.digest(stage)
     meetings.agenda(stage)
+    questions.escalate(stage)
     questions.stale(stage)
     questions.gaps(stage)

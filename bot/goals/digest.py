@@ -6,10 +6,10 @@ bot/goals/views/digest.py puts these lines into Block Kit; nothing here knows Sl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from bot.goals.pace import Pace, standing
-from bot.kernel.text import safe, user_mention
+from bot.kernel.text import duration, safe, user_mention
 
 BAR_WIDTH = 10
 MAX_CONTRIBUTORS = 5
@@ -40,6 +40,7 @@ class GoalFigures:
     marketing_owner: str
     week_change: float = 0.0
     contributors: tuple[str, ...] = ()
+    away: tuple[str, ...] = ()  # owners away on the digest's day (said when the goal is behind)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class LoopStats:
     # “Not quite”, this week.
     deflected: tuple[int, int] | None = None
     answers_missed: int | None = None
+    # Time to first answer over the last 7 and 30 days: (days, count, median, p90).
+    answer_times: list[tuple[int, int, timedelta, timedelta]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,9 @@ def goal_line(goal: GoalFigures, today: date) -> str:
     if s.pace is Pace.BEHIND and not s.complete:
         owners = f"{user_mention(goal.sales_owner)} {user_mention(goal.marketing_owner)}"
         lines.append(f":point_right: {owners} this goal is behind: can you agree a next step?")
+        if goal.away:
+            gone = " and ".join(user_mention(u) for u in goal.away)
+            lines.append(f":palm_tree: {gone} {'is' if len(goal.away) == 1 else 'are'} away.")
     return "\n".join(lines)
 
 
@@ -163,6 +169,8 @@ def loop_lines(stats: LoopStats) -> list[str]:
         lines.append(f":recycle: Resolved by an existing answer: {deflection(*stats.deflected)}")
     if stats.answers_missed is not None:
         lines.append(f":thinking_face: Answers marked “Not quite”: {stats.answers_missed}")
+    if stats.answer_times:
+        lines.append(":stopwatch: Time to first answer: " + answer_times_text(stats.answer_times))
     if stats.best_assets:
         lines.append(":star: Best-rated assets: " + _assets(stats.best_assets))
     if stats.worst_assets:
@@ -180,6 +188,14 @@ def deflection(resolved: int, asked: int) -> str:
     """“3 of 12 new questions (25%)”: the share no one had to answer again."""
     share = round(100 * resolved / asked) if asked else 0
     return f"{resolved} of {asked} new questions ({share}%)"
+
+
+def answer_times_text(times: list[tuple[int, int, timedelta, timedelta]]) -> str:
+    """`median 3h 5m, p90 1d 2h (last 7 days, 12 answered); ...`."""
+    return "; ".join(
+        f"median {duration(median)}, p90 {duration(p90)} (last {days} days, {count} answered)"
+        for days, count, median, p90 in times
+    )
 
 
 def _assets(assets: list[tuple[str, float]]) -> str:

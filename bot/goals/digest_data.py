@@ -12,6 +12,7 @@ from storage import goals, loop, questions_ratings, roles
 from storage import goals_digests as digests
 from storage.clock import to_local
 from storage.models import Goal
+from storage.people import away_on
 
 WEEK = timedelta(days=7)
 
@@ -32,7 +33,13 @@ def collect_loop_stats(
     asked = loop.question_counts(session, team_id, since, until)
     resolved = asked.get("resolved", 0)
     missed = questions_ratings.answers_missed(session, team_id, since, until)
+    times = []
+    for days in (7, 30):
+        found = loop.answer_times(session, team_id, until - timedelta(days=days), until)
+        if found is not None:
+            times.append((days, found.count, found.median, found.p90))
     return LoopStats(
+        answer_times=times,
         top_questions=loop.top_voted_questions(session, team_id, since, until, limit=3),
         questions_answered=answered or None,
         best_assets=best,
@@ -81,6 +88,7 @@ def goal_figures(
 ) -> list[GoalFigures]:
     """Each goal as the digest shows it, with its change and contributors in [since, now)."""
     change, people = goals.week_summary(session, team_id, since, now)
+    away = {p.user_id for p in away_on(session, team_id, now.date())}
     return [
         GoalFigures(
             goal_id=g.id or 0,
@@ -94,6 +102,7 @@ def goal_figures(
             marketing_owner=g.marketing_owner,
             week_change=change.get(g.id or 0, 0.0),
             contributors=tuple(people.get(g.id or 0, [])),
+            away=tuple(u for u in dict.fromkeys((g.sales_owner, g.marketing_owner)) if u in away),
         )
         for g in team_goals
     ]

@@ -27,6 +27,7 @@ def _sections(session: Session, team_id: str, user_id: str, role: str) -> list[H
     """Each feature's sections for this role (explicit list; features add theirs here)."""
     now = utcnow()
     zone = ZoneInfo(workspaces.get_or_create(session, team_id).timezone)
+    waiting = parts.waiting_on_you(session, team_id, user_id, now, zone)
     goals = parts.shared_goals(session, team_id, now, zone, signals=role in ("admin", "leader"))
     queue = parts.request_queue(session, team_id, now)
     if role in ("admin", "marketer"):
@@ -35,9 +36,9 @@ def _sections(session: Session, team_id: str, user_id: str, role: str) -> list[H
         gaps = parts.knowledge_gaps(session, team_id)
         if role == "admin":
             agendas = parts.next_agendas(session, team_id, now)
-            return [triage, gaps, queue, goals, agendas, scores]
-        return [triage, gaps, queue, scores, goals]
+            return [waiting, triage, gaps, queue, goals, agendas, scores]
+        return [waiting, triage, gaps, queue, scores, goals]
     if role == "leader":
-        return [goals, parts.next_agendas(session, team_id, now), queue]
+        return [waiting, goals, parts.next_agendas(session, team_id, now), queue]
     mine = parts.my_questions(session, team_id, user_id)
-    return [mine, parts.my_requests(session, team_id, user_id), goals]
+    return [waiting, mine, parts.my_requests(session, team_id, user_id), goals]

@@ -16,9 +16,10 @@ from bot.home.tab import HomeSection, cap
 from bot.kernel.text import safe
 from bot.meetings.preview import next_agenda_of
 from bot.questions.views.review import stale_note
-from storage import assets, content_requests, goals, meetings
+from storage import assets, content_requests, goals, meetings, people
 from storage import gaps as gap_store
 from storage import goals_digests as digests
+from storage import meetings_action_items as action_items
 from storage import questions_lists as question_lists
 from storage.clock import to_local, utcnow
 from storage.models.assets import ContentRequest
@@ -153,3 +154,36 @@ def next_agendas(session: Session, team_id: str, now: datetime) -> HomeSection:
         )
     shown, more = cap(lines, LIMIT)
     return HomeSection("Next meetings", shown, "No meeting series yet — `/agenda setup`.", more)
+
+
+def waiting_on_you(
+    session: Session, team_id: str, user_id: str, now: datetime, zone: ZoneInfo
+) -> HomeSection:
+    """What Lockstep would nudge this person about: their goals with nothing logged this week,
+    the content requests they own that are in work (overdue first), their open action items;
+    and whether they are marked away."""
+    today = to_local(now, zone).date()
+    lines = []
+    person = people.get(session, team_id, user_id)
+    if people.is_away(person, today) and person is not None:
+        until = f" to {person.away_to.isoformat()}" if person.away_to else ""
+        lines.append(f"🌴 You are away{until}: no nudges meanwhile (`/lockstep back`).")
+    owned = [
+        g for g in goals.active(session, team_id) if user_id in (g.sales_owner, g.marketing_owner)
+    ]
+    updated = {
+        u.goal_id for u in goals.updates_between(session, team_id, now - timedelta(days=7), now)
+    }
+    for g in owned:
+        if g.id not in updated:
+            lines.append(f"🎯 *{safe(g.name, 100)}* — nothing logged this week: `/goal update`")
+    in_work = content_requests.overdue(session, today + timedelta(days=3650), team_id)
+    mine = [r for r in in_work if r.owner_id == user_id]
+    for r in sorted(mine, key=lambda r: r.expected_date or today):
+        late = " — *overdue*" if r.expected_date and r.expected_date < today else ""
+        expected = r.expected_date.isoformat() if r.expected_date else "no date"
+        lines.append(f"🛠️ *#{r.id}* {safe(r.what, 120)} — expected {expected}{late}")
+    for a in action_items.open_actions_of(session, team_id, user_id, limit=LIMIT + 1):
+        lines.append(f"☑️ {safe(a.text, 120)} — due {a.due.isoformat()}")
+    shown, more = cap(lines, LIMIT)
+    return HomeSection("Waiting on you", shown, "Nothing is waiting on you. :tada:", more)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from typing import Any
 
 ELLIPSIS = "…"
@@ -59,3 +60,15 @@ def section(text: str, limit: int = 3000) -> dict[str, Any]:
 def user_mention(user_id: str) -> str:
     """A mention of a Slack user id (ids are validated before they reach here)."""
     return f"<@{html.escape(user_id, quote=False)}>"
+
+
+def duration(delta: timedelta) -> str:
+    """“3d 4h”, “2h 5m”, “7m” or “under a minute”."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins}m"
+    return f"{mins}m" if mins else "under a minute"

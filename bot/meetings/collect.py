@@ -23,6 +23,7 @@ from storage import meetings_action_items as action_items
 from storage import meetings_agendas as agendas
 from storage.meetings_agendas import NewItem
 from storage.models.meetings import MeetingSeries, PostedAgenda
+from storage.people import away_on
 
 INTERACTIVE = ("topics", "carried")
 
@@ -66,8 +67,12 @@ def collect_inputs(
         goal_updates=goals.updates,
         goals_moved=goals.moved,
     )
+    away = {p.user_id for p in away_on(session, team_id, until.astimezone(zone).date())}
     voices = pick_voices(
-        {"sales": series.sales, "marketing": series.marketing},
+        {
+            "sales": [u for u in series.sales if u not in away],
+            "marketing": [u for u in series.marketing if u not in away],
+        },
         agendas.voice_history(session, series.id),
     )
     return AgendaInputs(

@@ -20,11 +20,13 @@ from bot.meetings.agenda import Section, build
 from bot.meetings.collect import collect_inputs, stored_sections, to_storage
 from bot.meetings.schedule import ScheduleError, ScheduleSpec, due_meeting, make_trigger
 from bot.meetings.views import agenda as views
+from bot.people.reach import dm, reach_of
 from bot.platform.delivery import Outbox, Post
 from bot.platform.runtime import Runtime
-from storage import meetings
+from storage import meetings, people, workspaces
 from storage import meetings_action_items as action_items
 from storage import meetings_agendas as agendas
+from storage import outbox as outbox_rows
 from storage.models.gaps import WINDOWS
 from storage.models.meetings import MeetingSeries, PostedAgenda
 
@@ -105,8 +107,12 @@ def post_agenda(engine: Engine, outbox: Outbox, series_id: int, now: datetime) -
             return "none"
         skips = frozenset(series.skip_dates)
         lead = timedelta(minutes=series.lead_minutes)
-        meeting = due_meeting(trigger, now, lead, skips, series.paused)
+        holidays = holiday_dates(session, series.team_id, now)
+        meeting = due_meeting(trigger, now, lead, skips | holidays, series.paused)
         if meeting is None:
+            on_holiday = due_meeting(trigger, now, lead, skips, series.paused)
+            if on_holiday is not None:  # it falls on a holiday: one line, no agenda
+                _say_holiday(outbox, series, on_holiday)
             return "none"
         meeting_utc = meeting.astimezone(UTC)
         agenda = agendas.agenda_for(session, series_id, meeting_utc)
@@ -138,6 +144,21 @@ def post_agenda(engine: Engine, outbox: Outbox, series_id: int, now: datetime) -
             return "pending"
         agendas.set_posted(session, agenda, row.result_ts, row.result_channel)
         return "posted"
+
+
+def holiday_dates(session: Session, team_id: str, now: datetime) -> frozenset[str]:
+    """The team's holidays from yesterday on (ISO dates, as meeting skip dates are kept)."""
+    today = now.date()
+    days = people.holidays(session, team_id, today - timedelta(days=1), today + timedelta(days=400))
+    return frozenset(h.day.isoformat() for h in days)
+
+
+def _say_holiday(outbox: Outbox, series: MeetingSeries, meeting: datetime) -> None:
+    """One line to the series' channel: no agenda for a meeting on a holiday (its items carry
+    over to the next meeting)."""
+    day = meeting.date().isoformat()
+    post = Post("chat.postMessage", series.channel, views.holiday_notice(series.name, day))
+    outbox.submit(series.team_id, f"agenda-holiday:{series.id}:{day}", post)
 
 
 def refresh_agenda(runtime: Runtime, team_id: str, agenda_id: int) -> bool:
@@ -172,9 +193,24 @@ def remind_actions(runtime: Runtime, now: datetime) -> dict[str, int]:
             end = datetime.combine(action.due + timedelta(days=1), time(0, 0), zone)
             if remind_at <= now < end:
                 work.append((action, series.name))
+    outcomes: dict[str, int] = {}
     for action, series_name in work:
         assert action.id is not None
         message = views.reminder_dm(action.text, series_name, action.due, action.id)
-        post = Post("chat.postMessage", action.owner, message)
-        runtime.outbox.submit(action.team_id, f"action-reminder:{action.id}", post)
-    return {"reminders_due": len(work)}
+        outcome = _remind(runtime, action.team_id, action.owner, action.id, message, now)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return {"reminders_due": len(work), **outcomes}
+
+
+def _remind(
+    runtime: Runtime, team_id: str, owner: str, action_id: int, message: dict[str, Any],
+    now: datetime,
+) -> str:  # fmt: skip
+    """DM the owner inside their own working hours (held until they start, if need be)."""
+    key = f"action-reminder:{action_id}"
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        if outbox_rows.get_by_key(session, team_id, key) is not None:
+            return "already"
+        ws = workspaces.get_or_create(session, team_id, runtime.settings.lockstep_timezone)
+        reach = reach_of(runtime, session, ws, [owner], now)[owner]
+    return dm(runtime, team_id, reach, key, message, now)

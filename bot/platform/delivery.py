@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -141,18 +141,32 @@ class Outbox:
         return self  # one per process; Bolt copies context values for lazy listeners
 
     def submit(
-        self, team_id: str, key: str, post: Post, *, send_now: bool = True, renew: bool = False
+        self,
+        team_id: str,
+        key: str,
+        post: Post,
+        *,
+        send_now: bool = True,
+        renew: bool = False,
+        not_before: datetime | None = None,
     ) -> OutboxMessage:
         """Record `post` under `key` (once per team) and, unless told not to, send it now.
 
         With `renew` (and `send_now`), a row under `key` that failed for good is sent again
-        when this post goes to another channel (an admin chose a new one after it failed)."""
+        when this post goes to another channel (an admin chose a new one after it failed).
+        With a future `not_before` the row waits for the worker until then (e.g. a DM held
+        for the person's working hours)."""
         payload = {**post.payload, "channel": post.channel}
+        if not_before is not None and not_before > utcnow():
+            send_now = False
+        else:
+            not_before = None
         lease = LEASE if send_now else None  # a new row is ours to send: no worker takes it
         with Session(self.engine, expire_on_commit=False) as session:
             row, created = outbox.enqueue(
-                session, team_id, key, post.method, post.channel, payload, claimed_for=lease
-            )
+                session, team_id, key, post.method, post.channel, payload,
+                not_before=not_before, claimed_for=lease,
+            )  # fmt: skip
             if created and send_now:
                 return self._finish_attempt(session, row) or row
             moved = renew and send_now and row.status == "failed" and row.channel != post.channel

@@ -9,4 +9,5 @@ SCOPES: dict[str, str] = {
     "commands": "the slash commands",
     "files:write": "upload the weekly digest's progress chart",
     "reactions:read": "record reactions to the weekly digest (who saw it, who can help)",
+    "users:read": "each person's time zone (users.info, user_change): nudges in their hours",
 }

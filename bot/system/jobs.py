@@ -21,9 +21,12 @@ from sqlmodel import Session
 
 from bot.assets import jobs as asset_jobs
 from bot.content_requests import jobs as request_jobs
+from bot.content_requests import overdue as request_overdue
 from bot.goals import digest_jobs
+from bot.goals import nudges as goal_nudges
 from bot.meetings import jobs as agenda_jobs
 from bot.platform.runtime import Runtime
+from bot.questions import nudges as question_nudges
 from bot.questions import posts as question_posts
 from bot.questions import review as question_review
 from storage import leases
@@ -75,11 +78,14 @@ def periodic_tasks() -> dict[str, Periodic]:
     return {
         "assets": asset_jobs.run,
         "content_requests": request_jobs.run,
+        "content_requests.overdue": request_overdue.nudge_overdue,
         "digest": digest_jobs.post_due_digests,
+        "goal_nudges": goal_nudges.nudge_goal_owners,
         "agendas": agenda_jobs.post_due_agendas,
         "action_reminders": agenda_jobs.remind_actions,
         "questions.post_queued": question_posts.post_queued,
         "questions.reviews": question_review.send_due_reviews,
+        "questions.remind_unanswered": question_nudges.remind_unanswered,
     }
 
 

@@ -9,11 +9,13 @@ from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspac
 from storage.models.gaps import GapSnapshot
 from storage.models.goals import Digest, DigestReaction, Goal, GoalSignal, GoalUpdate
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
+from storage.models.people import Holiday, Person
 from storage.models.questions import (
     Answer,
     AnswerRating,
     Question,
     QuestionPost,
+    QuestionReminder,
     QuestionVote,
 )
 
@@ -30,11 +32,14 @@ __all__ = [
     "Goal",
     "GoalSignal",
     "GoalUpdate",
+    "Holiday",
     "HomeViewer",
     "Lease",
     "OutboxMessage",
+    "Person",
     "Question",
     "QuestionPost",
+    "QuestionReminder",
     "QuestionVote",
     "Receipt",
     "RoleAssignment",

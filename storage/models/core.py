@@ -24,6 +24,16 @@ class Workspace(SQLModel, table=True):
     digest_time: str = Field(default="09:00", max_length=5)
     # The answer form's default review period, in days (storage.models.questions.REVIEW_CHOICES).
     answer_review_days: int = Field(default=90)
+    # Working hours (local to each person) in which Lockstep DMs on its own; ISO weekdays 1-7.
+    work_start: str = Field(default="09:00", max_length=5)
+    work_end: str = Field(default="18:00", max_length=5)
+    work_days: str = Field(default="12345", max_length=7)
+    # Nudges (`/lockstep config nudges`): each kind can be turned off.
+    nudge_goals: bool = True
+    nudge_goal_hours: int = 24  # hours before the digest
+    nudge_questions: bool = True
+    nudge_question_hours: int = 24  # working hours a question may stay unanswered
+    nudge_requests: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -163,3 +163,18 @@ class QuestionPost(SQLModel, table=True):
 # Full-text search objects live next to the table on every create_all (tests, tools).
 event.listen(Question.__table__, "after_create", search.after_create)  # type: ignore[attr-defined]
 event.listen(Question.__table__, "before_drop", search.before_drop)  # type: ignore[attr-defined]
+
+
+class QuestionReminder(SQLModel, table=True):
+    """A question that got its "still unanswered" reminder (bot.questions.nudges): once.
+
+    A table of its own, not a column of `question`: the capture's row and its reads stay as
+    they are, and a scan skips reminded questions by primary key."""
+
+    __tablename__ = "question_reminder"
+
+    question_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("question.id", ondelete="CASCADE"), primary_key=True)
+    )
+    team_id: str = Field(max_length=32)
+    reminded_at: datetime = Field(default_factory=utcnow)

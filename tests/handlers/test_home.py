@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from storage import roles
+from storage import content_requests, people, roles
 from tests.blockkit import assert_valid_blocks, live_mentions
 from tests.conftest import ADMIN, TEAM
 from tests.fake_slack import FakeSlack
+from tests.goal_fixtures import MKT, make_goal
 from tests.slack_signing import SlackHTTP
 
 
@@ -201,3 +203,22 @@ def test_ask_button_opens_the_prospect_question_modal(http: SlackHTTP, slack: Fa
     view = slack.wait_for("views.open")[0].json("view")
     assert view["callback_id"] == "question_capture"
     assert view["blocks"][0]["element"].get("initial_value") is None
+
+
+def test_home_shows_what_is_waiting_on_the_person(
+    http: SlackHTTP, slack: FakeSlack, session: Session
+) -> None:
+    roles.grant(session, TEAM, MKT, "marketer", ADMIN)
+    make_goal(session, TEAM)
+    request, _ = content_requests.create(session, TEAM, "view:r1", "U0REP00001", what="ROI <sheet>")
+    yesterday = date.today() - timedelta(days=1)
+    content_requests.transition(session, TEAM, request.id or 0, "accepted", priority="P1",
+                                owner_id=MKT, expected_date=yesterday)  # fmt: skip
+    people.set_away(session, TEAM, MKT, date.today() - timedelta(days=1), None, "")
+    http.event(opened(MKT))
+    home = str(published_for(slack, MKT))
+    assert "Waiting on you" in home and "You are away" in home
+    assert "*Signed contracts* — nothing logged this week" in home
+    assert "ROI &lt;sheet&gt; — expected " + yesterday.isoformat() + " — *overdue*" in home
+    http.event(opened("U0REP00001"))
+    assert "Nothing is waiting on you" in str(published_for(slack, "U0REP00001"))

@@ -178,6 +178,9 @@ def test_action_item_modal_reminder_dm_and_done(
     view = opened.json("view")
     assert_valid_modal(view)
     due = date.today() + timedelta(days=3)
+    while (due - timedelta(days=1)).weekday() >= 5:  # reminded on a working day
+        due += timedelta(days=1)
+    slack.users[MARKETING[1]] = {"tz": "UTC"}  # reminded 09:00 UTC: inside their hours
     values = {
         "text": {forms.VALUE: "Send the ROI deck"},
         "owner": {forms.VALUE: {"type": "users_select", "selected_user": MARKETING[1]}},

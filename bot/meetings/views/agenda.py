@@ -140,3 +140,12 @@ def reminder_dm(text: str, series_name: str, due: date, action_id: int) -> dict[
         "text": f"Reminder: {safe(text, 300)} is due {due_text(due)}",
         "blocks": [block],
     }
+
+
+def holiday_notice(series_name: str, day: str) -> dict[str, Any]:
+    """The one line a series' channel gets instead of an agenda for a meeting on a holiday."""
+    text = (
+        f":palm_tree: {safe(series_name, 100)} on {day} falls on a workspace holiday: no agenda; "
+        "its topics and open items carry over to the next meeting."
+    )
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from bot.kernel.text import mrkdwn, plain, safe, section, user_mention
+from bot.kernel.text import duration, mrkdwn, plain, safe, section, user_mention
 from bot.questions.views import ratings
 from storage.models import Answer, Question
 
@@ -16,18 +15,6 @@ TRIAGE_SETUP = (
     "Set one with `/lockstep config triage-channel #channel` (and invite me there); "
     "I'll post the queued questions as soon as it is set."
 )
-
-
-def duration(delta: timedelta) -> str:
-    """“3d 4h”, “2h 5m”, “7m” or “under a minute”."""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {mins}m"
-    return f"{mins}m" if mins else "under a minute"
 
 
 def _context_line(q: Question) -> str:

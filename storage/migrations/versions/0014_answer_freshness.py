@@ -2,7 +2,7 @@
 shown; triage posts' addresses; the knowledge-gap report's cache; per-goal digest signals
 
 Revision ID: 0014_answer_freshness
-Revises: 0012_home_and_leases
+Revises: 0013_nudges
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0014_answer_freshness"
-down_revision: str | None = "0012_home_and_leases"
+down_revision: str | None = "0013_nudges"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -79,6 +79,9 @@ def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> No
         # goals created, progress logged (command and the digest's button)
         "Shared goal *Signed contracts* created: 80 deals",
         "Shared goal *Marketing-sourced pipeline* created: 600 k€",
+        # the owners nudged before anyone logged progress
+        "the goal owners are nudged before Monday's digest",
+        "nothing was logged on these goals since the last one",
         "*Signed contracts* is now 2/80 deals",
         "*Signed contracts* is now 3/80 deals",
         "*Marketing-sourced pipeline* is now 140/600 k€ (23%), +140 logged.",
@@ -122,6 +125,9 @@ def test_demo_transcript(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> No
         "*soc* (word) — 3 questions unanswered",
         "Mia (marketer) clicks [Request content] in that reply",
         "*What:* Content answering what prospects ask about “soc”",
+        # a question nobody answered, raised in its triage thread
+        "questions nobody answered are raised again",
+        "is still unanswered after 24 working hours",
         # the ending
         "Open the real messages in Slack's Block Kit Builder:",
         f"  Weekly digest: {BUILDER}",

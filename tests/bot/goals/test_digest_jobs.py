@@ -4,7 +4,7 @@ the tick fires twice or the process restarts mid-post, the chart uploaded once i
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -16,12 +16,12 @@ from bot.goals.digest_schedule import digest_key, parse_schedule
 from bot.goals.input import InputError
 from bot.platform.runtime import Runtime, build_runtime
 from bot.system import jobs
-from storage import goals, outbox, workspaces
+from storage import goals, outbox, people, workspaces
 from storage.models import Digest
 from tests.blockkit import assert_valid_message
 from tests.conftest import OTHER_TEAM, TEAM
 from tests.fake_slack import FakeSlack
-from tests.goal_fixtures import DIGEST_CHANNEL, make_goal
+from tests.goal_fixtures import DIGEST_CHANNEL, MKT, make_goal
 
 # Europe/Paris leaves summer time on Sunday 2026-10-25: 09:00 is 07:00 UTC before, 08:00 after.
 BEFORE_DST_END = datetime(2026, 10, 19, 7, 0, tzinfo=UTC)
@@ -238,3 +238,16 @@ def test_parse_schedule(text: str, expected: tuple) -> None:
 def test_parse_schedule_rejects_bad_input(text: str) -> None:
     with pytest.raises(InputError):
         parse_schedule(text)
+
+
+def test_the_digest_says_which_owner_of_a_behind_goal_is_away(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        workspaces.update(session, TEAM, "UTC", timezone="Europe/Paris",
+                          digest_channel=DIGEST_CHANNEL, digest_time="09:00")  # fmt: skip
+        make_goal(session, TEAM)  # nothing logged by October: behind
+        people.set_away(session, TEAM, MKT, date(2026, 10, 12), date(2026, 10, 23), "leave")
+    tick(runtime, BEFORE_DST_END)
+    (post,) = posts(slack)
+    assert f":palm_tree: <@{MKT}> is away." in str(post.params["blocks"])

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.meetings.jobs import post_due_agendas, remind_actions
 from bot.platform.runtime import Runtime, build_runtime
 from bot.system import jobs
-from storage import meetings
+from storage import meetings, people
 from storage import meetings_action_items as action_items
 from storage import meetings_agendas as agendas
 from tests.blockkit import assert_valid_message, live_mentions
@@ -38,7 +38,10 @@ def blocks_text(params: dict) -> str:
     return json.dumps(blocks if isinstance(blocks, list) else json.loads(blocks))
 
 
-def setup_series(engine: Engine, **fields: object) -> int:
+def setup_series(engine: Engine, slack: FakeSlack | None = None, **fields: object) -> int:
+    if slack is not None:  # action items' owners live in Paris, like the series
+        for user in (*SALES, *MARKETING):
+            slack.users[user] = {"tz": "Europe/Paris"}
     with freeze_time(MEETING - timedelta(days=5)), Session(engine) as session:
         series = make_series(session, **fields)
         assert series.id is not None
@@ -174,7 +177,7 @@ def test_voices_rotate_between_meetings(runtime: Runtime, slack: FakeSlack, engi
 def test_action_item_reminder_the_day_before_once(
     runtime: Runtime, slack: FakeSlack, engine: Engine
 ) -> None:
-    series_id = setup_series(engine)
+    series_id = setup_series(engine, slack)
     with freeze_time(POST_AT):
         post_due_agendas(runtime, POST_AT)
     with Session(engine, expire_on_commit=False) as session:
@@ -255,7 +258,7 @@ def test_a_reminder_whose_first_try_fails_is_sent_once_later(
 
     from storage import db
 
-    series_id = setup_series(engine)
+    series_id = setup_series(engine, slack)
     with freeze_time(POST_AT):
         post_due_agendas(runtime, POST_AT)
     with Session(engine, expire_on_commit=False) as session:
@@ -286,3 +289,59 @@ def test_a_reminder_whose_first_try_fails_is_sent_once_later(
             remind_actions(runtime, remind + timedelta(minutes=minutes))
             runtime.outbox.deliver_due()
     assert len(posts(slack, MARKETING[0])) == 1
+
+
+def test_an_action_reminder_waits_for_the_owners_working_hours(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    series_id = setup_series(engine, slack)
+    slack.users[MARKETING[0]] = {"tz": "Pacific/Honolulu"}
+    with freeze_time(POST_AT):
+        post_due_agendas(runtime, POST_AT)
+    with Session(engine, expire_on_commit=False) as session:
+        agenda = agendas.agenda_for(session, series_id, MEETING.astimezone(UTC))
+        assert agenda is not None
+        action_items.add_action(session, agenda, "Deck", MARKETING[0], date(2026, 11, 26), SALES[0])
+    remind = datetime(2026, 11, 25, 9, 0, tzinfo=PARIS)  # 22:00 the evening before in Honolulu
+    with freeze_time(remind):
+        assert remind_actions(runtime, remind) == {"reminders_due": 1, "queued": 1}
+        assert remind_actions(runtime, remind)["already"] == 1
+        runtime.outbox.deliver_due()
+    assert posts(slack, MARKETING[0]) == []
+    honolulu_nine = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Pacific/Honolulu"))
+    with freeze_time(honolulu_nine - timedelta(minutes=1)):
+        runtime.outbox.deliver_due()
+    assert posts(slack, MARKETING[0]) == []
+    with freeze_time(honolulu_nine):
+        runtime.outbox.deliver_due()
+    assert len(posts(slack, MARKETING[0])) == 1
+
+
+def test_a_meeting_on_a_holiday_gets_one_line_and_its_topics_carry_over(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    setup_series(engine)
+    with Session(engine) as session:
+        people.add_holiday(session, TEAM, MEETING.date(), "Company day")
+    for now in (POST_AT, POST_AT + timedelta(minutes=1)):
+        with freeze_time(now):
+            assert post_due_agendas(runtime, now)["posted"] == 0
+    (line,) = posts(slack)
+    assert_valid_message(line)
+    assert "falls on a workspace holiday" in line["text"] and "2026-11-23" in line["text"]
+    next_week = POST_AT + timedelta(days=7)
+    with freeze_time(next_week):
+        assert post_due_agendas(runtime, next_week)["posted"] == 1
+    assert "Pricing &lt;!channel&gt; page" in blocks_text(posts(slack)[1])
+
+
+def test_an_away_member_is_not_picked_as_a_voice(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    setup_series(engine)
+    with Session(engine) as session:
+        people.set_away(session, TEAM, SALES[0], MEETING.date(), None, "")
+    with freeze_time(POST_AT):
+        post_due_agendas(runtime, POST_AT)
+    voices = blocks_text(posts(slack)[0]).split("Voices")[1]
+    assert SALES[0] not in voices and SALES[1] in voices and MARKETING[0] in voices

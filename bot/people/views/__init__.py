@@ -1,0 +1,1 @@
+"""Block Kit and ephemeral replies of the people feature (pure)."""

@@ -1,0 +1,44 @@
+"""The reads and the one write of the "still unanswered" reminder: windowed, indexed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import Question, QuestionReminder
+
+
+def unanswered_between(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> list[Question]:
+    """The team's open, posted, not yet reminded questions created in [since, until), oldest
+    first (ix_question_team_created bounds the scan to the window; the reminder by key)."""
+    reminded = exists().where(col(QuestionReminder.question_id) == col(Question.id))
+    stmt = (
+        select(Question)
+        .where(
+            Question.team_id == team_id,
+            col(Question.created_at) >= since,
+            col(Question.created_at) < until,
+            Question.status == "open",
+            col(Question.answered_at).is_(None),
+            col(Question.triage_channel).is_not(None),
+            ~reminded,
+        )
+        .order_by(col(Question.created_at))
+    )
+    return list(session.exec(stmt))
+
+
+def mark_reminded(session: Session, team_id: str, question_ids: list[int], when: datetime) -> None:
+    """The reminders went to the outbox: the questions leave the scan. Commits (with whatever
+    the caller wrote in this transaction: the reminders themselves)."""
+    if question_ids:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        rows = [{"question_id": q, "team_id": team_id, "reminded_at": when} for q in question_ids]
+        session.exec(insert(QuestionReminder).values(rows).on_conflict_do_nothing())
+    session.commit()
