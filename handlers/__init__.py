@@ -18,6 +18,7 @@ from handlers import (
     home,
     meetings,
     questions,
+    workspaces,
 )
 
 
@@ -40,3 +41,4 @@ def register_all(app: Any) -> None:
     meetings.register(app)
     admin_channels.register(app)
     home.register(app)
+    workspaces.register(app)

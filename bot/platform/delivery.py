@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot.platform import alerts
 from bot.platform.logs import TOKEN_PATTERN
+from bot.platform.tokens import Tokens
 from storage import outbox, roles
 from storage.clock import utcnow
 from storage.models import OutboxMessage
@@ -45,7 +46,8 @@ PERMANENT = frozenset(
         "invalid_arguments",
     }
 )
-
+# The outbox row of a workspace that uninstalled Lockstep or revoked its token: failed for good.
+NOT_INSTALLED = "not_installed: Lockstep is not installed in this workspace (any more)"
 
 LAZY_METHOD = (
     "bolt.lazy"  # a recorded lazy listener run (bot.platform.background), not a Web API call
@@ -123,9 +125,12 @@ class Outbox:
         client: WebClient,
         admins: frozenset[str] = frozenset(),
         pacer: ChannelPacer | None = None,
+        tokens: Tokens | None = None,
     ):
         self.engine = engine
         self.client = client
+        # Whose token each row is sent with (None or one-token mode: the client's own).
+        self.tokens = tokens
         self.admins = admins
         self.pacer = pacer or ChannelPacer()
         # Runs recorded lazy listeners (bot.platform.background.run_lazy); None in HTTP-mode web
@@ -204,8 +209,14 @@ class Outbox:
             return outbox.mark_superseded(session, row)
         if row.method in PACED:
             self.pacer.wait(row.channel)
+        payload = row.payload
+        if self.tokens is not None and self.tokens.per_workspace:
+            token = self.tokens.bot_token(row.team_id)
+            if token is None:  # uninstalled: nothing can be sent there, now or later
+                return outbox.mark_failed(session, row, NOT_INSTALLED)
+            payload = {**payload, "token": token}  # slack_sdk takes it out of the body
         try:
-            response = self.client.api_call(row.method, json=row.payload)
+            response = self.client.api_call(row.method, json=payload)
         except SlackApiError as exc:
             return self._on_api_error(session, row, exc)
         except (SlackClientError, OSError) as exc:  # refused, reset, timed out

@@ -7,6 +7,7 @@ from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentR
 from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.goals import Digest, DigestReaction, Goal, GoalUpdate
+from storage.models.installations import BOTS, INSTALLATIONS, STATES  # noqa: F401
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 from storage.models.questions import Answer, Question, QuestionVote
 
