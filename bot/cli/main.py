@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import click
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.platform import logs
@@ -433,7 +434,20 @@ def doctor() -> None:
     from bot.platform.runtime import make_client
 
     settings = settings_or_exit()
-    checks = run_checks(settings, make_engine(settings.database_url), make_client(settings))
+    engine = make_engine(settings.database_url)
+    installed = None
+    if settings.oauth:  # each installed workspace, with its own token
+        from bot.platform.runtime import build_runtime
+        from storage import installations
+
+        runtime = build_runtime(settings, engine=engine)
+        try:
+            with engine.connect() as conn:
+                teams = [team for team, _, _ in installations.installed_teams(conn)]
+        except SQLAlchemyError:
+            teams = []  # no tables yet: the schema check says what to do
+        installed = {team: runtime.client_for(team) for team in teams}
+    checks = run_checks(settings, engine, make_client(settings), installed)
     for check in checks:
         mark = click.style("✓", fg="green") if check.ok else click.style("✗", fg="red")
         click.echo(f"{mark} {check.what}")

@@ -69,7 +69,8 @@ def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ]
     return SharedClient(
-        token=settings.slack_bot_token or None,
+        # With OAuth each call carries its workspace's token (Runtime.client_for, the outbox).
+        token=(settings.slack_bot_token or None) if not settings.oauth else None,
         base_url=settings.slack_api_base_url,
         timeout=10,
         retry_handlers=handlers,

@@ -129,3 +129,35 @@ def test_a_refused_token_stops_it_within_30_s_with_one_line(
     assert "invalid_auth" in line
     assert ("SLACK_APP_TOKEN" if refused == "app" else "SLACK_BOT_TOKEN") in line
     assert BOT_TOKEN not in err and APP_TOKEN not in err
+
+
+def test_http_mode_with_oauth_serves_add_to_slack_without_a_bot_token(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    import urllib.request
+
+    from tests.bot.cli.test_main import start_http, wait_healthy
+    from tests.conftest import CLIENT_SECRET
+
+    oauth = {"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": CLIENT_SECRET}
+    proc, port = start_http(tmp_path, slack, 1, SLACK_BOT_TOKEN="", **oauth)
+    try:
+        wait_healthy(port, proc)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/slack/install", timeout=5) as page:
+            html = page.read().decode()
+            assert "slack-app-oauth-state=" in page.headers["Set-Cookie"]
+        assert "client_id=1111.2222" in html and "scope=" in html and "state=" in html
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err and CLIENT_SECRET not in err
+
+
+def test_socket_mode_with_oauth_settings_is_one_line(tmp_path: Path, slack: FakeSlack) -> None:
+    from tests.conftest import CLIENT_SECRET
+
+    proc = start(tmp_path, slack, SLACK_CLIENT_ID="1111.2222", SLACK_CLIENT_SECRET=CLIENT_SECRET)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    (line,) = err.strip().splitlines()
+    assert "--http" in line and CLIENT_SECRET not in line

@@ -225,3 +225,21 @@ def test_a_token_about_to_expire_is_rotated_before_a_post(
     bot = oauth_runtime.tokens.store.find_bot(enterprise_id=None, team_id=team)
     assert bot is not None and bot.bot_token == new
     assert time.time() < (bot.bot_token_expires_at or 0)
+
+
+def test_revoked_bot_token_stops_posts_and_user_tokens_alone_do_not(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team, token = next(iter(TEAMS.items()))
+    install(base, slack, team, token)
+    http = SlackHTTP(base, SIGNING_SECRET)
+    assert (
+        http.event({"type": "tokens_revoked", "tokens": {"oauth": [INSTALLER]}}, team_id=team)[0]
+        == 200
+    )
+    assert oauth_runtime.tokens.bot_token(team) == token  # a user token only: posts go on
+    revoked = {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT" + team[-4:]]}}
+    assert http.event(revoked, team_id=team)[0] == 200
+    row = oauth_runtime.outbox.submit(team, "x", Post("chat.postMessage", "C1", {"text": "rv"}))
+    assert (row.status, row.error) == ("failed", NOT_INSTALLED)
+    assert not [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "rv"]
