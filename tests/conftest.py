@@ -30,6 +30,7 @@ from storage.db import make_engine
 from tests.fake_slack import FakeSlack
 from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 from tests.slack_signing import SlackHTTP
+from tests.socket_mode import APP_TOKEN
 
 BOT_TOKEN = "xoxb-test-0000-not-a-real-token"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -44,7 +45,6 @@ OAUTH_TOKENS = (
     "xoxe-1-refresh-old",
     "xoxe-1-refresh-new",
 )
-APP_TOKEN = "xapp-1-A0FAKE0001-0000-not-a-real-app-token"
 # Secrets a test only learns while it runs (the OAuth states it was handed): scanned too.
 RUNTIME_SECRETS: set[str] = set()
 TEAM = "T0FAKE0001"

@@ -25,10 +25,9 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
-from tests.conftest import APP_TOKEN
-from tests.fake_slack import APP_ID, FakeSlack
+from bot.standin.fake_slack import APP_ID, FakeSlack
 
-__all__ = ["APP_TOKEN", "FakeSocketMode"]
+APP_TOKEN = "xapp-1-A0FAKE0001-0000-not-a-real-app-token"
 
 
 class FakeSocketMode:

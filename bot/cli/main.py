@@ -148,7 +148,9 @@ def _serve_socket_mode(app: Any, app_token: str) -> None:
     """Serve over Socket Mode until stopped; a refused app token or no network is one line."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    handler = SocketModeHandler(app, app_token)
+    # A ping every 5 s (slack_sdk's own default; Bolt's handler uses 10): the same timer notices a
+    # dropped connection within one interval (~4.5 s, 9.5 s at 10: scripts/bench_socket_mode.py).
+    handler = SocketModeHandler(app, app_token, ping_interval=5)
     try:
         handler.connect()
     except (BoltError, SlackClientError, OSError) as exc:
