@@ -440,6 +440,10 @@ NOT_MUTATING = {
     "member_joined_channel",
     "reaction_added",
     "reaction_removed",
+    # Slack's own lifecycle events: no person acts, so no role applies; they delete the
+    # workspace's installation (tests/bot/system/test_installs.py).
+    "app_uninstalled",
+    "tokens_revoked",
 }
 
 
