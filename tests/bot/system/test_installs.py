@@ -243,3 +243,21 @@ def test_revoked_bot_token_stops_posts_and_user_tokens_alone_do_not(
     row = oauth_runtime.outbox.submit(team, "x", Post("chat.postMessage", "C1", {"text": "rv"}))
     assert (row.status, row.error) == ("failed", NOT_INSTALLED)
     assert not [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "rv"]
+
+
+def test_each_workspaces_home_tab_is_published_with_its_own_token(
+    base: str, slack: FakeSlack
+) -> None:
+    for team, token in TEAMS.items():
+        install(base, slack, team, token)
+    http = SlackHTTP(base, SIGNING_SECRET)
+    for n, team in enumerate(TEAMS):
+        user = f"U0HOME000{n}"
+        assert (
+            http.event({"type": "app_home_opened", "user": user, "tab": "home"}, team_id=team)[0]
+            == 200
+        )
+        (call,) = slack.wait_for(
+            "views.publish", where=lambda c, u=user: c.params.get("user_id") == u
+        )
+        assert call.token == TEAMS[team]
