@@ -271,6 +271,8 @@ class Outbox:
                 "Slack refused the bot token (%s): team %s's posts wait; fix the token and "
                 "restart, or `lockstep outbox list`", error, row.team_id,
             )  # fmt: skip
+            if self.tokens is not None:  # another process may have rotated it: read it again
+                self.tokens.forget(row.team_id)
             return outbox.pause_team(session, row, utcnow() + AUTH_PAUSE, error)
         if error in PERMANENT:
             log.warning(
