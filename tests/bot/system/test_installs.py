@@ -25,10 +25,14 @@ from storage.models import OutboxMessage
 from tests.conftest import (
     CLIENT_SECRET,
     OAUTH_TOKENS,
+    PG_URL,
     RUNTIME_SECRETS,
     SIGNING_SECRET,
+    drop_schema,
     make_settings,
+    postgres_engine,
     serve_on_loopback,
+    sqlite_engine,
 )
 from tests.fake_slack import FakeSlack
 from tests.slack_signing import SlackHTTP
@@ -36,6 +40,22 @@ from tests.slack_signing import SlackHTTP
 TEAMS = dict(zip(("T0AAAAAAA1", "T0BBBBBBB2"), OAUTH_TOKENS[:2], strict=True))
 INSTALLER = "U0INSTALL1"
 TRIAGE = "C0TRIAGE01"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
+    """slack_sdk's stores on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+    if request.param == "sqlite":
+        engine = sqlite_engine(tmp_path)
+        yield engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    engine, schema = postgres_engine()
+    yield engine
+    engine.dispose()
+    drop_schema(schema)
 
 
 @pytest.fixture
