@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -207,18 +207,21 @@ class Outbox:
         if row.method == "chat.update" and outbox.newer_update_exists(session, row):
             # A retry of an older update must not roll the message back to older content.
             return outbox.mark_superseded(session, row)
-        if row.method in PACED:
-            self.pacer.wait(row.channel)
         payload = row.payload
-        if self.tokens is not None and self.tokens.per_workspace:
-            token = self.tokens.bot_token(row.team_id)
-            if token is None:  # uninstalled: nothing can be sent there, now or later
-                return outbox.mark_failed(session, row, NOT_INSTALLED)
-            payload = {**payload, "token": token}  # slack_sdk takes it out of the body
         try:
+            if self.tokens is not None and self.tokens.per_workspace:
+                token = self.tokens.bot_token(row.team_id)  # may rotate it: a Web API call
+                if token is None:  # uninstalled: nothing can be sent there, now or later
+                    return outbox.mark_failed(session, row, NOT_INSTALLED)
+                payload = {**payload, "token": token}  # slack_sdk takes it out of the body
+            if row.method in PACED:
+                self.pacer.wait(row.channel)
             response = self.client.api_call(row.method, json=payload)
         except SlackApiError as exc:
             return self._on_api_error(session, row, exc)
+        except SlackTokenRotationError as exc:  # Slack refused to refresh the workspace's token
+            reason = exc.api_error.response.get("error") or "error"
+            return self._retry_or_fail(session, row, f"token rotation: {reason}")
         except (SlackClientError, OSError) as exc:  # refused, reset, timed out
             return self._retry_or_fail(session, row, f"connection: {type(exc).__name__}")
         data = response.data if isinstance(response.data, dict) else {}

@@ -281,3 +281,15 @@ def test_each_workspaces_home_tab_is_published_with_its_own_token(
             "views.publish", where=lambda c, u=user: c.params.get("user_id") == u
         )
         assert call.token == TEAMS[team]
+
+
+def test_a_refused_rotation_leaves_the_post_to_be_tried_again(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    old, _, old_refresh, _ = OAUTH_TOKENS[2:]
+    install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
+    slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token")
+    row = oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "later"}))
+    assert (row.status, row.error) == ("pending", "token rotation: invalid_refresh_token")
+    assert not [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "later"]
