@@ -293,3 +293,19 @@ def test_a_refused_rotation_leaves_the_post_to_be_tried_again(
     row = oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "later"}))
     assert (row.status, row.error) == ("pending", "token rotation: invalid_refresh_token")
     assert not [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "later"]
+
+
+def test_an_oauth_state_expires_after_ten_minutes_and_works_once(engine: Engine) -> None:
+    from freezegun import freeze_time
+
+    from bot.platform.logs import guard_library_loggers
+    from storage.installations import STATE_SECONDS, state_store
+
+    guard_library_loggers()  # as create_app does wherever the OAuth flow runs
+    store = state_store(engine)
+    with freeze_time("2026-12-04 10:00:00") as clock:
+        late, once = store.issue(), store.issue()
+        RUNTIME_SECRETS.update({late, once})
+        assert store.consume(once) and not store.consume(once)
+        clock.tick(STATE_SECONDS + 1)
+        assert not store.consume(late)
