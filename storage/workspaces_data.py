@@ -6,10 +6,12 @@ tables too, so "every row of a workspace" is every row with its team id, childre
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import JSON, Table, Text, cast, delete, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -31,8 +33,6 @@ PERSON_COLUMNS = (
     "done_by",
     "discussed_by",
 )
-# Lists of people (meeting series' members).
-PERSON_LISTS = {"meeting_series": ("sales", "marketing")}
 # Rows that are only about the person (their roles, that they have a Home tab): deleted.
 ABOUT_THE_PERSON = ("role_assignment", "home_viewer")
 KEEP = ("slack_installations", "slack_bots")  # the install record; uninstall removes it
@@ -83,19 +83,28 @@ def forget_user(conn: Connection, team_id: str, user_id: str) -> tuple[str, dict
                         update(table).where(mine, column == user_id).values({name: alias})
                     )
                     count(table, changed.rowcount)
-        for name in PERSON_LISTS.get(table.name, ()):
-            count(table, _replace_in_lists(conn, table, name, team_id, user_id, alias))
+        if table.name not in KEEP:
+            for column in table.c:
+                if isinstance(column.type, JSON):
+                    count(table, _replace_in_json(conn, table, column, team_id, user_id, alias))
     return alias, counts
 
 
-def _replace_in_lists(
-    conn: Connection, table: Table, name: str, team_id: str, user_id: str, alias: str
+def _replace_in_json(
+    conn: Connection, table: Table, column: Any, team_id: str, user_id: str, alias: str
 ) -> int:
+    """The id in JSON values (series members, agenda sections, posts' blocks and mentions)."""
+    whole_id = re.compile(rf"\b{re.escape(user_id)}\b")
     changed = 0
-    rows = conn.execute(select(table.c.id, table.c[name]).where(table.c.team_id == team_id))
-    for row_id, people in list(rows):
-        if isinstance(people, list) and user_id in people:
-            value: Any = [alias if p == user_id else p for p in people]
-            conn.execute(update(table).where(table.c.id == row_id).values({name: value}))
+    rows = conn.execute(
+        select(table.c.id, column).where(
+            table.c.team_id == team_id, cast(column, Text).contains(user_id)
+        )
+    )
+    for row_id, value in list(rows):
+        text = json.dumps(value)
+        if whole_id.search(text):
+            new: Any = json.loads(whole_id.sub(alias, text))
+            conn.execute(update(table).where(table.c.id == row_id).values({column.name: new}))
             changed += 1
     return changed

@@ -14,7 +14,7 @@ from bot.cli.main import main
 from storage import home, questions, roles, workspaces
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import Answer, Question, RoleAssignment
+from storage.models import Answer, OutboxMessage, Question, RoleAssignment
 from storage.workspaces_data import team_tables
 from tests.goal_fixtures import make_goal
 
@@ -36,6 +36,18 @@ def db(tmp_path: Path) -> tuple[str, Engine]:
             questions.answer(session, team, q.id or 0, OTHER, "99.9%", None, f"a-{team}")
             other, _ = questions.capture(session, team, f"o-{team}", OTHER, "Is there SSO?")
             make_goal(session, team)
+            session.add(
+                OutboxMessage(
+                    team_id=team,
+                    key=f"triage:{team}",
+                    method="chat.postMessage",
+                    channel="C0TRIAGE01",
+                    payload={"text": f"asked by <@{REP}>"},
+                )
+            )
+            session.add(OutboxMessage(team_id=team, key=f"dm:{team}", method="chat.postMessage",
+                                      channel=REP, payload={"text": "your answer"}))  # fmt: skip
+            session.commit()
     return url, engine
 
 
@@ -87,4 +99,6 @@ def test_forget_user_keeps_what_they_wrote_without_their_name(db: tuple[str, Eng
             session.exec(select(Answer).where(Answer.team_id == GONE)).scalars().one().answerer_id
             == OTHER
         )
+        posts = session.exec(select(OutboxMessage).where(OutboxMessage.team_id == GONE)).scalars()
+        assert [p.payload["text"] for p in posts] == [f"asked by <@{alias}>"]  # the DM went
     assert run(url, "forget-user", GONE, REP).exit_code == 2  # without --yes, nothing
