@@ -19,6 +19,7 @@ from handlers import (
     meetings,
     people,
     questions,
+    workspaces,
 )
 
 
@@ -42,3 +43,4 @@ def register_all(app: Any) -> None:
     admin_channels.register(app)
     home.register(app)
     people.register(app)
+    workspaces.register(app)

@@ -59,7 +59,7 @@ def publish(runtime: Runtime, team_id: str, user_id: str, if_opened: bool = Fals
             return
         data = collect_home(session, runtime.settings, team_id, user_id)
     try:
-        runtime.client.views_publish(user_id=user_id, view=home_view(data))
+        runtime.client_for(team_id).views_publish(user_id=user_id, view=home_view(data))
     except SlackApiError as exc:  # a Home tab that fails to refresh must not fail the action
         log.warning("views.publish for %s failed: %s", user_id, exc.response.get("error"))
 

@@ -30,9 +30,23 @@ from storage.db import make_engine
 from tests.fake_slack import FakeSlack
 from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 from tests.slack_signing import SlackHTTP
+from tests.socket_mode import APP_TOKEN
 
 BOT_TOKEN = "xoxb-test-0000-not-a-real-token"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+# OAuth (tests/bot/system/test_installs.py): the client secret, each workspace's bot token and
+# the refresh tokens of a rotating installation; the log scan looks for all of them.
+CLIENT_SECRET = "client-secret-0123456789abcdef-not-real"
+OAUTH_TOKENS = (
+    "xoxb-team-one-0000-not-real",
+    "xoxb-team-two-0000-not-real",
+    "xoxe.xoxb-1-old-not-real",
+    "xoxe.xoxb-1-new-not-real",
+    "xoxe-1-refresh-old",
+    "xoxe-1-refresh-new",
+)
+# Secrets a test only learns while it runs (the OAuth states it was handed): scanned too.
+RUNTIME_SECRETS: set[str] = set()
 TEAM = "T0FAKE0001"
 OTHER_TEAM = "T0FAKE0002"
 ADMIN = "U0ADMIN001"
@@ -252,8 +266,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run if a token or the signing secret reached any log record."""
-    secrets = (BOT_TOKEN, SIGNING_SECRET)
+    """Fail the run if a token, a refresh token, the signing or client secret or an OAuth
+    state reached any log record."""
+    secrets = (BOT_TOKEN, SIGNING_SECRET, CLIENT_SECRET, APP_TOKEN, *OAUTH_TOKENS)
+    secrets += tuple(RUNTIME_SECRETS)
     leaks = [line for line in SUITE_LOG.lines if any(s in line for s in secrets)]
     # Bolt drops context values it cannot deep-copy for lazy listeners: never let that pass.
     leaks += [line for line in SUITE_LOG.lines if "deep-copy creation error" in line]
@@ -263,7 +279,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             reporter.write_line(
                 f"LOG CHECK FAILED: {len(leaks)} records hold a secret or a dropped context value:"
             )
-            for line in leaks[:5]:
+            for line in leaks[: int(os.environ.get("LOCKSTEP_SHOW_LEAKS", "5"))]:
                 reporter.write_line("  " + line[:300])
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     elif reporter:

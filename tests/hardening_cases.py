@@ -501,6 +501,10 @@ NOT_MUTATING = {
     "reaction_added",
     "reaction_removed",
     "user_change",  # Slack tells a member's new zone (or deactivation): no person acts
+    # Slack's own lifecycle events: no person acts, so no role applies; they delete the
+    # workspace's installation (tests/bot/system/test_installs.py).
+    "app_uninstalled",
+    "tokens_revoked",
 }
 
 

@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 import yaml
+from click.testing import CliRunner
 
 import handlers
+from bot.cli import main
 from bot.platform.scopes import SCOPES
+from bot.system.manifest import manifest as build_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "tests" / "data" / "slack" / "manifest.schema.1.0.0.json"
@@ -72,3 +76,41 @@ def test_interactivity_home_and_socket_mode() -> None:
     assert m["settings"]["socket_mode_enabled"] is True
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     assert m["features"]["bot_user"]["display_name"]
+
+
+def test_manifest_yml_is_what_lockstep_manifest_prints() -> None:
+    assert manifest() == build_manifest()
+
+
+@pytest.mark.parametrize("oauth", [False, True])
+def test_the_http_manifest_has_every_request_url_and_is_valid(oauth: bool) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["manifest", "--http", "https://lockstep.example.com/"],
+        env={
+            "SLACK_CLIENT_ID": "1.2" if oauth else "",
+            "SLACK_CLIENT_SECRET": "s" if oauth else "",
+        },
+    )
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    jsonschema.validate(printed, json.loads(SCHEMA.read_text()))
+    events = "https://lockstep.example.com/slack/events"
+    settings = printed["settings"]
+    assert settings["socket_mode_enabled"] is False
+    assert settings["interactivity"]["request_url"] == events
+    assert settings["event_subscriptions"]["request_url"] == events
+    commands = printed["features"]["slash_commands"]
+    assert {c["url"] for c in commands} == {events}
+    assert {c["command"] for c in commands} == registered()["command"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == registered()["event"]
+    assert set(printed["oauth_config"]["scopes"]["bot"]) == set(SCOPES)
+    redirect = printed["oauth_config"].get("redirect_urls")
+    assert redirect == (["https://lockstep.example.com/slack/oauth_redirect"] if oauth else None)
+
+
+def test_socket_mode_manifest_from_the_command_is_valid() -> None:
+    result = CliRunner().invoke(main, ["manifest"])
+    assert result.exit_code == 0
+    jsonschema.validate(json.loads(result.output), json.loads(SCHEMA.read_text()))
+    assert CliRunner().invoke(main, ["manifest", "--http", "http://x"]).exit_code == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from alembic.script import ScriptDirectory
@@ -34,13 +34,37 @@ class Check:
     fix: str = ""
 
 
-def run_checks(settings: Settings, engine: Engine, client: WebClient) -> list[Check]:
-    """Every check, in order; later checks still run when earlier ones fail."""
-    return [*_config(settings), *_database(engine), *_slack(client, engine)]
+def run_checks(
+    settings: Settings,
+    engine: Engine,
+    client: WebClient,
+    installed: Mapping[str, WebClient] | None = None,
+) -> list[Check]:
+    """Every check, in order; later checks still run when earlier ones fail. With OAuth,
+    `installed` holds a client with each installed workspace's own token: each is checked."""
+    checks = [*_config(settings), *_database(engine)]
+    if installed is None:
+        return [*checks, *_slack(client, engine)]
+    if not installed:
+        checks.append(
+            Check(False, "no workspace has installed Lockstep yet", "open /slack/install")
+        )
+    for team, team_client in installed.items():
+        for check in _slack(team_client, engine, team):
+            checks.append(Check(check.ok, f"{team}: {check.what}", check.fix))
+    return checks
 
 
 def _config(settings: Settings) -> Iterator[Check]:
     yield Check(True, f"configuration loads (database {settings.database_url.split(':')[0]})")
+    if settings.oauth:
+        ok = bool(settings.slack_signing_secret)
+        yield Check(
+            ok,
+            "Add to Slack is on (SLACK_CLIENT_ID): each workspace's token from its installation",
+            "" if ok else "set SLACK_SIGNING_SECRET and run `lockstep run --http`",
+        )
+        return
     socket = bool(settings.slack_bot_token and settings.slack_app_token)
     http = bool(settings.slack_bot_token and settings.slack_signing_secret)
     if socket or http:
@@ -74,7 +98,7 @@ def _database(engine: Engine) -> Iterator[Check]:
         )
 
 
-def _slack(client: WebClient, engine: Engine) -> Iterator[Check]:
+def _slack(client: WebClient, engine: Engine, team: str | None = None) -> Iterator[Check]:
     try:
         auth = client.auth_test()
     except SlackApiError as exc:
@@ -104,10 +128,10 @@ def _slack(client: WebClient, engine: Engine) -> Iterator[Check]:
         )
     else:
         yield Check(True, f"all {len(SCOPES)} scopes from manifest.yml are granted")
-    yield from _channels(client, engine)
+    yield from _channels(client, engine, team)
 
 
-def channels_to_check(session: Session) -> list[tuple[str, str]]:
+def channels_to_check(session: Session, team: str | None = None) -> list[tuple[str, str]]:
     """(channel id, what Lockstep posts there) for every channel the configuration names."""
     found: dict[str, list[str]] = {}
 
@@ -115,23 +139,29 @@ def channels_to_check(session: Session) -> list[tuple[str, str]]:
         if channel and purpose not in found.setdefault(channel, []):
             found[channel].append(purpose)
 
-    for ws in session.exec(select(Workspace)):
+    teams = [team] if team is not None else None
+    workspaces = select(Workspace)
+    goals = select(Goal.channel).where(
+        col(Goal.channel).is_not(None), col(Goal.archived).is_(False)
+    )
+    series_of = select(MeetingSeries).where(col(MeetingSeries.paused).is_(False))
+    if teams is not None:
+        workspaces = workspaces.where(col(Workspace.team_id).in_(teams))
+        goals = goals.where(col(Goal.team_id).in_(teams))
+        series_of = series_of.where(col(MeetingSeries.team_id).in_(teams))
+    for ws in session.exec(workspaces):
         add(ws.triage_channel, "triage posts")
         add(ws.digest_channel, "the weekly digest")
-    for goal_channel in session.exec(
-        select(Goal.channel)
-        .where(col(Goal.channel).is_not(None), col(Goal.archived).is_(False))
-        .distinct()
-    ):
+    for goal_channel in session.exec(goals.distinct()):
         add(goal_channel, "the weekly digest")
-    for series in session.exec(select(MeetingSeries).where(col(MeetingSeries.paused).is_(False))):
+    for series in session.exec(series_of):
         add(series.channel, f"agendas of {series.name}")
     return [(channel, " and ".join(purposes)) for channel, purposes in found.items()]
 
 
-def _channels(client: WebClient, engine: Engine) -> Iterator[Check]:
+def _channels(client: WebClient, engine: Engine, team: str | None = None) -> Iterator[Check]:
     with Session(engine) as session:
-        channels = channels_to_check(session)
+        channels = channels_to_check(session, team)
     if not channels:
         yield Check(True, "no channels configured yet (`/lockstep config triage-channel #channel`)")
     for channel, purpose in channels:

@@ -8,29 +8,21 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from bot.cli import workspaces
+from bot.cli.common import database as _database
+from bot.cli.common import fail, settings_or_exit
 from bot.platform import logs
-from bot.platform.config import README_SETUP, ConfigError, Settings, load_settings
+from bot.platform.config import README_SETUP, Settings
 from storage.db import make_engine
 from storage.migrate import upgrade
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"lockstep: {message}", err=True)
-    sys.exit(code)
-
-
-def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        fail(str(exc))
 
 
 @click.group()
@@ -51,11 +43,18 @@ def main() -> None:
 def run(http_mode: bool, host: str, port: int, workers: int, no_scheduler: bool) -> None:
     """Start Lockstep (Socket Mode by default); applies pending migrations first."""
     settings = settings_or_exit()
+    if settings.oauth and not http_mode:
+        fail("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Add to Slack) need HTTP mode: "
+             f"`lockstep run --http`; see {README_SETUP}.")  # fmt: skip
+    if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+        fail(f"set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, or neither; see {README_SETUP}.")
     needed = (
         ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
         if http_mode
         else ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
     )
+    if settings.oauth:  # each workspace's token comes from its installation
+        needed = ["SLACK_SIGNING_SECRET"]
     missing = [name for name in needed if not getattr(settings, name.lower())]
     if missing:
         mode = "HTTP mode" if http_mode else "Socket Mode"
@@ -84,6 +83,8 @@ TOKEN_SHAPES = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
 def _check_token_shapes(settings: Settings, http_mode: bool) -> None:
     """A token pasted into the wrong variable is named before anything connects."""
     names = ["SLACK_BOT_TOKEN"] if http_mode else ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
+    if settings.oauth:
+        names = []
     for name in names:
         if not getattr(settings, name.lower()).startswith(TOKEN_SHAPES[name]):
             fail(
@@ -138,7 +139,9 @@ def _serve_socket_mode(app: Any, app_token: str) -> None:
     """Serve over Socket Mode until stopped; a refused app token or no network is one line."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    handler = SocketModeHandler(app, app_token)
+    # A ping every 5 s (slack_sdk's own default; Bolt's handler uses 10): the same timer notices a
+    # dropped connection within one interval (~4.5 s, 9.5 s at 10: scripts/bench_socket_mode.py).
+    handler = SocketModeHandler(app, app_token, ping_interval=5)
     try:
         handler.connect()
     except (BoltError, SlackClientError, OSError) as exc:
@@ -283,13 +286,6 @@ def outbox_retry(ids: tuple[int, ...], all_failed: bool) -> None:
     click.echo(f"{count} row(s) will be sent again by the running Lockstep.")
 
 
-def _database() -> Any:
-    settings = settings_or_exit()
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return engine
-
-
 @main.command()
 def jobs() -> None:
     """List scheduled jobs and their next run times."""
@@ -424,7 +420,20 @@ def doctor() -> None:
     from bot.platform.runtime import make_client
 
     settings = settings_or_exit()
-    checks = run_checks(settings, make_engine(settings.database_url), make_client(settings))
+    engine = make_engine(settings.database_url)
+    installed = None
+    if settings.oauth:  # each installed workspace, with its own token
+        from bot.platform.runtime import build_runtime
+        from storage import installations
+
+        runtime = build_runtime(settings, engine=engine)
+        try:
+            with engine.connect() as conn:
+                teams = [team for team, _, _ in installations.installed_teams(conn)]
+        except SQLAlchemyError:
+            teams = []  # no tables yet: the schema check says what to do
+        installed = {team: runtime.client_for(team) for team in teams}
+    checks = run_checks(settings, engine, make_client(settings), installed)
     for check in checks:
         mark = click.style("✓", fg="green") if check.ok else click.style("✗", fg="red")
         click.echo(f"{mark} {check.what}")
@@ -433,3 +442,8 @@ def doctor() -> None:
     failed = sum(not c.ok for c in checks)
     click.echo("All good." if not failed else f"{failed} problem(s) to fix.")
     sys.exit(1 if failed else 0)
+
+
+main.add_command(workspaces.manifest)
+main.add_command(workspaces.workspace)
+main.add_command(workspaces.forget_user)

@@ -114,7 +114,7 @@ def _upload_chart(runtime: Runtime, session: Session, digest: Digest, now: datet
     today = now.astimezone(ZoneInfo(ws.timezone)).date()
     png = chart.render(chart_series(session, shown), today)
     try:
-        runtime.client.files_upload_v2(
+        runtime.client_for(digest.team_id).files_upload_v2(
             channel=digest.channel,
             file=png,
             filename=f"goals-{today.isoformat()}.png",

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     slack_app_token: str = Field(default="", repr=False)
     slack_signing_secret: str = Field(default="", repr=False)
     slack_api_base_url: str = SLACK_DEFAULT_API
+    # OAuth v2 install for many workspaces (HTTP mode): both set, or neither (one bot token).
+    slack_client_id: str = ""
+    slack_client_secret: str = Field(default="", repr=False)
+    # Where Slack sends the installer back; empty: the one in the app's settings.
+    slack_redirect_uri: str = ""
+    # Rotating bot tokens are refreshed when they expire within this many minutes.
+    lockstep_token_rotation_minutes: int = Field(default=120, ge=1, le=720)
     database_url: str = "sqlite:///lockstep.db"
     lockstep_timezone: str = "UTC"
     lockstep_admins: str = ""
@@ -69,6 +76,11 @@ class Settings(BaseSettings):
         # Bolt deep-copies each request's context for its lazy listeners; the settings are
         # read-only for the process's life, so they are shared (copying them was ~1 ms an ack).
         return self
+
+    @property
+    def oauth(self) -> bool:
+        """Installed with "Add to Slack" in many workspaces (tokens from the database)."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @property
     def admins(self) -> frozenset[str]:

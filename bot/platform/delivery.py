@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.platform import alerts
 from bot.platform.logs import TOKEN_PATTERN
+from bot.platform.tokens import Tokens
 from storage import outbox, roles
 from storage.clock import utcnow
 from storage.models import OutboxMessage
@@ -45,7 +46,8 @@ PERMANENT = frozenset(
         "invalid_arguments",
     }
 )
-
+# The outbox row of a workspace that uninstalled Lockstep or revoked its token: failed for good.
+NOT_INSTALLED = "not_installed: Lockstep is not installed in this workspace (any more)"
 
 LAZY_METHOD = (
     "bolt.lazy"  # a recorded lazy listener run (bot.platform.background), not a Web API call
@@ -123,9 +125,12 @@ class Outbox:
         client: WebClient,
         admins: frozenset[str] = frozenset(),
         pacer: ChannelPacer | None = None,
+        tokens: Tokens | None = None,
     ):
         self.engine = engine
         self.client = client
+        # Whose token each row is sent with (None or one-token mode: the client's own).
+        self.tokens = tokens
         self.admins = admins
         self.pacer = pacer or ChannelPacer()
         # Runs recorded lazy listeners (bot.platform.background.run_lazy); None in HTTP-mode web
@@ -216,12 +221,21 @@ class Outbox:
         if row.method == "chat.update" and outbox.newer_update_exists(session, row):
             # A retry of an older update must not roll the message back to older content.
             return outbox.mark_superseded(session, row)
-        if row.method in PACED:
-            self.pacer.wait(row.channel)
+        payload = row.payload
         try:
-            response = self.client.api_call(row.method, json=row.payload)
+            if self.tokens is not None and self.tokens.per_workspace:
+                token = self.tokens.bot_token(row.team_id)  # may rotate it: a Web API call
+                if token is None:  # uninstalled: nothing can be sent there, now or later
+                    return outbox.mark_failed(session, row, NOT_INSTALLED)
+                payload = {**payload, "token": token}  # slack_sdk takes it out of the body
+            if row.method in PACED:
+                self.pacer.wait(row.channel)
+            response = self.client.api_call(row.method, json=payload)
         except SlackApiError as exc:
             return self._on_api_error(session, row, exc)
+        except SlackTokenRotationError as exc:  # Slack refused to refresh the workspace's token
+            reason = exc.api_error.response.get("error") or "error"
+            return self._retry_or_fail(session, row, f"token rotation: {reason}")
         except (SlackClientError, OSError) as exc:  # refused, reset, timed out
             return self._retry_or_fail(session, row, f"connection: {type(exc).__name__}")
         data = response.data if isinstance(response.data, dict) else {}
@@ -274,6 +288,8 @@ class Outbox:
                 "Slack refused the bot token (%s): team %s's posts wait; fix the token and "
                 "restart, or `lockstep outbox list`", error, row.team_id,
             )  # fmt: skip
+            if self.tokens is not None:  # another process may have rotated it: read it again
+                self.tokens.forget(row.team_id)
             return outbox.pause_team(session, row, utcnow() + AUTH_PAUSE, error)
         if error in PERMANENT:
             log.warning(

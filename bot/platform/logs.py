@@ -8,7 +8,23 @@ from collections.abc import Iterable
 
 from bot.platform.config import Settings
 
-TOKEN_PATTERN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
+# Bot/user/app tokens, and refresh tokens of rotating installations (xoxe-1-..., xoxe.xoxb-...).
+TOKEN_PATTERN = re.compile(r"xox[abposre][.-][A-Za-z0-9.-]+|xapp-[A-Za-z0-9-]+")
+
+
+# OAuth states and codes as Bolt and slack_sdk log them at DEBUG ({'state': ['...']},
+# 'state': '...', state=...): each is a one-time secret of an install in progress.
+OAUTH_PATTERN = re.compile(r"""(['"]?\b(?:state|code)\b['"]?\s*[:=]\s*\[?\s*['"]?)[\w.:-]+""")
+# Library loggers that write tokens, refresh tokens and OAuth states in their DEBUG records
+# (Web API answers of oauth.v2.access, the OAuth flow's requests, the state store's rows).
+# Their records are redacted where they are made, before any handler (or test) sees them.
+LIBRARY_LOGGERS = (
+    "slack_sdk.web.base_client",
+    "slack_sdk.oauth.state_store.sqlalchemy",
+    "slack_sdk.oauth.installation_store.sqlalchemy",
+    "slack_sdk.oauth.token_rotation.rotator",
+    "lockstep.bolt",
+)
 
 
 class RedactSecrets(logging.Filter):
@@ -21,6 +37,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
+        text = OAUTH_PATTERN.sub(r"\1[redacted]", text)
         return TOKEN_PATTERN.sub("[redacted-token]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -43,8 +60,22 @@ def configure(level: str, secrets: Iterable[str] = ()) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("apscheduler").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    guard_library_loggers(secrets)
+
+
+def guard_library_loggers(secrets: Iterable[str] = ()) -> None:
+    """Redact the records of LIBRARY_LOGGERS where they are made (once per logger)."""
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets(secrets))
 
 
 def secrets_of(settings: Settings) -> list[str]:
     """The values every log line is cleaned of."""
-    return [settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret]
+    return [
+        settings.slack_bot_token,
+        settings.slack_app_token,
+        settings.slack_signing_secret,
+        settings.slack_client_secret,
+    ]

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from bot.platform.config import Settings
 from bot.platform.delivery import ChannelPacer, Outbox
+from bot.platform.tokens import Tokens
 from storage.db import make_engine
 
 
@@ -25,6 +26,7 @@ class Runtime:
     engine: Engine
     client: WebClient
     outbox: Outbox
+    tokens: Tokens = field(default_factory=lambda: Tokens(""))
     # Keys of warnings already logged by this process (e.g. a missed digest): log each once.
     logged_once: set[str] = field(default_factory=set)
 
@@ -32,6 +34,17 @@ class Runtime:
         # Bolt deep-copies the context for lazy listeners; they must share this process's
         # engine, client and outbox (storage.db.make_engine makes engines copy to themselves).
         return self
+
+    def client_for(self, team_id: str) -> WebClient:
+        """A client with the team's bot token (the process's own client in one-token mode)."""
+        if not self.tokens.per_workspace:
+            return self.client
+        return SharedClient(
+            token=self.tokens.bot_token(team_id),
+            base_url=self.client.base_url,
+            timeout=self.client.timeout,
+            retry_handlers=list(self.client.retry_handlers),
+        )
 
 
 class SharedClient(WebClient):
@@ -56,7 +69,8 @@ def make_client(settings: Settings, *, for_outbox: bool = False) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ]
     return SharedClient(
-        token=settings.slack_bot_token or None,
+        # With OAuth each call carries its workspace's token (Runtime.client_for, the outbox).
+        token=(settings.slack_bot_token or None) if not settings.oauth else None,
         base_url=settings.slack_api_base_url,
         timeout=10,
         retry_handlers=handlers,
@@ -72,4 +86,24 @@ def build_runtime(
     else:
         outbox_client = client
     pacer = ChannelPacer(settings.lockstep_post_interval)
-    return Runtime(settings, engine, client, Outbox(engine, outbox_client, settings.admins, pacer))
+    tokens = build_tokens(settings, engine)
+    outbox = Outbox(engine, outbox_client, settings.admins, pacer, tokens=tokens)
+    return Runtime(settings, engine, client, outbox, tokens)
+
+
+def build_tokens(settings: Settings, engine: Engine) -> Tokens:
+    """SLACK_BOT_TOKEN for one workspace; with OAuth, each installation's token (rotated by
+    slack_sdk's TokenRotator when it is about to expire)."""
+    if not settings.oauth:
+        return Tokens(settings.slack_bot_token)
+    from slack_sdk.oauth.token_rotation import TokenRotator
+
+    from storage.installations import installation_store
+
+    rotator = TokenRotator(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        client=WebClient(base_url=settings.slack_api_base_url, timeout=10),
+    )
+    store = installation_store(engine, settings.slack_client_id)
+    return Tokens("", store, rotator, settings.lockstep_token_rotation_minutes)

@@ -129,7 +129,8 @@ def fetch_permalink(runtime: Runtime, team_id: str, question_id: int) -> None:
             return
         channel, ts = q.source_channel, q.source_ts
     try:
-        response = runtime.client.chat_getPermalink(channel=channel, message_ts=ts)
+        client = runtime.client_for(team_id)
+        response = client.chat_getPermalink(channel=channel, message_ts=ts)
     except SlackApiError as exc:  # the question still counts without its link
         log.warning("no permalink for question %s: %s", question_id, exc.response.get("error"))
         return

@@ -316,6 +316,7 @@ class FakeSlack:
         self.members: list[str] = list(DEFAULT_MEMBERS)  # conversations.members
         self.users: dict[str, dict[str, Any]] = {}  # users.info overrides per user id
         self.require_auth: bool = True  # answer not_authed/invalid_auth like Slack
+        self.refused_tokens: set[str] = set()  # answered invalid_auth (a revoked or bad token)
         self.errors: list[str] = []  # tracebacks of exceptions inside the fake itself
         self._lock = threading.Lock()
         self._calls: list[Call] = []
@@ -633,7 +634,12 @@ class FakeSlack:
         token = call.token
         if not token:
             return "not_authed"
-        if not token.startswith("xox"):
+        if token in self.refused_tokens:
+            return "invalid_auth"
+        # apps.connections.open takes the app-level token (xapp-), every other method a bot
+        # or user token (xox.-).
+        expected = "xapp-" if call.method == "apps.connections.open" else "xox"
+        if not token.startswith(expected):
             return "invalid_auth"
         return None
 

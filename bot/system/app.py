@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 import handlers
 from bot.kernel import messages as common
-from bot.platform import background
+from bot.platform import background, logs
 from bot.platform.config import Settings
 from bot.platform.ratelimit import SlidingWindow
 from bot.platform.runtime import Runtime, build_runtime
@@ -48,6 +48,12 @@ def create_app(
             "HTTP mode needs SLACK_SIGNING_SECRET to verify that requests come from Slack"
         )
     runtime = runtime or build_runtime(settings, client=client, engine=engine)
+    oauth = None
+    if settings.oauth and not socket_mode:  # "Add to Slack": tokens from the installations
+        from bot.system.installs import oauth_settings
+
+        oauth = oauth_settings(runtime)
+        logs.guard_library_loggers(logs.secrets_of(settings))  # tokens, states, in every record
     app = App(
         client=runtime.client,  # carries the bot token, base URL and retry handlers
         signing_secret=settings.slack_signing_secret or "",
@@ -56,6 +62,7 @@ def create_app(
         # (RULES.md: this avoids Bolt's 10 ms ack polling on every HTTP request).
         process_before_response=True,
         logger=logging.getLogger("lockstep.bolt"),
+        oauth_settings=oauth,
     )
     app.use(LockstepMiddleware(runtime, SlidingWindow(settings.lockstep_command_rate_per_minute)))
     app.error(_on_error)

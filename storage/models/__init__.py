@@ -8,6 +8,7 @@ from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.gaps import GapSnapshot
 from storage.models.goals import Digest, DigestReaction, Goal, GoalSignal, GoalUpdate
+from storage.models.installations import BOTS, INSTALLATIONS, STATES  # noqa: F401
 from storage.models.meetings import MeetingSeries  # noqa: F401  (registers the meeting tables)
 from storage.models.people import Holiday, Person
 from storage.models.questions import (

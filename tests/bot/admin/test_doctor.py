@@ -88,3 +88,29 @@ def test_doctor_checks_series_and_goal_channels(tmp_path: Path, slack: FakeSlack
     assert "agendas of Weekly check-in" in out
     asked = {c.params.get("channel") for c in slack.calls_to("conversations.info")}
     assert asked == {"C0TRIAGE01", "C0MEET0001"}
+
+
+def test_with_oauth_each_installed_workspace_is_checked_with_its_own_token(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    from slack_sdk.oauth.installation_store import Installation
+
+    from storage.installations import installation_store
+    from tests.conftest import CLIENT_SECRET, OAUTH_TOKENS
+
+    slack.scopes = sorted(SCOPES)
+    configured_db(tmp_path)
+    engine = make_engine(f"sqlite:///{tmp_path}/cli.db")
+    store = installation_store(engine, "1111.2222")
+    teams = {TEAM: OAUTH_TOKENS[0], "T0FAKE0002": OAUTH_TOKENS[1]}
+    for team, token in teams.items():
+        store.save(Installation(app_id="A0FAKE0001", team_id=team, user_id="U0INSTALL1",
+                                bot_token=token, bot_id="B1", bot_user_id="U0BOT1"))  # fmt: skip
+    engine.dispose()
+    code, out = doctor(tmp_path, slack, SLACK_BOT_TOKEN="", SLACK_CLIENT_ID="1111.2222",
+                       SLACK_CLIENT_SECRET=CLIENT_SECRET)  # fmt: skip
+    assert code == 0, out
+    assert "Add to Slack is on" in out and f"✓ {TEAM}: token works" in out
+    assert "✓ T0FAKE0002: token works" in out
+    assert sorted(c.token or "" for c in slack.calls_to("auth.test")) == sorted(teams.values())
+    assert not any(t in out for t in teams.values()) and CLIENT_SECRET not in out

@@ -105,10 +105,12 @@ def start_http(
         cwd=tmp_path,
         env=clean_env(
             tmp_path,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_BASE_URL=slack.base_url,
-            **env,
+            **{
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_BASE_URL": slack.base_url,
+                **env,
+            },
         ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,0 +1,70 @@
+""" "Add to Slack" for many workspaces: Bolt's OAuth flow on Lockstep's database.
+
+Nothing here speaks OAuth: Bolt's OAuthFlow serves /slack/install and /slack/oauth_redirect,
+checks the state (slack_sdk's SQLAlchemyOAuthStateStore: single use, 10 minutes, and tied to
+the installer's browser by a cookie), exchanges the code with oauth.v2.access and saves the
+installation (SQLAlchemyInstallationStore); Bolt's authorize reads each request's token from it
+and rotates it when it is about to expire. Lockstep adds only what an installation means to it:
+the installing user becomes the workspace's first admin.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import BoltResponse
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from sqlmodel import Session
+
+from bot.platform.runtime import Runtime
+from bot.platform.scopes import SCOPES
+from storage import installations, roles
+from storage import outbox as outbox_rows
+
+log = logging.getLogger(__name__)
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
+
+def oauth_settings(runtime: Runtime) -> OAuthSettings:
+    settings = runtime.settings
+    assert runtime.tokens.store is not None  # built by build_tokens when OAuth is on
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=sorted(SCOPES),
+        redirect_uri=settings.slack_redirect_uri or None,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=runtime.tokens.store,
+        state_store=installations.state_store(runtime.engine),
+        token_rotation_expiration_minutes=settings.lockstep_token_rotation_minutes,
+        callback_options=CallbackOptions(success=_Installed(runtime), failure=_failed),
+    )
+
+
+def _failed(args: FailureArgs) -> BoltResponse:
+    """Bolt's own failure page (a bad, reused or expired state; a refused code)."""
+    log.warning("an installation failed: %s", args.reason)
+    return args.default.failure(args)
+
+
+class _Installed:
+    """After Bolt saved an installation: its installer is the workspace's first admin, and
+    posts paused for a refused token are due again (a reinstall resumes the workspace)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def __call__(self, args: SuccessArgs) -> BoltResponse:
+        team = args.installation.team_id or ""
+        user = args.installation.user_id
+        with Session(self.runtime.engine) as session:
+            if not roles.members_with(session, team, "admin"):
+                roles.grant(session, team, user, "admin", granted_by=user)
+            outbox_rows.resume_paused(session)
+        self.runtime.tokens.forget(team)
+        log.info("Lockstep installed in team %s by %s", team, user)
+        return args.default.success(args)

@@ -1,0 +1,311 @@
+"""'Add to Slack' for many workspaces, end to end: Bolt's OAuth flow over real HTTP against the
+fake Slack, two workspaces each posting with its own token, an uninstall, a token rotation."""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.platform.background import BackgroundWorker
+from bot.platform.config import Settings
+from bot.platform.delivery import NOT_INSTALLED, ChannelPacer, Post
+from bot.platform.runtime import Runtime, build_runtime
+from bot.questions.views import replies
+from bot.system.app import create_app
+from storage import roles, workspaces
+from storage.models import OutboxMessage
+from tests.conftest import (
+    CLIENT_SECRET,
+    OAUTH_TOKENS,
+    PG_URL,
+    RUNTIME_SECRETS,
+    SIGNING_SECRET,
+    drop_schema,
+    make_settings,
+    postgres_engine,
+    serve_on_loopback,
+    sqlite_engine,
+)
+from tests.fake_slack import FakeSlack
+from tests.slack_signing import SlackHTTP
+
+TEAMS = dict(zip(("T0AAAAAAA1", "T0BBBBBBB2"), OAUTH_TOKENS[:2], strict=True))
+INSTALLER = "U0INSTALL1"
+TRIAGE = "C0TRIAGE01"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
+    """slack_sdk's stores on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+    if request.param == "sqlite":
+        engine = sqlite_engine(tmp_path)
+        yield engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    engine, schema = postgres_engine()
+    yield engine
+    engine.dispose()
+    drop_schema(schema)
+
+
+@pytest.fixture
+def oauth_settings(slack: FakeSlack, engine: Engine) -> Settings:
+    return make_settings(
+        slack.base_url,
+        str(engine.url),
+        SLACK_BOT_TOKEN="",
+        SLACK_CLIENT_ID="1111.2222",
+        SLACK_CLIENT_SECRET=CLIENT_SECRET,
+    )
+
+
+@pytest.fixture
+def oauth_runtime(oauth_settings: Settings, engine: Engine) -> Runtime:
+    runtime = build_runtime(oauth_settings, engine=engine)
+    runtime.outbox.pacer = ChannelPacer(interval=0)
+    return runtime
+
+
+@pytest.fixture
+def base(oauth_settings: Settings, oauth_runtime: Runtime) -> Iterator[str]:
+    app = create_app(oauth_settings, runtime=oauth_runtime)
+    worker = BackgroundWorker(oauth_runtime.outbox, idle=0.05).start()
+    with serve_on_loopback(app) as url:
+        yield url
+    worker.stop()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None
+
+
+def get(url: str, cookie: str = "") -> tuple[int, dict[str, str], str]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read().decode(),
+            )
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read().decode()
+
+
+def access(team: str, token: str, **extra: Any) -> dict[str, Any]:
+    """oauth.v2.access's answer, as Slack shapes it."""
+    return {
+        "access_token": token,
+        "token_type": "bot",
+        "scope": "chat:write,commands",
+        "bot_user_id": "U0BOT" + team[-4:],
+        "app_id": "A0FAKE0001",
+        "team": {"id": team, "name": f"Team {team}"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "authed_user": {"id": INSTALLER},
+        **extra,
+    }
+
+
+def start_install(base: str) -> tuple[str, str]:
+    """Open /slack/install as a browser does: the state in its link, and its cookie."""
+    status, headers, page = get(base + "/slack/install")
+    assert status == 200
+    state = re.search(r"state=([\w-]+)", page)
+    assert state is not None
+    cookie = headers["set-cookie"].split(";")[0]
+    RUNTIME_SECRETS.add(state.group(1))
+    return state.group(1), cookie
+
+
+def install(base: str, slack: FakeSlack, team: str, token: str, **extra: Any) -> None:
+    state, cookie = start_install(base)
+    slack.set_response("oauth.v2.access", access(team, token, **extra))
+    status, _, page = get(f"{base}/slack/oauth_redirect?code=code-{team}&state={state}", cookie)
+    assert status == 200, page
+
+
+def test_two_workspaces_install_and_each_posts_with_its_own_token(
+    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+) -> None:
+    for team, token in TEAMS.items():
+        install(base, slack, team, token)
+    (exchange, _) = slack.calls_to("oauth.v2.access")
+    assert exchange.headers["authorization"].startswith("Basic ")  # client id and secret
+    assert exchange.params["code"].startswith("code")
+    http = SlackHTTP(base, SIGNING_SECRET)
+    with Session(engine) as session:
+        for team in TEAMS:
+            assert roles.members_with(session, team, "admin") == [INSTALLER]  # first admin
+            workspaces.update(session, team, triage_channel=TRIAGE)
+    for team in TEAMS:  # a request and its follow-up (the triage post) with the team's token
+        status, body = http.command(replies.COMMAND, f"Question from {team}?", team_id=team)
+        assert status == 200 and "Logged your question" in str(body)
+    posts = slack.wait_for("chat.postMessage", 2, where=lambda c: c.params["channel"] == TRIAGE)
+    for post in posts:
+        team = next(t for t in TEAMS if t in post.params["text"])
+        assert post.token == TEAMS[team]
+    for team, token in TEAMS.items():  # a post of Lockstep's own (jobs, DMs) through the outbox
+        row = oauth_runtime.outbox.submit(
+            team, "hello", Post("chat.postMessage", "C1", {"text": team})
+        )
+        assert row.status == "sent"
+        (call,) = [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == team]
+        assert call.token == token
+
+
+def test_a_replayed_or_forged_state_is_refused(base: str, slack: FakeSlack) -> None:
+    state, cookie = start_install(base)
+    slack.set_response("oauth.v2.access", access("T0AAAAAAA1", TEAMS["T0AAAAAAA1"]))
+    redirect = f"{base}/slack/oauth_redirect?code=c1&state={state}"
+    assert get(redirect, cookie)[0] == 200
+    assert get(redirect, cookie)[0] == 401  # single use: consumed by the first
+    forged = "forged-state-0000"
+    status, _, _ = get(
+        f"{base}/slack/oauth_redirect?code=c2&state={forged}", f"slack-app-oauth-state={forged}"
+    )
+    assert status == 401  # no such state
+    other, other_cookie = start_install(base)
+    assert get(f"{base}/slack/oauth_redirect?code=c3&state={other}")[0] == 400  # no cookie
+    assert len(slack.calls_to("oauth.v2.access")) == 1
+
+
+def test_a_workspace_that_did_not_install_gets_bolts_answer_not_a_500(
+    base: str, slack: FakeSlack
+) -> None:
+    http = SlackHTTP(base, SIGNING_SECRET)
+    url = slack.new_response_url()
+    status, _ = http.command(
+        replies.COMMAND, "Anyone there?", team_id="T0NOTINST1", response_url=url
+    )
+    assert status == 200
+    (answer,) = slack.wait_for("response_url")
+    assert "install" in str(answer.params.get("text")).lower()
+
+
+def test_uninstall_stops_that_workspace_only(
+    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+) -> None:
+    for team, token in TEAMS.items():
+        install(base, slack, team, token)
+    gone, kept = TEAMS
+    outbox = oauth_runtime.outbox
+    slack.fail("chat.postMessage", status=503)  # the post waits to be tried again
+    waiting = outbox.submit(gone, "later", Post("chat.postMessage", "C1", {"text": "x"}))
+    assert waiting.status == "pending"
+    http = SlackHTTP(base, SIGNING_SECRET)
+    status, _ = http.event({"type": "app_uninstalled"}, team_id=gone)
+    assert status == 200
+    assert oauth_runtime.tokens.store is not None
+    assert oauth_runtime.tokens.store.find_bot(enterprise_id=None, team_id=gone) is None
+    with Session(engine) as session:
+        row = session.get(OutboxMessage, waiting.id)
+        assert row is not None and (row.status, row.error) == ("failed", NOT_INSTALLED)
+    after = outbox.submit(gone, "after", Post("chat.postMessage", "C1", {"text": "no"}))
+    assert after.status == "failed" and after.attempts <= 1
+    assert not [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "no"]
+    sent = outbox.submit(kept, "still", Post("chat.postMessage", "C1", {"text": "yes"}))
+    assert sent.status == "sent"
+    install(base, slack, gone, TEAMS[gone])  # a reinstall resumes
+    again = outbox.submit(gone, "back", Post("chat.postMessage", "C1", {"text": "back"}))
+    assert again.status == "sent"
+
+
+def test_a_token_about_to_expire_is_rotated_before_a_post(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    old, new, old_refresh, new_refresh = OAUTH_TOKENS[2:]
+    install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
+    slack.set_response(
+        "oauth.v2.access",
+        {"access_token": new, "refresh_token": new_refresh,
+         "expires_in": 43200, "token_type": "bot", "team": {"id": team}},
+    )  # fmt: skip
+    row = oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "rot"}))
+    assert row.status == "sent"
+    refresh = slack.calls_to("oauth.v2.access")[-1]
+    assert refresh.params["grant_type"] == "refresh_token"
+    (call,) = [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "rot"]
+    assert call.token == new and refresh.params["refresh_token"] == old_refresh
+    assert oauth_runtime.tokens.store is not None
+    bot = oauth_runtime.tokens.store.find_bot(enterprise_id=None, team_id=team)
+    assert bot is not None and bot.bot_token == new
+    assert time.time() < (bot.bot_token_expires_at or 0)
+
+
+def test_revoked_bot_token_stops_posts_and_user_tokens_alone_do_not(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team, token = next(iter(TEAMS.items()))
+    install(base, slack, team, token)
+    http = SlackHTTP(base, SIGNING_SECRET)
+    assert (
+        http.event({"type": "tokens_revoked", "tokens": {"oauth": [INSTALLER]}}, team_id=team)[0]
+        == 200
+    )
+    assert oauth_runtime.tokens.bot_token(team) == token  # a user token only: posts go on
+    revoked = {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT" + team[-4:]]}}
+    assert http.event(revoked, team_id=team)[0] == 200
+    row = oauth_runtime.outbox.submit(team, "x", Post("chat.postMessage", "C1", {"text": "rv"}))
+    assert (row.status, row.error) == ("failed", NOT_INSTALLED)
+    assert not [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "rv"]
+
+
+def test_each_workspaces_home_tab_is_published_with_its_own_token(
+    base: str, slack: FakeSlack
+) -> None:
+    for team, token in TEAMS.items():
+        install(base, slack, team, token)
+    http = SlackHTTP(base, SIGNING_SECRET)
+    for n, team in enumerate(TEAMS):
+        user = f"U0HOME000{n}"
+        assert (
+            http.event({"type": "app_home_opened", "user": user, "tab": "home"}, team_id=team)[0]
+            == 200
+        )
+        (call,) = slack.wait_for(
+            "views.publish", where=lambda c, u=user: c.params.get("user_id") == u
+        )
+        assert call.token == TEAMS[team]
+
+
+def test_a_refused_rotation_leaves_the_post_to_be_tried_again(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    old, _, old_refresh, _ = OAUTH_TOKENS[2:]
+    install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
+    slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token")
+    row = oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "later"}))
+    assert (row.status, row.error) == ("pending", "token rotation: invalid_refresh_token")
+    assert not [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "later"]
+
+
+def test_an_oauth_state_expires_after_ten_minutes_and_works_once(engine: Engine) -> None:
+    from freezegun import freeze_time
+
+    from bot.platform.logs import guard_library_loggers
+    from storage.installations import STATE_SECONDS, state_store
+
+    guard_library_loggers()  # as create_app does wherever the OAuth flow runs
+    store = state_store(engine)
+    with freeze_time("2026-12-04 10:00:00") as clock:
+        late, once = store.issue(), store.issue()
+        RUNTIME_SECRETS.update({late, once})
+        assert store.consume(once) and not store.consume(once)
+        clock.tick(STATE_SECONDS + 1)
+        assert not store.consume(late)
