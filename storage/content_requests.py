@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
-from storage.models import ContentRequest, ContentRequestVote, Workspace
+from storage.models import ContentRequest, ContentRequestQuestion, ContentRequestVote, Workspace
 from storage.once import add_once, insert_once
 from storage.scoring import QueueItem, queue_order
 
@@ -93,6 +93,26 @@ def vote(session: Session, team_id: str, request_id: int, user_id: str) -> bool:
             .values(version=ContentRequest.version + 1)
         )
     return created
+
+
+def link_questions(session: Session, request_id: int, question_ids: Sequence[int]) -> None:
+    """Link these questions to the request (once each; those linked stay), in the caller's
+    transaction."""
+    have = set(linked_questions(session, request_id))
+    for question_id in dict.fromkeys(question_ids):
+        if question_id not in have:
+            session.add(ContentRequestQuestion(request_id=request_id, question_id=question_id))
+    session.flush()
+
+
+def linked_questions(session: Session, request_id: int) -> list[int]:
+    """The questions linked to the request beyond its cited numbers (a knowledge gap's)."""
+    stmt = (
+        select(ContentRequestQuestion.question_id)
+        .where(ContentRequestQuestion.request_id == request_id)
+        .order_by(col(ContentRequestQuestion.question_id))
+    )
+    return list(session.exec(stmt))
 
 
 def voters(session: Session, request_id: int) -> list[str]:
