@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -23,6 +24,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 OPEN = ("submitted", "accepted", "in_progress")
 VOTES = ContentRequestVote.__table__  # type: ignore[attr-defined]
+LINKS = ContentRequestQuestion.__table__  # type: ignore[attr-defined]
 RECENTLY_CLOSED = timedelta(days=14)
 
 
@@ -96,13 +98,16 @@ def vote(session: Session, team_id: str, request_id: int, user_id: str) -> bool:
 
 
 def link_questions(session: Session, request_id: int, question_ids: Sequence[int]) -> None:
-    """Link these questions to the request (once each; those linked stay), in the caller's
-    transaction."""
-    have = set(linked_questions(session, request_id))
-    for question_id in dict.fromkeys(question_ids):
-        if question_id not in have:
-            session.add(ContentRequestQuestion(request_id=request_id, question_id=question_id))
-    session.flush()
+    """Link these questions to the request, in the caller's transaction: once each, and a
+    link already there (a retried or concurrent follow-up) is left as it is, without error."""
+    if not question_ids:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(LINKS).on_conflict_do_nothing(
+        index_elements=["request_id", "question_id"]
+    )
+    rows = [{"request_id": request_id, "question_id": q} for q in dict.fromkeys(question_ids)]
+    session.execute(insert, rows)
 
 
 def linked_questions(session: Session, request_id: int) -> list[int]:
