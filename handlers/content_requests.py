@@ -13,11 +13,13 @@ from sqlmodel import Session
 from bot.content_requests import notices as request_notices
 from bot.content_requests.views import forms as views
 from bot.content_requests.views import posts
+from bot.gaps import report as gap_report
 from bot.kernel.messages import usage
 from bot.kernel.parsing import command_text, row_id, split_command
 from bot.platform import permissions
 from bot.platform.background import NOTE, record_lazy
 from storage import content_requests
+from storage import gaps as gap_store
 from storage import questions_lists as question_lists
 from storage.clock import utcnow
 
@@ -57,11 +59,28 @@ def request_command(
             ack(posts.my_list(content_requests.mine(session, team, user)))
 
 
-def source_key(view: dict[str, Any]) -> str:
+def source_key(view: dict[str, Any], user: str) -> str:
     """The request's key: its form's view, or, for a knowledge gap's form, the gap (and its
-    report): two forms opened by a double click on Request content make one request."""
+    report) and the rep: two forms one rep opened by a double click on Request content make
+    one request; another rep's request from the same gap is theirs."""
     metadata = str(view.get("private_metadata") or "")
-    return metadata[:255] if metadata.startswith("gap:") else f"view:{view['id']}"
+    if gap_report.parse_source(metadata) is None:
+        return f"view:{view['id']}"
+    return f"{metadata[:200]}:{user}"
+
+
+def _link_gap_questions(
+    session: Session, team: str, request_id: int | None, view: dict[str, Any]
+) -> None:
+    """A knowledge gap's request answers all of the gap's questions, not only those its form
+    cites: linked, so the delivered asset reaches every rep who asked or +1'd one."""
+    parsed = gap_report.parse_source(str(view.get("private_metadata") or ""))
+    if parsed is None or request_id is None:
+        return
+    days, key = parsed
+    ids = gap_report.question_ids(gap_store.snapshot(session, team, days), key)
+    content_requests.link_questions(session, team, request_id, ids)
+    session.commit()
 
 
 def request_submitted(
@@ -80,15 +99,18 @@ def request_submitted(
             ack(response_action="errors", errors=views.unknown_questions(missing))
             return
         record_lazy(session.connection(), context, team, announce.__name__, body)
-        content_requests.create(session, team, source_key(view), user, **asdict(form))
+        content_requests.create(session, team, source_key(view, user), user, **asdict(form))
     ack()
 
 
 def announce(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """Lazy: the triage post and the requester's confirmation (each once, by outbox key)."""
-    team = body["team"]["id"]
+    """Lazy: a gap's questions linked; the triage post and the requester's confirmation (each
+    once, by outbox key)."""
+    team, user = body["team"]["id"], body["user"]["id"]
     with Session(context["engine"], expire_on_commit=False) as session:
-        request = content_requests.by_key(session, team, source_key(view))
+        request = content_requests.by_key(session, team, source_key(view, user))
+        if request is not None:
+            _link_gap_questions(session, team, request.id, view)
     if request is not None and request.id is not None:
         request_notices.announce(context["runtime"], team, request.id)
 

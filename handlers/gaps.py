@@ -80,6 +80,6 @@ def request_content(
         found = [g for g in report.gaps_of(kept) if g.key == key]
         if kept is not None and found:
             what, why, refs = views.prefill(found[0])
-            source = f"gap:{days}:{key}:{kept.computed_at:%Y%m%d%H%M%S}"
-            view = request_modal(what, why, refs, metadata=source)
+            metadata = report.source(days, key, kept.computed_at)
+            view = request_modal(what, why, refs, metadata=metadata)
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from sqlmodel import Session
 
+from bot.goals.digest_data import shown_on
 from bot.goals.views import digest as digest_views
 from bot.kernel.messages import ephemeral
 from bot.kernel.text import safe
@@ -46,7 +47,8 @@ def _picked(body: dict[str, Any]) -> tuple[str, int | None]:
 
 
 def signal(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """A goal picked under *I can help with…* or *I see a risk in…* on a posted digest."""
+    """A goal picked under *I can help with…* or *I see a risk in…* on a posted digest: one
+    of the goals that digest showed."""
     ack()
     team, user = body["team"]["id"], body["user"]["id"]
     kind, goal_id = _picked(body)
@@ -55,8 +57,8 @@ def signal(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     with Session(context["engine"], expire_on_commit=False) as session:
         digest = digests.by_message(session, team, channel, ts) if channel and ts else None
         goal = goals.get(session, team, goal_id) if goal_id is not None else None
-        if digest is None or goal is None or not kind:
-            note = NOT_HERE  # a preview, or a goal of another team
+        if digest is None or goal is None or not kind or not shown_on(session, digest, goal):
+            note = NOT_HERE  # a preview, or a goal this digest did not show
         elif digests.add_signal(session, digest, goal_id or 0, user, kind):
             note = SIGNALLED
         else:

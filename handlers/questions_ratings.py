@@ -2,8 +2,9 @@
 capture modal's last page) and on the answer DM.
 
 Only the question's asker, the reps who +1'd it, and marketers or admins may rate; checked
-here. “This answers it” on a suggestion resolves the rep's new question with that answer (it
-counts as a +1 on the original); the rating and the resolution commit with their follow-up,
+here. “This answers it” on a suggestion resolves the rep's new question, while it is open, with
+that answer (it counts as a +1 on the original); only the asker or a marketer may do that (a
++1'er may still say “Not quite”); the rating and the resolution commit with their follow-up,
 and a second click (or a retried delivery) changes nothing.
 """
 
@@ -34,8 +35,11 @@ def register(app: Any) -> None:
     app.action(views.NOT_QUITE_BUTTON)(ack=not_quite, lazy=[after_rating])
 
 
-def _may_rate(session: Session, context: BoltContext, team: str, user: str, q: Any) -> bool:
-    if user == q.asker_id or user in votes.voters(session, q.id):
+def _may_rate(
+    session: Session, context: BoltContext, team: str, user: str, q: Any, resolves: bool
+) -> bool:
+    """The asker, or a marketer; a +1'er too, unless the click would resolve the question."""
+    if user == q.asker_id or (not resolves and user in votes.voters(session, q.id)):
         return True
     return permissions.allowed(session, context["settings"], team, user, "marketer")
 
@@ -49,13 +53,18 @@ def _rate(body: dict[str, Any], context: BoltContext, verdict: str) -> str:
         q = store.get(session, team, parsed[0]) if parsed else None
         if a is None or q is None or a.retired_at is not None:
             note = UNCHANGED
-        elif not _may_rate(session, context, team, user, q):
+        elif not _may_rate(session, context, team, user, q, resolves(verdict, q.id, a)):
             note = REFUSED
         else:
             note = _record(session, team, user, q.id or 0, a.id or 0, a.question_id, verdict)
         record_lazy(session.connection(), context, team, after_rating.__name__, body, note)
         session.commit()
     return note
+
+
+def resolves(verdict: str, question_id: int | None, a: Any) -> bool:
+    """“This answers it” on a suggestion (another question's answer) resolves the question."""
+    return verdict == "answers" and question_id != a.question_id
 
 
 def _record(
@@ -70,7 +79,7 @@ def _record(
         return THANKED
     try:
         votes.fold(session, team, question_id, original, "resolved")
-    except store.QuestionError:  # already closed (resolved, merged, withdrawn) meanwhile
+    except store.QuestionError:  # answered or closed (resolved, merged, withdrawn) meanwhile
         session.rollback()
         return UNCHANGED
     return RESOLVED
@@ -116,6 +125,7 @@ def after_rating(
             a = reviews.get(session, team, answer_id)
         if a is not None and a.question_id == question_id:  # from the answer DM
             ratings.after_missed(runtime, team, question_id, user)
+            text = views.MISSED_ANSWER
     if body.get("view"):
         client.views_update(view_id=body["view"]["id"], view=views.rated_modal(text))
     elif body.get("response_url"):

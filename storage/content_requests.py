@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
-from storage.models import ContentRequest, ContentRequestVote, Workspace
+from storage.models import ContentRequest, ContentRequestQuestion, ContentRequestVote, Workspace
 from storage.once import add_once, insert_once
 from storage.scoring import QueueItem, queue_order
 
@@ -23,6 +24,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 OPEN = ("submitted", "accepted", "in_progress")
 VOTES = ContentRequestVote.__table__  # type: ignore[attr-defined]
+LINKS = ContentRequestQuestion.__table__  # type: ignore[attr-defined]
 RECENTLY_CLOSED = timedelta(days=14)
 
 
@@ -93,6 +95,34 @@ def vote(session: Session, team_id: str, request_id: int, user_id: str) -> bool:
             .values(version=ContentRequest.version + 1)
         )
     return created
+
+
+def link_questions(
+    session: Session, team_id: str, request_id: int, question_ids: Sequence[int]
+) -> None:
+    """Link these questions to the request, in the caller's transaction: once each, and a
+    link already there (a retried or concurrent follow-up) is left as it is, without error."""
+    if not question_ids:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(LINKS).on_conflict_do_nothing(
+        index_elements=["request_id", "question_id"]
+    )
+    rows = [
+        {"team_id": team_id, "request_id": request_id, "question_id": q}
+        for q in dict.fromkeys(question_ids)
+    ]
+    session.execute(insert, rows)
+
+
+def linked_questions(session: Session, request_id: int) -> list[int]:
+    """The questions linked to the request beyond its cited numbers (a knowledge gap's)."""
+    stmt = (
+        select(ContentRequestQuestion.question_id)
+        .where(ContentRequestQuestion.request_id == request_id)
+        .order_by(col(ContentRequestQuestion.question_id))
+    )
+    return list(session.exec(stmt))
 
 
 def voters(session: Session, request_id: int) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -66,7 +66,12 @@ def unanswered(
             col(Question.team_id) == team_id,
             col(Question.created_at) >= since,
             col(Question.created_at) < until,
-            or_(col(Question.status) == "open", misses.c.n > 0),
+            # Open, or answered by an answer a rep said misses; never closed (resolved,
+            # merged, withdrawn): another question or nobody needs it answered.
+            or_(
+                col(Question.status) == "open",
+                and_(col(Question.status) == "answered", misses.c.n > 0),
+            ),
         )
         .order_by(col(Question.created_at).desc())
         .limit(MAX_QUESTIONS)

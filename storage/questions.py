@@ -163,16 +163,14 @@ def similar_questions(
 
 
 def latest_answers(session: Session, question_ids: list[int]) -> dict[int, Answer]:
-    """The most recent answer of each question that has one (a retired answer is no answer)."""
+    """The current answer of each question that has one: its newest answer row, unless that
+    one is retired (then the question has no answer; an older answer it replaced never comes
+    back)."""
     found: dict[int, Answer] = {}
-    stmt = (
-        select(Answer)
-        .where(col(Answer.question_id).in_(question_ids), col(Answer.retired_at).is_(None))
-        .order_by(col(Answer.id))
-    )
+    stmt = select(Answer).where(col(Answer.question_id).in_(question_ids)).order_by(col(Answer.id))
     for a in session.exec(stmt):
         found[a.question_id] = a
-    return found
+    return {q: a for q, a in found.items() if a.retired_at is None}
 
 
 def latest_answer(session: Session, question_id: int) -> Answer | None:

@@ -65,7 +65,8 @@ def fold(
 ) -> Question:
     """Close a question as `status` ("duplicate", or "resolved" by the original's answer)
     and count its asker and +1s on the original, in the caller's transaction. Both rows are
-    locked and checked live first, in one lock order; raises QuestionError."""
+    locked and checked live first, in one lock order; only an open question is resolved;
+    raises QuestionError."""
     if question_id == original_id:
         live(session, team_id, question_id)
         raise QuestionError("same")
@@ -75,6 +76,8 @@ def fold(
         second: lock_live(session, team_id, second),
     }
     dup, original = locked[question_id], locked[original_id]
+    if status == "resolved" and dup.status != "open":  # an answered question stays answered
+        raise QuestionError("answered")
     for user in [dup.asker_id, *voters(session, question_id)]:
         _add_vote(session, original, user)
     dup.status = status

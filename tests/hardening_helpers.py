@@ -164,7 +164,9 @@ def seed(engine: Engine, team: str, tag: str, secret: str = SECRET) -> Ids:
             made["delivered"],
         )
         ids.goal_name = f"Goal {tag}"
-        goal = make_goal(session, team, ids.goal_name, end=now.date() + timedelta(days=200))
+        goal = make_goal(  # in CHANNEL, whose digest (below) shows it
+            session, team, ids.goal_name, end=now.date() + timedelta(days=200), channel=CHANNEL
+        )
         ids.goal = goal.id or 0
         ids.series = f"Sync {tag}"
         series = make_series(

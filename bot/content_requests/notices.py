@@ -97,8 +97,11 @@ def status_changed(
         asset = assets.get(session, team_id, request.asset_id) if request.asset_id else None
         delivered = request.status == "delivered"
         voters = content_requests.voters(session, request_id) if delivered else []
-        # On delivery, the reps who asked or +1'd the questions it answers get it too.
-        numbers = [int(n) for n in request.question_refs.split(",") if n.isdigit()]
+        # On delivery, the reps who asked or +1'd the questions it answers get it too: those
+        # its form cites and, for a knowledge gap's request, all of the gap's.
+        numbers = [int(n) for n in request.question_refs.split(",") if n.strip().isdigit()]
+        if delivered:
+            numbers += content_requests.linked_questions(session, request_id)
         askers = question_lists.askers_and_voters(session, team_id, numbers) if delivered else []
     _dm(runtime, request, request.requester_id, asset)
     for voter in voters:

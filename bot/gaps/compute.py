@@ -25,7 +25,6 @@ MIN_QUESTIONS = 2
 MAX_SHARE = 1 / 2  # a word in more than half of the window's questions says nothing
 FEW = 20  # below this many untagged questions, no word counts as too common
 MIN_LETTERS = 3
-MAX_IDS = 25  # question numbers kept per gap (a content request cites at most 200 characters)
 
 
 def _tags(raw: str | None) -> list[str]:
@@ -40,8 +39,7 @@ def _add(gap: Gap, q: Unanswered) -> None:
     gap.questions += 1
     gap.votes += q.votes
     gap.missed += q.missed
-    if len(gap.question_ids) < MAX_IDS:
-        gap.question_ids.append(q.id)
+    gap.question_ids.append(q.id)  # all of them: a request from the gap links every one
 
 
 def group(questions: Iterable[Unanswered]) -> list[Gap]:

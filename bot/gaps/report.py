@@ -28,6 +28,28 @@ def gaps_of(snapshot: GapSnapshot | None) -> list[Gap]:
     return [Gap.from_dict(g) for g in snapshot.gaps] if snapshot is not None else []
 
 
+SOURCE = "gap:"  # a gap's request form's private_metadata: "gap:30:tag:sso:20261204101500"
+
+
+def source(days: int, key: str, computed_at: datetime) -> str:
+    """The request form's mark: this gap of this report (a refreshed report is another)."""
+    return f"{SOURCE}{days}:{key}:{computed_at:%Y%m%d%H%M%S}"
+
+
+def parse_source(raw: str) -> tuple[int, str] | None:
+    """(days, gap key) of a gap request form's mark; None for any other form."""
+    if not raw.startswith(SOURCE):
+        return None
+    days, _, rest = raw.removeprefix(SOURCE).partition(":")
+    key = rest.rpartition(":")[0]
+    return (int(days), key) if days.isdigit() and key else None
+
+
+def question_ids(snapshot: GapSnapshot | None, key: str) -> list[int]:
+    """All of the questions of the report's gap `key` (none when the gap is gone)."""
+    return next((g.question_ids for g in gaps_of(snapshot) if g.key == key), [])
+
+
 def _refs(raw: str) -> tuple[int, ...]:
     return tuple(int(n) for n in raw.split(",") if n.strip().isdigit())
 

@@ -11,7 +11,7 @@ from bot.goals.digest import DigestData, Engagement, GoalFigures, LoopStats
 from storage import goals, loop, questions_ratings, roles
 from storage import goals_digests as digests
 from storage.clock import to_local
-from storage.models import Goal
+from storage.models import Digest, Goal, Workspace
 from storage.people import away_on
 
 WEEK = timedelta(days=7)
@@ -54,6 +54,18 @@ def collect_loop_stats(
 def digest_channel_of(goal: Goal, default: str | None) -> str | None:
     """The channel whose digest shows this goal (its own, else the workspace's digest channel)."""
     return goal.channel or default
+
+
+def shown_on(session: Session, digest: Digest, goal: Goal) -> bool:
+    """Whether the digest showed this goal (in its per-goal menus): an active goal of the
+    digest's channel."""
+    ws = session.get(Workspace, digest.team_id)
+    default = ws.digest_channel if ws is not None else None
+    return (
+        goal.team_id == digest.team_id
+        and not goal.archived
+        and digest_channel_of(goal, default) == digest.channel
+    )
 
 
 def goals_for(

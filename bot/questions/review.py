@@ -7,6 +7,7 @@ names the answer, the review date and the person, so a double tick or a restart 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlmodel import Session
@@ -19,6 +20,8 @@ from bot.questions.views import review as views
 from storage import outbox, roles
 from storage import questions_review as reviews
 from storage.models import Answer
+
+log = logging.getLogger(__name__)
 
 # Who may verify, update or retire an answer.
 REVIEWERS = "marketer"
@@ -42,6 +45,9 @@ def send_due_reviews(runtime: Runtime, now: datetime) -> int:
         plans = [(a, q, reviewers(session, runtime, a)) for a, q in due]
     for a, q, people in plans:
         assert a.id is not None and a.review_by is not None
+        if not people:  # no marketer or admin yet: due again on the next tick, once there is
+            log.warning("answer %s is due for review but nobody may review it", a.id)
+            continue
         for user in people:
             message = views.review_dm(q, a, author=user == a.answerer_id)
             key = f"answer-review:{a.id}:{a.review_by:%Y%m%dT%H%M%S.%f}:{user}"

@@ -3,7 +3,13 @@
 Every domain row carries `team_id`; every timestamp is aware UTC (see storage.clock).
 """
 
-from storage.models.assets import Asset, AssetFeedback, ContentRequest, ContentRequestVote
+from storage.models.assets import (
+    Asset,
+    AssetFeedback,
+    ContentRequest,
+    ContentRequestQuestion,
+    ContentRequestVote,
+)
 from storage.models.coordination import HomeViewer, Lease
 from storage.models.core import OutboxMessage, Receipt, RoleAssignment, Workspace
 from storage.models.gaps import GapSnapshot
@@ -26,6 +32,7 @@ __all__ = [
     "Asset",
     "AssetFeedback",
     "ContentRequest",
+    "ContentRequestQuestion",
     "ContentRequestVote",
     "Digest",
     "DigestReaction",

@@ -121,6 +121,18 @@ class ContentRequest(SQLModel, table=True):
     followup_at: datetime | None = None
 
 
+class ContentRequestQuestion(SQLModel, table=True):
+    """A prospect question a content request answers, beyond the ones its form cites: a
+    knowledge gap's request links all of the gap's questions, so the delivered asset reaches
+    every rep who asked or +1'd one of them."""
+
+    __tablename__ = "content_request_question"
+
+    team_id: str = Field(max_length=32, index=True)  # every table carries it (workspace delete)
+    request_id: int = Field(foreign_key="content_request.id", primary_key=True)
+    question_id: int = Field(foreign_key="question.id", primary_key=True)
+
+
 class ContentRequestVote(SQLModel, table=True):
     """A +1 on a content request: one per person."""
 

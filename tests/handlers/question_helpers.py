@@ -11,6 +11,7 @@ from sqlmodel import Session
 from bot.questions.views import modals, posts
 from bot.questions.views import replies as views
 from storage import outbox, roles, workspaces
+from storage import questions_posts as question_posts
 from storage.models import OutboxMessage
 from tests.conftest import ADMIN, TEAM
 from tests.fake_slack import Call, FakeSlack
@@ -55,12 +56,21 @@ def dms(slack: FakeSlack, user: str, count: int = 1) -> list[Call]:
 
 
 def sent_triage_row(engine: Engine, question_id: int) -> OutboxMessage:
-    """The triage post's outbox row once it is marked sent (the lazy listener may lag)."""
+    """The triage post's outbox row once it is marked sent and its address is kept for the
+    thread (the lazy listener may lag: it keeps the address just after the row is sent)."""
     deadline = time.monotonic() + 5
     while True:
         with Session(engine) as session:
             row = outbox.get_by_key(session, TEAM, f"triage:{question_id}")
-        if row is not None and row.status == "sent":
+            kept = (
+                row is not None
+                and row.result_ts is not None
+                and question_posts.question_at(
+                    session, TEAM, row.result_channel or row.channel, row.result_ts
+                )
+                == question_id
+            )
+        if row is not None and row.status == "sent" and kept:
             return row
         assert time.monotonic() < deadline, f"triage:{question_id} not sent: {row}"
         time.sleep(0.01)

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from bot.content_requests.views import forms
 from bot.gaps.views import report as views
+from storage import content_requests
 from storage import questions as store
 from storage import questions_votes as votes
 from storage.models import ContentRequest, GapSnapshot
@@ -105,7 +106,15 @@ def test_request_content_prefills_makes_one_request_and_delivery_reaches_every_a
     with Session(engine) as session:
         (request,) = session.exec(select(ContentRequest)).all()
     assert request.question_refs == f"{ids[0]},{ids[2]},{ids[1]}"
-    rid = request.id or 0
+    accept_and_deliver(http, engine, request.id or 0)
+    for user in (*REPS[1:], VOTER):  # every asker and +1'er of the gap's questions
+        (dm,) = slack.wait_for("chat.postMessage", where=delivered_to(user))
+        assert "prospect question you heard" in dm.params["text"]
+    assert empty  # (shared helpers)
+
+
+def accept_and_deliver(http: SlackHTTP, engine: Engine, request_id: int) -> None:
+    """Marketing accepts the request, then delivers an “Okta SSO guide” for it."""
     asset = make_asset(engine, "Okta SSO guide")
     accept = {
         forms.B_PRIORITY: sel("P2"),
@@ -115,15 +124,75 @@ def test_request_content_prefills_makes_one_request_and_delivery_reaches_every_a
     deliver = {forms.B_ASSET: sel(str(asset.id), "external_select")}
     for callback, values in ((forms.ACCEPT_CALLBACK, accept), (forms.DELIVER_CALLBACK, deliver)):
         payload = view_submission_payload(
-            callback, values, user_id=ADMIN, private_metadata=str(rid)
+            callback, values, user_id=ADMIN, private_metadata=str(request_id)
         )
         assert http.submit(payload) == (200, "")
-    for user in (*REPS[1:], VOTER):  # every asker and +1'er of the gap's questions
-        (dm,) = slack.wait_for(
-            "chat.postMessage",
-            where=lambda c, u=user: (
-                c.params["channel"] == u and "Okta SSO guide" in c.params["text"]
-            ),
-        )
-        assert "prospect question you heard" in dm.params["text"]
-    assert empty  # (shared helpers)
+
+
+def delivered_to(user: str) -> Any:
+    return lambda c: c.params["channel"] == user and "Okta SSO guide" in c.params["text"]
+
+
+def request_form(http: SlackHTTP, slack: FakeSlack, users: tuple[str, ...]) -> list[Any]:
+    """`/lockstep gaps 30`; each of `users` clicks the first gap's Request content: its form."""
+    _, url = gaps_command(http, slack, "gaps 30")
+    path = "/response/" + url.rsplit("/", 1)[1]
+    (reply,) = slack.wait_for("response_url", where=lambda c: c.path == path)
+    value = next(b["accessory"]["value"] for b in reply.params["blocks"] if "accessory" in b)
+    for user in users:
+        payload = block_action_payload(views.REQUEST_BUTTON, value, user_id=user)
+        assert http.action(payload)[0] == 200
+    return [c.json("view") for c in slack.wait_for("views.open", len(users))]
+
+
+def send_request(http: SlackHTTP, view: Any, user: str, what: str, refs: str = "") -> None:
+    values = {
+        forms.B_WHAT: txt(what), forms.B_WHY: txt(""), forms.B_STAGE: sel("demo"),
+        forms.B_DATE: day(SOON), forms.B_QUESTIONS: txt(refs),
+    }  # fmt: skip
+    submission = view_submission_payload(
+        forms.REQUEST_CALLBACK, values, user_id=user, private_metadata=view["private_metadata"]
+    )
+    assert http.submit(submission) == (200, "")
+
+
+def test_two_reps_requesting_content_for_the_same_gap_each_get_their_request(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    seed(engine)
+    first, second = request_form(http, slack, (REPS[0], REPS[1]))
+    send_request(http, first, REPS[0], "An Okta deck")
+    send_request(http, second, REPS[1], "An Okta battlecard")
+    outbox_settled(engine)
+    with Session(engine) as session:
+        rows = session.exec(select(ContentRequest).order_by(ContentRequest.id)).all()  # type: ignore[arg-type]
+    assert [(r.requester_id, r.what) for r in rows] == [
+        (REPS[0], "An Okta deck"), (REPS[1], "An Okta battlecard"),
+    ]  # fmt: skip
+    for user, request in zip((REPS[0], REPS[1]), rows, strict=True):  # each told of theirs
+        mark = f"#{request.id}"
+        told = lambda c, u=user, m=mark: c.params["channel"] == u and m in c.params["text"]  # noqa: E731
+        slack.wait_for("chat.postMessage", where=told)
+
+
+def test_delivery_reaches_the_askers_of_all_of_a_big_gaps_questions(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    """The form cites what fits its 200 characters (here the rep kept one number); the
+    request still answers all of the gap's questions."""
+    askers = [f"U0ASK{n:05d}" for n in range(40)]
+    with Session(engine, expire_on_commit=False) as session:
+        asked = [
+            store.capture(session, TEAM, f"k{n}", user, f"SSO setup question {n}?", tags="sso")
+            for n, user in enumerate(askers)
+        ]
+    ids = [q.id or 0 for q, _ in asked]
+    (form,) = request_form(http, slack, (REPS[0],))
+    send_request(http, form, REPS[0], "An SSO guide", refs=str(ids[0]))
+    outbox_settled(engine)
+    with Session(engine) as session:
+        (request,) = session.exec(select(ContentRequest)).all()
+        assert sorted(content_requests.linked_questions(session, request.id or 0)) == sorted(ids)
+    accept_and_deliver(http, engine, request.id or 0)
+    for user in askers:
+        slack.wait_for("chat.postMessage", where=delivered_to(user))

@@ -62,6 +62,11 @@ def test_a_signal_is_about_one_goal_once_and_leaders_see_it_there(
     assert "Already noted" in again
     assert "can help with" in pick(http, slack, digest, views.SIGNAL_HELP, 1, "U0MKT00001")
     react(http, digest, "U0REP00002", "warning")  # on the whole digest: "seen", no goal
+    # A goal this digest did not show (another channel's digest shows it): nothing recorded.
+    with Session(engine, expire_on_commit=False) as session:
+        elsewhere = make_goal(session, TEAM, "Field events", channel="C0EVENTS01")
+    said = pick(http, slack, digest, views.SIGNAL_HELP, elsewhere.id or 0, "U0REP00003")
+    assert "posted digest" in said
     assert signals(engine) == [(1, "U0REP00001", "risk"), (1, "U0MKT00001", "help")]
 
     http.event(opened(LEADER))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from bot.questions.views import modals
+from bot.questions.views import modals, posts
 from bot.questions.views import ratings as views
 from storage import questions as store
 from storage import questions_ratings as rated
@@ -28,6 +28,7 @@ from tests.handlers.question_helpers import (
     answer,
     ask,
     dms,
+    press,
     setup_team,
     triage_posts,
     updates,
@@ -121,6 +122,37 @@ def test_not_quite_keeps_the_question_open_and_counts_the_miss(
     assert not any("thread_ts" in c.params for c in slack.calls_to("chat.postMessage"))
 
 
+def test_a_plus_oner_who_did_not_ask_may_say_not_quite_but_not_resolve(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    reply = suggested(http, slack, engine)  # REP2 asked #2
+    assert press(http, posts.PLUS_ONE_BUTTON, 2, REP3)[0] == 200
+    outbox_settled(engine)
+    resolve, miss = button(reply, views.ANSWERS_BUTTON), button(reply, views.NOT_QUITE_BUTTON)
+    assert "Only the rep who asked" in said(
+        slack, click(http, slack, views.ANSWERS_BUTTON, resolve, REP3)
+    )
+    assert "answer missed" in said(slack, click(http, slack, views.NOT_QUITE_BUTTON, miss, REP3))
+    outbox_settled(engine)
+    with Session(engine) as session:
+        q = store.get(session, TEAM, 2)
+        assert q is not None and q.status == "open"
+    assert ratings(engine) == [(1, 2, REP3, "not_quite")]
+
+
+def test_an_answered_question_is_not_resolved_by_a_suggestion(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    reply = suggested(http, slack, engine)
+    answer(http, 2, "Yes: SAML with Okta, set up in Settings.")
+    value = button(reply, views.ANSWERS_BUTTON)
+    assert "Already noted" in said(slack, click(http, slack, views.ANSWERS_BUTTON, value, REP2))
+    outbox_settled(engine)
+    with Session(engine) as session:
+        q = store.get(session, TEAM, 2)
+        assert q is not None and (q.status, q.duplicate_of) == ("answered", None)
+
+
 def test_the_answer_dm_carries_the_buttons_and_a_miss_reaches_the_triage_thread(
     http: SlackHTTP, slack: FakeSlack, engine: Engine
 ) -> None:
@@ -131,7 +163,8 @@ def test_the_answer_dm_carries_the_buttons_and_a_miss_reaches_the_triage_thread(
     (dm,) = dms(slack, REP)
     value = button(dm.params | {"blocks": dm.json("blocks")}, views.NOT_QUITE_BUTTON)
     assert value == "1:1"
-    assert "answer missed" in said(slack, click(http, slack, views.NOT_QUITE_BUTTON, value, REP))
+    text = said(slack, click(http, slack, views.NOT_QUITE_BUTTON, value, REP))
+    assert "answer missed" in text and "stays open" not in text and "can update" in text
     in_thread = lambda c: c.params.get("channel") == TRIAGE and "thread_ts" in c.params  # noqa: E731
     (note,) = slack.wait_for("chat.postMessage", where=in_thread)
     assert "does not quite answer it" in note.params["text"]

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -126,6 +127,25 @@ def test_an_author_who_left_is_replaced_by_the_marketers(
     (dm,) = slack.wait_for("chat.postMessage", where=lambda c: c in due_dms(slack, MARKETER2))
     assert f"<@{MARKETER}>'s answer" in json.dumps(dm.json("blocks"))
     assert due_dms(slack, MARKETER) == []
+
+
+def test_an_answer_nobody_may_review_stays_due_until_someone_may(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    a = answered(http, slack, engine)
+    monkeypatch.setattr(runtime.settings, "lockstep_admins", "")
+    with Session(engine) as session:
+        roles.revoke(session, TEAM, MARKETER, "marketer")
+        assert roles.members_with(session, TEAM, "admin") == []
+    later = utcnow() + timedelta(days=31)
+    assert review.send_due_reviews(runtime, later) == 0  # no one to ask: not marked reminded
+    with Session(engine) as session:
+        again = reviews.get(session, TEAM, a.id or 0)
+        assert again is not None and again.reminded_at is None
+        roles.grant(session, TEAM, MARKETER2, "marketer", None)
+    assert review.send_due_reviews(runtime, later) == 1
+    slack.wait_for("chat.postMessage", where=lambda c: c in due_dms(slack, MARKETER2))
 
 
 def test_a_stale_answer_is_marked_in_suggestions_and_search(

@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from bot.kernel.text import ELLIPSIS
 from bot.questions.views import modals
 from handlers.questions_thread import SHORTCUT
 from storage import questions as store
 from storage.models import Answer
+from tests.blockkit import assert_valid_modal
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
 from tests.handlers.question_helpers import (
@@ -32,9 +34,9 @@ REPLY = "Yes &amp; more: SAML with Okta, &lt;Azure AD&gt; too."
 
 
 def shortcut(http: SlackHTTP, user: str, thread_ts: str | None, ts: str = "1700000200.000100",
-             author: str = MARKETER) -> None:  # fmt: skip
+             author: str = MARKETER, text: str = REPLY) -> None:  # fmt: skip
     payload = message_action_payload(
-        SHORTCUT, REPLY, user_id=user, channel_id=TRIAGE, message_ts=ts, message_user=author
+        SHORTCUT, text, user_id=user, channel_id=TRIAGE, message_ts=ts, message_user=author
     )
     if thread_ts is not None:
         payload["message"]["thread_ts"] = thread_ts
@@ -82,6 +84,25 @@ def test_use_as_answer_fills_the_form_and_answers_with_the_same_dms(
         a = store.latest_answer(session, 1)
     # The reply's writer is not a marketer: the marketer who sent the form is credited.
     assert a is not None and a.answerer_id == MARKETER
+
+
+def test_a_reply_longer_than_an_answer_is_cut_and_the_marketer_told(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    setup_team(engine)
+    ask(http, "Do you support Okta single sign-on?")
+    triage_posts(slack)
+    post = sent_triage_row(engine, 1)
+    assert post.result_ts is not None
+    shortcut(http, MARKETER, post.result_ts, text="Yes. " + "Details here. " * 300)
+    form = opened(slack, 1)
+    assert_valid_modal(form)
+    answer_block = next(b for b in form["blocks"] if b.get("block_id") == "answer")
+    assert len(answer_block["element"]["initial_value"]) == 3000
+    assert answer_block["element"]["initial_value"].endswith(ELLIPSIS)
+    assert "longer than an answer can be" in json.dumps(form["blocks"])
+    shortcut(http, MARKETER, post.result_ts)  # a short reply: no note
+    assert "longer than" not in json.dumps(opened(slack, 2)["blocks"])
 
 
 def test_a_marketers_reply_is_credited_to_them(

@@ -140,3 +140,16 @@ def test_unposted_requests_wait_for_a_triage_channel(any_engine: Engine) -> None
         assert [r.id for r in content_requests.unposted(session, now)] == [req.id]
         content_requests.mark_posted(session, req.id or 0, now)
         assert content_requests.unposted(session, now) == []
+
+
+def test_a_requests_linked_questions_are_kept_once_each(any_engine: Engine) -> None:
+    from storage import questions
+
+    with Session(any_engine, expire_on_commit=False) as s:
+        ids = [questions.capture(s, TEAM, f"k{n}", "U1", f"SSO {n}?")[0].id or 0 for n in range(3)]
+        r, _ = content_requests.create(s, TEAM, "gap:30:tag:sso:1:U1", "U1", what="SSO guide")
+        content_requests.link_questions(s, TEAM, r.id or 0, [ids[0], ids[1], ids[0]])
+        s.commit()
+        content_requests.link_questions(s, TEAM, r.id or 0, ids)  # a retried follow-up: no error
+        s.commit()
+        assert content_requests.linked_questions(s, r.id or 0) == sorted(ids)

@@ -83,3 +83,60 @@ def test_this_weeks_migrations_go_down_and_up_again_with_data(tmp_path: Any) -> 
     assert_no_drift(engine)  # and up again
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(GoalUpdate)).one() == 2
+
+
+def answers_go_down_and_up_again(engine: Engine) -> None:
+    """0016 and 0014 undone on a database with a resolved question, a rating and a gap
+    request's linked question, then redone: the resolved question reads as the duplicate it
+    was before 0014 (the old code knows no “resolved”), nothing else is lost."""
+    from alembic import command
+    from sqlmodel import Session
+
+    from storage import content_requests
+    from storage import questions as store
+    from storage import questions_ratings as rated
+    from storage import questions_votes as votes
+    from storage.migrate import alembic_config
+
+    upgrade(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        original = store.capture(session, "T1", "k1", "U1", "Is there an API?")[0].id or 0
+        a, _ = store.answer(session, "T1", original, "M1", "Yes, REST.", None, "v1")
+        resolved = store.capture(session, "T1", "k2", "U2", "A REST API?")[0].id or 0
+        assert rated.rate(session, "T1", a.id or 0, resolved, "U2", "answers")
+        votes.fold(session, "T1", resolved, original, "resolved")
+        request, _ = content_requests.create(session, "T1", "gap:30:tag:api:1:U2", "U2", what="x")
+        content_requests.link_questions(session, "T1", request.id or 0, [original, resolved])
+        session.commit()
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012_home_and_leases")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, status, duplicate_of FROM question ORDER BY id"))
+        assert [tuple(r) for r in rows] == [
+            (original, "answered", None), (resolved, "duplicate", original),
+        ]  # fmt: skip
+        assert conn.execute(text("SELECT count(*) FROM answer")).scalar() == 1
+    assert_no_drift(engine)  # and up again
+
+
+def test_answer_freshness_migrations_go_down_and_up_again_on_sqlite(tmp_path: Any) -> None:
+    answers_go_down_and_up_again(make_engine(f"sqlite:///{tmp_path}/m.db"))
+
+
+def test_answer_freshness_migrations_go_down_and_up_again_on_postgresql() -> None:
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    schema = f"m_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+        answers_go_down_and_up_again(engine)
+        engine.dispose()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

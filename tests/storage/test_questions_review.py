@@ -110,6 +110,25 @@ def test_retiring_an_older_answer_keeps_the_question_answered(db: Session) -> No
     assert latest is not None and latest.text == "Yes, REST."
 
 
+def test_retiring_an_update_leaves_no_answer_not_the_one_it_replaced(db: Session) -> None:
+    """The answer an Update replaced never comes back: retiring the update sends the question
+    back to triage, and nothing shows, suggests or reviews the old answer."""
+    with freeze_time(DAY0):
+        question_id, _ = answered(db, "Do you support Okta single sign-on?", days=30)
+        new, _ = store.answer(db, TEAM, question_id, "M1", "Yes, via SAML.", None, "v:2", 30)
+        assert new.id is not None
+        q = reviews.retire(db, TEAM, new.id, "M2")
+        db.commit()
+    assert q is not None and q.status == "open"
+    db.expire_all()
+    assert store.latest_answer(db, question_id) is None
+    assert store.similar_questions(db, TEAM, "okta sign-on", answered_only=True) == []
+    ((found, answer),) = store.similar_questions(db, TEAM, "okta sign-on")
+    assert found.id == question_id and answer is None
+    later = DAY0 + timedelta(days=400)
+    assert reviews.due(db, later) == [] and reviews.stale_count(db, TEAM, later) == 0
+
+
 def test_stale_answers_rank_after_fresh_ones(db: Session) -> None:
     with freeze_time(DAY0):
         stale_q, _ = answered(db, "Okta single sign-on with SAML and SCIM?", days=30)

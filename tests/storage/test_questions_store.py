@@ -138,6 +138,23 @@ def test_merge_moves_asker_and_votes_to_the_original(db: Session) -> None:
             votes.merge(db, TEAM, *bad)
 
 
+def test_only_an_open_question_is_resolved_by_another_answer(db: Session) -> None:
+    original = ask(db, "Is there an API?")
+    store.answer(db, TEAM, original, "M1", "Yes, REST.", None, "v:1")
+    answered = ask(db, "Do you have a REST API?", user="U2")
+    store.answer(db, TEAM, answered, "M1", "Yes, documented.", None, "v:2")
+    db.commit()
+    with pytest.raises(store.QuestionError):
+        votes.fold(db, TEAM, answered, original, "resolved")
+    db.rollback()
+    q = store.get(db, TEAM, answered)
+    assert q is not None and q.status == "answered" and q.duplicate_of is None
+    still_open = ask(db, "API rate limits?", user="U3")
+    votes.fold(db, TEAM, still_open, original, "resolved")
+    resolved = store.get(db, TEAM, still_open)
+    assert resolved is not None and resolved.status == "resolved"
+
+
 def test_only_the_asker_edits_or_withdraws(db: Session) -> None:
     qid = ask(db, "GDPR DPA available?", user="U1")
     with pytest.raises(store.QuestionError) as err:

@@ -100,6 +100,16 @@ def capture_modal(initial_text: str = "", metadata: dict[str, str] | None = None
     }
 
 
+CUT_REPLY = (
+    f":scissors: The reply is longer than an answer can be ({MAX_TEXT:,} characters): it is cut "
+    "to fit, marked with …. Check the end before you send it."
+)
+
+
+def _note(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
 def _question_summary(q: Question) -> dict[str, Any]:
     return section(f"*Question {number(q)}* from <@{q.asker_id}>\n{safe(q.text, 2500)}")
 
@@ -122,6 +132,10 @@ def answer_modal(
     answer), who is then credited with the answer."""
     text, link = (current.text, current.link or "") if current else (reply, "")
     days = current.review_days if current else days
+    notes = []
+    if len(text) > MAX_TEXT:  # a thread reply longer than an answer: cut, and said so
+        text = text[: MAX_TEXT - 1] + ELLIPSIS
+        notes.append(_note(CUT_REPLY))
     return {
         "type": "modal",
         "callback_id": ANSWER_MODAL,
@@ -131,6 +145,7 @@ def answer_modal(
         "private_metadata": f"{q.id}:{author}" if author else str(q.id),
         "blocks": [
             _question_summary(q),
+            *notes,
             _input("answer", "Answer", _text(MAX_TEXT, True, text), False),
             _input("link", "Link to an asset", _text(3000, initial=link, hint="https://…"), True),
             _input("review", "Ask me to check it is still true", _review_select(days), True),

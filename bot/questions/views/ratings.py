@@ -52,6 +52,10 @@ MISSED = (
     ":memo: Noted: that answer missed. Your question stays open for marketing, who can see "
     "which answers fall short."
 )
+MISSED_ANSWER = (  # on the answer DM: the question stays answered, marketing is told
+    ":memo: Noted: that answer missed. Marketing sees it in the question's triage thread and "
+    "can update the answer."
+)
 UNCHANGED = ":information_source: Already noted: your first reply to that answer stands."
 NOT_YOURS = ":lock: Only the rep who asked (or marketing) can say whether it answers it."
 

@@ -12,6 +12,9 @@ VERIFY_BUTTON = "answer_review_verify"
 UPDATE_BUTTON = "answer_review_update"
 RETIRE_BUTTON = "answer_review_retire"
 STALE_ICON = ":warning:"
+# The answer's share of the DM's 3,000-character section, beside the question (500), the
+# link (300) and the heading: the link is never cut off.
+ANSWER_ROOM = 1800
 
 
 def day(moment: datetime | None) -> str:
@@ -54,7 +57,7 @@ def review_dm(q: Question, a: Answer, *, author: bool) -> dict[str, Any]:
     head = (
         f":hourglass: {whose} to question *#{q.id}* was last verified on "
         f"{day(a.verified_at or a.created_at)}. Is it still true?\n"
-        f"*Question:* {safe(q.text, 500)}\n*Answer:* {safe(a.text, 2000)}"
+        f"*Question:* {safe(q.text, 500)}\n*Answer:* {safe(a.text, ANSWER_ROOM)}"
     )
     if a.link:
         head += f"\nLink: {safe(a.link, 300)}"

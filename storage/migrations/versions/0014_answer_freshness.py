@@ -112,6 +112,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The code before this revision knows no "resolved": such a question is the duplicate of
+    # the one whose answer resolved it (duplicate_of is set), as it was shown there.
+    op.execute("UPDATE question SET status = 'duplicate' WHERE status = 'resolved'")
     with op.batch_alter_table("workspace") as batch:
         batch.drop_column("answer_review_days")
     op.drop_index("ix_goal_signal_digest_id", table_name="goal_signal")

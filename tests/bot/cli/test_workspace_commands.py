@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.cli import main
-from storage import home, questions, roles, workspaces
+from storage import content_requests, home, questions, roles, workspaces
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Answer, GapSnapshot, OutboxMessage, Person, Question, RoleAssignment
@@ -35,6 +35,9 @@ def db(tmp_path: Path) -> tuple[str, Engine]:
             q, _ = questions.capture(session, team, f"k-{team}", REP, "What is the SLA?")
             questions.answer(session, team, q.id or 0, OTHER, "99.9%", None, f"a-{team}")
             other, _ = questions.capture(session, team, f"o-{team}", OTHER, "Is there SSO?")
+            # a knowledge gap's request, linked to the gap's questions
+            request, _ = content_requests.create(session, team, f"gap-{team}", REP, what="SSO")
+            content_requests.link_questions(session, team, request.id or 0, [other.id or 0])
             make_goal(session, team)
             session.add(
                 Person(team_id=team, user_id=REP, tz="America/New_York", away_note="fishing")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.kernel.text import ELLIPSIS
+from bot.kernel.text import ELLIPSIS, safe
 from bot.questions.views import modals
 from bot.questions.views import review as views
 from storage.models import Answer
@@ -33,6 +33,14 @@ def test_the_review_dm_has_three_buttons_and_escapes_the_answer() -> None:
     assert live_mentions(message, ("U0REP00001", "U0MKT00001")) == []
     assert views.parse_verify_value(actions["elements"][0]["value"]) == (1, a.review_by)
     assert views.parse_verify_value("x:y") is None and views.parse_verify_value(None) is None
+
+
+def test_a_long_question_answer_and_link_fit_the_review_dm_whole() -> None:
+    a = due(LONG)
+    a.link = "https://x.example/" + "&" * 400
+    (head, _) = views.review_dm(question(LONG), a, author=False)["blocks"]
+    text = head["text"]["text"]
+    assert len(text) <= 3000 and text.endswith("\nLink: " + safe(a.link, 300))  # all of it
 
 
 def test_the_stale_mark_names_the_last_verification() -> None:
