@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 FRESH = timedelta(days=1)  # a zone Slack gave is refreshed daily (and on `user_change`)
 RETRY = timedelta(hours=1)  # after users.info failed: the workspace's zone until then
-GONE = frozenset({"user_not_found", "user_disabled", "account_inactive"})
+# `account_inactive` is not here: it means the bot's own token is dead, not the person.
+GONE = frozenset({"user_not_found", "user_disabled"})
 
 
 @dataclass(frozen=True)
@@ -90,15 +91,26 @@ def refresh(
         user: dict[str, Any] = runtime.client.users_info(user=user_id)["user"]
     except SlackApiError as exc:
         error = str(exc.response.get("error", ""))
-        log.info("users.info for %s failed (%s): workspace zone", user_id, error)
-        people.save_zone(session, team_id, user_id, None, error in GONE, now)
+        log.info("users.info for %s failed (%s)", user_id, error)
+        if error in GONE:
+            people.save_zone(session, team_id, user_id, None, True, now)
+        else:
+            _retry_later(session, team_id, user_id, now)
         return people.get(session, team_id, user_id)
     except (SlackClientError, OSError) as exc:
-        log.info("users.info for %s failed (%s): workspace zone", user_id, type(exc).__name__)
-        people.save_zone(session, team_id, user_id, None, False, now)
+        log.info("users.info for %s failed (%s)", user_id, type(exc).__name__)
+        _retry_later(session, team_id, user_id, now)
         return people.get(session, team_id, user_id)
-    remember(session, team_id, user)
+    remember(session, team_id, user, now)
     return people.get(session, team_id, user_id)
+
+
+def _retry_later(session: Session, team_id: str, user_id: str, now: datetime) -> None:
+    """A failed look-up keeps the known zone and status (a rate limit or an outage says nothing
+    about the person) and is tried again in RETRY, whether a zone is known or not."""
+    person = people.get(session, team_id, user_id)
+    known = person is not None and bool(person.tz)
+    people.save_attempt(session, team_id, user_id, now - FRESH + RETRY if known else now)
 
 
 def remember(
