@@ -165,7 +165,8 @@ def record_dm(
     at, outcome = _when(reach, now, hold, deadline)
     if at is not None:
         payload = {**message, "channel": reach.user_id}
-        outbox.record(conn, team_id, key, "chat.postMessage", reach.user_id, payload, at)
+        later = at if at > now else None  # due now: the worker's own clock, as `dm` does
+        outbox.record(conn, team_id, key, "chat.postMessage", reach.user_id, payload, later)
     return outcome
 
 
