@@ -88,6 +88,8 @@ def test_bad_settings_are_explained_and_refused_to_non_admins(
         ("config nudges requests 12", "only be turned on or off"),
         ("config working-hours 18:00-09:00", "start before end"),
         ("config working-hours 09:00-17:00 someday", "mon-fri"),
+        ("config working-hours 09:00-17:00 monkey-frisbee", "mon,wed-fri"),
+        ("config working-hours 09:00-09:01", "at least one hour"),
         ("config holiday add 2026-02-30", "not a day of the calendar"),
         ("config holiday move 2026-12-25", "`add`, `remove` or `list`"),
     ]:
