@@ -37,9 +37,9 @@ def send_followups(runtime: Runtime, now: datetime) -> int:
                 key = f"content-request-followup:{request.id}"
                 conn = session.connection()
                 outcome = record_dm(conn, request.team_id, reach, key, message, now)
-                if outcome == "skipped" and not reach.deleted:
+                if outcome in ("skipped", "later") and not reach.deleted:
                     session.commit()
-                    continue  # away: asked when they are back (within the 60-day window)
+                    continue  # away, or zone not known yet: a later tick (within 60 days)
                 sent += outcome != "skipped"
             content_requests.mark_followup(session, request, now)  # commits the DM with it
     if sent:

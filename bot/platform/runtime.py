@@ -27,6 +27,8 @@ class Runtime:
     outbox: Outbox
     # Keys of warnings already logged by this process (e.g. a missed digest): log each once.
     logged_once: set[str] = field(default_factory=set)
+    # Slack look-ups made by this process, by minute (bot.people.reach caps users.info per tick).
+    lookups: dict[str, int] = field(default_factory=dict)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Runtime:
         # Bolt deep-copies the context for lazy listeners; they must share this process's

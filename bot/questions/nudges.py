@@ -6,10 +6,10 @@ a question answered, closed or past two weeks before then is not announced as op
 
 Working hours are counted in the workspace's zone and working days (marketing answers on the
 team's clock), holidays left out; the thread reply itself is posted only inside those hours.
-Outbox keys `question-reminder:<id>` and `question-still-open:<id>`; a `question_reminder`
-row, written with the thread reply, takes the question out of the next reminder scans. A reminder that fell due
-while Lockstep was down is still sent (the question is still unanswered) as long as the
-question is under two weeks old.
+Outbox keys `question-reminder:<id>` and `question-still-open:<id>`; a `question_reminder` row,
+written with the thread reply, takes the question out of the next reminder scans. A reminder
+that fell due while Lockstep was down is still sent (the question is still unanswered) as long
+as the question is under two weeks old.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.people.reach import reach_of
+from bot.people.reach import LOOKUPS_PER_MINUTE, _when, reach_of
 from bot.platform.runtime import Runtime
 from storage import people, workspaces
 from tests.conftest import TEAM
@@ -64,3 +64,48 @@ def test_a_user_slack_says_is_gone_is_marked_deactivated(
     slack.fail("users.info", status=200, error=error)
     look_up(runtime, engine, NOW)
     assert cached(engine) == (None, True)
+
+
+def reach_many(runtime: Runtime, engine: Engine, users: list[str], now: datetime) -> dict:
+    with Session(engine, expire_on_commit=False) as session:
+        ws = workspaces.get_or_create(session, TEAM, "Europe/Paris")
+        return reach_of(runtime, session, ws, users, now)
+
+
+def test_look_ups_are_capped_per_minute_and_the_rest_wait(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """A cold cache of 60 people: 50 users.info this minute, the other 10 held (their zone
+    unknown, no DM yet) and looked up the next minute."""
+    users = [f"U0COLD{n:04d}" for n in range(60)]
+    found = reach_many(runtime, engine, users, NOW)
+    assert len(slack.calls_to("users.info")) == LOOKUPS_PER_MINUTE
+    unsure = [u for u, r in found.items() if r.unsure]
+    assert len(unsure) == 10
+    assert _when(found[unsure[0]], NOW, False, None) == (None, "later")
+    found = reach_many(runtime, engine, users, NOW + timedelta(minutes=1))
+    assert len(slack.calls_to("users.info")) == 60
+    assert not any(r.unsure for r in found.values())
+
+
+def test_a_rate_limit_stops_look_ups_for_the_minute(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    slack.fail("users.info", status=200, error="ratelimited")
+    users = ["U0FIRST001", "U0SECOND01", "U0THIRD001"]
+    found = reach_many(runtime, engine, users, NOW)
+    assert len(slack.calls_to("users.info")) == 1
+    assert [u for u, r in found.items() if r.unsure] == users[1:]
+    reach_many(runtime, engine, users, NOW + timedelta(minutes=1))
+    assert len(slack.calls_to("users.info")) == 3  # the failed one waits for its hour
+
+
+def test_daily_refreshes_are_spread_over_four_hours(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    users = [f"U0SPREAD{n:02d}" for n in range(40)]
+    reach_many(runtime, engine, users, NOW)
+    with Session(engine) as session:
+        fetched = {p.fetched_at for p in people.of(session, TEAM, users).values()}
+    assert len(fetched) > 20
+    assert all(NOW - timedelta(hours=4) < f.replace(tzinfo=UTC) <= NOW for f in fetched if f)
