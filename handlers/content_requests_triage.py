@@ -45,8 +45,21 @@ def register(app: Any) -> None:
     content_requests_dates.register(app)
 
 
-def _triager(session: Session, context: BoltContext, body: dict[str, Any]) -> bool:
+OWNER_MAY = ("declined", "delivered")  # the owner a marketer picked (maybe not a marketer)
+
+
+def _triager(
+    session: Session,
+    context: BoltContext,
+    body: dict[str, Any],
+    request: ContentRequest | None = None,
+    status: str = "",
+) -> bool:
+    """Marketers and admins triage; a request's owner may also deliver or decline it (the
+    overdue DM's buttons)."""
     team, user = body["team"]["id"], body["user"]["id"]
+    if status in OWNER_MAY and request is not None and request.owner_id == user:
+        return True
     return permissions.allowed(session, context["settings"], team, user, "marketer")
 
 
@@ -65,10 +78,10 @@ def open_triage_modal(
     ack()
     status, build = MODALS[body["actions"][0]["action_id"]]
     with Session(context["engine"], expire_on_commit=False) as session:
-        if not _triager(session, context, body):
+        request = _button_request(session, body)
+        if not _triager(session, context, body, request, status):
             respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
             return
-        request = _button_request(session, body)
     if request is None or not _may_become(request, status):
         respond({**posts.not_now(request), "replace_original": False})
         return
@@ -128,10 +141,10 @@ def _view_request(
 ) -> tuple[ContentRequest | None, dict[str, str]]:
     """The request a triage modal is about, or the error to show (forged or stale modals)."""
     first_block = ERROR_BLOCK[status]
-    if not _triager(session, context, body):
-        return None, {first_block: "Only marketers or admins can triage requests."}
     ref = row_id(view.get("private_metadata", ""))
     request = content_requests.get(session, body["team"]["id"], ref) if ref is not None else None
+    if not _triager(session, context, body, request, status):
+        return None, {first_block: "Only marketers or admins can triage requests."}
     if not _may_become(request, status):
         return None, {first_block: posts.not_now(request)["text"]}
     return request, {}

@@ -19,6 +19,7 @@ from bot.platform import permissions
 from bot.platform.config import Settings
 from storage import people, workspaces
 from storage.clock import to_local, utcnow
+from storage.models import Person
 
 CONFIG_KEYS = ("nudges", "working-hours", "holiday")
 
@@ -28,14 +29,17 @@ def register(app: Any) -> None:
 
 
 def user_changed(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
-    """A member changed their profile (zone) or was deactivated: cache what Slack says now."""
-    ack()
+    """A member changed their profile (zone) or was deactivated: cache what Slack says now.
+
+    Written before the ack (one small upsert): a failed write is not acked, so Slack sends the
+    event again. The workspace is the event's (a shared channel's member carries their own
+    home team in `user.team_id`)."""
     user = event.get("user") or {}
-    team = user.get("team_id") or context.get("team_id")
-    if not user.get("id") or not team:
-        return
-    with Session(context["engine"]) as session:
-        remember(session, str(team), user)
+    team = context.get("team_id") or user.get("team_id")
+    if user.get("id") and team:
+        with Session(context["engine"]) as session:
+            remember(session, str(team), user)
+    ack()
 
 
 def _target(
@@ -70,9 +74,19 @@ def away(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, 
             plan = parse.parse_away(words, today)
         except parse.InputError as exc:
             return usage(str(exc), *parse.AWAY_EXAMPLES)
+        before = people.get(session, team, who)
+        replaced = _away_range(before)
         people.set_away(session, team, who, plan.start, plan.end, plan.note)
     end = plan.end.isoformat() if plan.end else None
-    return replies.away_saved(who, plan.start.isoformat(), end, who == command["user_id"])
+    return replies.away_saved(who, plan.start.isoformat(), end, who == command["user_id"], replaced)
+
+
+def _away_range(person: Person | None) -> str | None:
+    """The away days a new `/lockstep away` replaces, as text (None: none set)."""
+    if person is None or person.away_from is None:
+        return None
+    end = person.away_to.isoformat() if person.away_to else "`/lockstep back`"
+    return f"{person.away_from.isoformat()} to {end}"
 
 
 def back(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:

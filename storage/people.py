@@ -49,6 +49,12 @@ def save_zone(
     session.commit()
 
 
+def save_attempt(session: Session, team_id: str, user_id: str, fetched_at: datetime) -> None:
+    """Slack did not answer for the person: keep what is known, only move `fetched_at`. Commits."""
+    _upsert(session, team_id, user_id, fetched_at=fetched_at)
+    session.commit()
+
+
 def set_away(
     session: Session, team_id: str, user_id: str, start: date, end: date | None, note: str
 ) -> None:

@@ -33,6 +33,27 @@ def unanswered_between(
     return list(session.exec(stmt))
 
 
+def reminded_unanswered(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> list[Question]:
+    """The team's questions created in [since, until) that got their reminder and are still
+    open and unanswered, oldest first (the asker's "still open" DM waits on these)."""
+    reminded = exists().where(col(QuestionReminder.question_id) == col(Question.id))
+    stmt = (
+        select(Question)
+        .where(
+            Question.team_id == team_id,
+            col(Question.created_at) >= since,
+            col(Question.created_at) < until,
+            Question.status == "open",
+            col(Question.answered_at).is_(None),
+            reminded,
+        )
+        .order_by(col(Question.created_at))
+    )
+    return list(session.exec(stmt))
+
+
 def mark_reminded(session: Session, team_id: str, question_ids: list[int], when: datetime) -> None:
     """The reminders went to the outbox: the questions leave the scan. Commits (with whatever
     the caller wrote in this transaction: the reminders themselves)."""

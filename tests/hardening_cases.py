@@ -24,6 +24,7 @@ LEADERS = frozenset({"admin", "leader"})
 OWNERS = frozenset({"admin", "owner"})
 SERIES_PEOPLE = frozenset({"admin", "leader", "owner"})
 ASKER_OR_MARKETERS = frozenset({"admin", "marketer", "owner"})
+OWNER_OR_MARKETERS = ASKER_OR_MARKETERS  # a request's owner (a rep here) and the triagers
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,18 @@ def _cases() -> list[Case]:
             _btn(cr_posts.DELIVER_BUTTON, lambda i: i.accepted),
             opens=cr_views.DELIVER_CALLBACK,
         ),
+        Case(  # the owner a marketer picked, from their overdue DM
+            cr_posts.DECLINE_BUTTON + " (its owner)",
+            OWNER_OR_MARKETERS,
+            _btn(cr_posts.DECLINE_BUTTON, lambda i: i.extra.get("owned", 0)),
+            opens=cr_views.DECLINE_CALLBACK,
+        ),
+        Case(
+            cr_posts.DELIVER_BUTTON + " (its owner)",
+            OWNER_OR_MARKETERS,
+            _btn(cr_posts.DELIVER_BUTTON, lambda i: i.extra.get("owned", 0)),
+            opens=cr_views.DELIVER_CALLBACK,
+        ),
         Case(cr_posts.START_BUTTON, MARKETERS, _btn(cr_posts.START_BUTTON, lambda i: i.accepted)),
         Case(
             cr_posts.PLUS_ONE_BUTTON,
@@ -357,6 +370,28 @@ def _cases() -> list[Case]:
                     cr_views.B_NEW_KIND: _sel("one-pager"),
                 },
                 lambda i: i.accepted,
+            ),
+        ),
+        Case(
+            cr_views.DECLINE_CALLBACK + " (its owner)",
+            OWNER_OR_MARKETERS,
+            _view(
+                cr_views.DECLINE_CALLBACK,
+                lambda i: {cr_views.B_REASON: _txt("Out of scope")},
+                lambda i: i.extra.get("owned", 0),
+            ),
+        ),
+        Case(
+            cr_views.DELIVER_CALLBACK + " (its owner)",
+            OWNER_OR_MARKETERS,
+            _view(
+                cr_views.DELIVER_CALLBACK,
+                lambda i: {
+                    cr_views.B_NEW_TITLE: _txt("Battlecard"),
+                    cr_views.B_NEW_URL: _txt("https://example.com/battle"),
+                    cr_views.B_NEW_KIND: _sel("one-pager"),
+                },
+                lambda i: i.extra.get("owned", 0),
             ),
         ),
         # goals

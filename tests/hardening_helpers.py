@@ -158,6 +158,13 @@ def seed(engine: Engine, team: str, tag: str, secret: str = SECRET) -> Ids:
                 session.add(r)
             made[status] = r.id or 0
         session.commit()
+        owned, _ = content_requests.create(  # a rep (OWNER) picked as owner by a marketer
+            session, team, f"seed:{tag}:owned", LEADER, what=f"Battlecard {secret}"
+        )
+        owned.status, owned.owner_id = "accepted", OWNER
+        session.add(owned)
+        session.commit()
+        ids.extra["owned"] = owned.id or 0
         ids.request, ids.accepted, ids.delivered = (
             made["submitted"],
             made["accepted"],

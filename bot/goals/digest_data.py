@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -89,18 +89,24 @@ def collect(
     since = now - WEEK
     return DigestData(
         today=to_local(now, zone).date(),
-        goals=goal_figures(session, team_id, since, now, team_goals),
+        goals=goal_figures(session, team_id, since, now, team_goals, to_local(now, zone).date()),
         loop=collect_loop_stats(session, team_id, since, now),
         engagement=engagement(session, team_id, now),
     )
 
 
 def goal_figures(
-    session: Session, team_id: str, since: datetime, now: datetime, team_goals: list[Goal]
+    session: Session,
+    team_id: str,
+    since: datetime,
+    now: datetime,
+    team_goals: list[Goal],
+    today: date,
 ) -> list[GoalFigures]:
-    """Each goal as the digest shows it, with its change and contributors in [since, now)."""
+    """Each goal as the digest shows it, with its change and contributors in [since, now);
+    owners away on `today` (the workspace's local date) are marked."""
     change, people = goals.week_summary(session, team_id, since, now)
-    away = {p.user_id for p in away_on(session, team_id, now.date())}
+    away = {p.user_id for p in away_on(session, team_id, today)}
     return [
         GoalFigures(
             goal_id=g.id or 0,

@@ -120,8 +120,8 @@ def shared_goals(
     leaders' and admins' Home) also who sees a risk or can help, picked for that goal on the
     latest digest."""
     team_goals = goals.active(session, team_id)
-    figures = goal_figures(session, team_id, now - timedelta(days=7), now, team_goals)
     today = to_local(now, zone).date()
+    figures = goal_figures(session, team_id, now - timedelta(days=7), now, team_goals, today)
     picked: dict[int, dict[str, int]] = {}
     if signals:
         latest = [d.id for d in digests.previous(session, team_id, now) if d.id is not None]

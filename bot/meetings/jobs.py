@@ -192,25 +192,26 @@ def remind_actions(runtime: Runtime, now: datetime) -> dict[str, int]:
             remind_at = datetime.combine(action.due - timedelta(days=1), REMIND_AT, zone)
             end = datetime.combine(action.due + timedelta(days=1), time(0, 0), zone)
             if remind_at <= now < end:
-                work.append((action, series.name))
+                work.append((action, series.name, end))
     outcomes: dict[str, int] = {}
-    for action, series_name in work:
+    for action, series_name, end in work:
         assert action.id is not None
         message = views.reminder_dm(action.text, series_name, action.due, action.id)
-        outcome = _remind(runtime, action.team_id, action.owner, action.id, message, now)
+        outcome = _remind(runtime, action.team_id, action.owner, action.id, message, now, end)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return {"reminders_due": len(work), **outcomes}
 
 
 def _remind(
     runtime: Runtime, team_id: str, owner: str, action_id: int, message: dict[str, Any],
-    now: datetime,
+    now: datetime, end: datetime,
 ) -> str:  # fmt: skip
-    """DM the owner inside their own working hours (held until they start, if need be)."""
+    """DM the owner inside their own working hours: outside them, nothing is written and a
+    later tick (while the item is still open, the owner not away, before `end`) tries again."""
     key = f"action-reminder:{action_id}"
     with Session(runtime.engine, expire_on_commit=False) as session:
         if outbox_rows.get_by_key(session, team_id, key) is not None:
             return "already"
         ws = workspaces.get_or_create(session, team_id, runtime.settings.lockstep_timezone)
         reach = reach_of(runtime, session, ws, [owner], now)[owner]
-    return dm(runtime, team_id, reach, key, message, now)
+    return dm(runtime, team_id, reach, key, message, now, hold=True, deadline=end)

@@ -4,6 +4,7 @@ are away or deactivated, and one helper that DMs them only inside their working 
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,7 +27,12 @@ log = logging.getLogger(__name__)
 
 FRESH = timedelta(days=1)  # a zone Slack gave is refreshed daily (and on `user_change`)
 RETRY = timedelta(hours=1)  # after users.info failed: the workspace's zone until then
-GONE = frozenset({"user_not_found", "user_disabled", "account_inactive"})
+# `account_inactive` is not here: it means the bot's own token is dead, not the person.
+GONE = frozenset({"user_not_found", "user_disabled"})
+# users.info is Tier 4 (~100/min) and runs in the tick's thread: at most this many a minute; the
+# rest wait for the next tick (a cold cache of 1,000 people fills in 20 ticks).
+LOOKUPS_PER_MINUTE = 50
+SPREAD_MINUTES = 240  # daily refreshes spread over 4 h, so they do not all expire in one tick
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class Reach:
     hours: WorkingHours
     away: bool = False
     deleted: bool = False
+    unsure: bool = False  # zone unknown, its look-up left to a later tick: do not DM yet
 
 
 def working_hours(ws: Workspace, zone: ZoneInfo, holidays: Iterable[date] = ()) -> WorkingHours:
@@ -63,8 +70,12 @@ def reach_of(
     found: dict[str, Reach] = {}
     for user in ids:
         person = known.get(user)
+        unsure = False
         if _stale(person, now):
-            person = refresh(runtime, session, ws.team_id, user, now) or person
+            if _may_look_up(runtime, now):
+                person = refresh(runtime, session, ws.team_id, user, now) or person
+            else:
+                unsure = person is None  # never asked: its zone could be anything
         zone = (time_zone(person.tz) if person and person.tz else None) or fallback
         local_today = now.astimezone(zone).date()
         found[user] = Reach(
@@ -72,8 +83,29 @@ def reach_of(
             working_hours(ws, zone, days),
             away=people.is_away(person, local_today),
             deleted=bool(person and person.deleted),
+            unsure=unsure,
         )
     return found
+
+
+def _minute(now: datetime) -> str:
+    return now.strftime("%Y-%m-%dT%H:%M")
+
+
+def _may_look_up(runtime: Runtime, now: datetime) -> bool:
+    """Take one of this minute's users.info look-ups (False: none left, or Slack said 429)."""
+    minute = _minute(now)
+    used = runtime.lookups.get(minute, 0)
+    if used >= LOOKUPS_PER_MINUTE:
+        return False
+    runtime.lookups.clear()  # only this minute's count is kept
+    runtime.lookups[minute] = used + 1
+    return True
+
+
+def _stop_looking_up(runtime: Runtime, now: datetime) -> None:
+    runtime.lookups.clear()
+    runtime.lookups[_minute(now)] = LOOKUPS_PER_MINUTE
 
 
 def _stale(person: Person | None, now: datetime) -> bool:
@@ -90,15 +122,33 @@ def refresh(
         user: dict[str, Any] = runtime.client.users_info(user=user_id)["user"]
     except SlackApiError as exc:
         error = str(exc.response.get("error", ""))
-        log.info("users.info for %s failed (%s): workspace zone", user_id, error)
-        people.save_zone(session, team_id, user_id, None, error in GONE, now)
+        log.info("users.info for %s failed (%s)", user_id, error)
+        if error == "ratelimited" or exc.response.status_code == 429:
+            _stop_looking_up(runtime, now)  # the rest of this tick uses what is cached
+        if error in GONE:
+            people.save_zone(session, team_id, user_id, None, True, now)
+        else:
+            _retry_later(session, team_id, user_id, now)
         return people.get(session, team_id, user_id)
     except (SlackClientError, OSError) as exc:
-        log.info("users.info for %s failed (%s): workspace zone", user_id, type(exc).__name__)
-        people.save_zone(session, team_id, user_id, None, False, now)
+        log.info("users.info for %s failed (%s)", user_id, type(exc).__name__)
+        _retry_later(session, team_id, user_id, now)
         return people.get(session, team_id, user_id)
-    remember(session, team_id, user)
+    remember(session, team_id, user, now - _spread(user_id))
     return people.get(session, team_id, user_id)
+
+
+def _spread(user_id: str) -> timedelta:
+    """A fixed offset per person, so a team's daily refreshes are spread over SPREAD_MINUTES."""
+    return timedelta(minutes=zlib.crc32(user_id.encode()) % SPREAD_MINUTES)
+
+
+def _retry_later(session: Session, team_id: str, user_id: str, now: datetime) -> None:
+    """A failed look-up keeps the known zone and status (a rate limit or an outage says nothing
+    about the person) and is tried again in RETRY, whether a zone is known or not."""
+    person = people.get(session, team_id, user_id)
+    known = person is not None and bool(person.tz)
+    people.save_attempt(session, team_id, user_id, now - FRESH + RETRY if known else now)
 
 
 def remember(
@@ -126,9 +176,9 @@ def dm(
     """DM `reach` under outbox `key`, inside their working hours; what happened:
 
     `sent` (submitted now), `queued` (submitted to go at the start of their next working block),
-    `later` (with `hold`: not submitted, the caller's next tick tries again, so what it says is
-    still true when sent) or `skipped` (away, deactivated, or no working moment before
-    `deadline`)."""
+    `later` (with `hold`, or while their zone is not known yet: not submitted, the caller's next
+    tick tries again, so what it says is still true when sent) or `skipped` (away, deactivated,
+    or no working moment before `deadline`)."""
     at, outcome = _when(reach, now, hold, deadline)
     if at is None:
         return outcome
@@ -153,7 +203,8 @@ def record_dm(
     at, outcome = _when(reach, now, hold, deadline)
     if at is not None:
         payload = {**message, "channel": reach.user_id}
-        outbox.record(conn, team_id, key, "chat.postMessage", reach.user_id, payload, at)
+        later = at if at > now else None  # due now: the worker's own clock, as `dm` does
+        outbox.record(conn, team_id, key, "chat.postMessage", reach.user_id, payload, later)
     return outcome
 
 
@@ -163,6 +214,8 @@ def _when(
     """When to send a DM to `reach` (None: not now) and what `dm` reports."""
     if reach.deleted or reach.away:
         return None, "skipped"
+    if reach.unsure:
+        return None, "later"
     at = next_working_moment(now, reach.hours)
     if at is None or (deadline is not None and at >= deadline):
         return None, "skipped"

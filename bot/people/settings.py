@@ -98,6 +98,9 @@ def parse_nudges(words: list[str]) -> dict[str, object]:
     return {NUDGE_HOURS[kind]: int(value), NUDGE_KINDS[kind]: True}
 
 
+MIN_WINDOW_MINUTES = 60  # a shorter window leaves a DM a few minutes a day to go out in
+
+
 def parse_working_hours(words: list[str]) -> dict[str, str]:
     """`<HH:MM>-<HH:MM> [mon-fri | mon,tue,...]`: the Workspace columns to change."""
     if len(words) not in (1, 2):
@@ -106,25 +109,37 @@ def parse_working_hours(words: list[str]) -> dict[str, str]:
     start, end = clock(start_text), clock(end_text)
     if start is None or end is None or start >= end:
         raise InputError("Give the hours as 09:00-18:00 (24-hour clock, start before end).")
+    if (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) < MIN_WINDOW_MINUTES:
+        raise InputError("Give working hours at least one hour long, e.g. 09:00-18:00.")
     changes = {"work_start": start.strftime("%H:%M"), "work_end": end.strftime("%H:%M")}
     if len(words) == 2:
         changes["work_days"] = _days(words[1].lower())
     return changes
 
 
+FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAYS_HELP = "Give the days as mon-fri, mon,wed-fri or monday,tuesday."
+
+
+def _day(name: str) -> int:
+    """`mon` or `monday` -> 0; nothing else (no `monkey`)."""
+    for names in (DAY_NAMES, FULL_DAY_NAMES):
+        if name in names:
+            return names.index(name)
+    raise InputError(DAYS_HELP)
+
+
 def _days(text: str) -> str:
-    first, dash, last = text.partition("-")
-    try:
-        if dash:
-            a, b = DAY_NAMES.index(first[:3]), DAY_NAMES.index(last[:3])
-            if a > b:
-                raise InputError("Give the days in order, e.g. mon-fri.")
-            picked: list[int] = list(range(a, b + 1))
-        else:
-            picked = sorted({DAY_NAMES.index(name[:3]) for name in text.split(",")})
-    except ValueError:
-        raise InputError("Give the days as mon-fri or mon,tue,thu.") from None
-    return "".join(str(i + 1) for i in picked)
+    """`mon,wed-fri` -> `1345`: comma-separated parts, each one day or an in-order range."""
+    picked: set[int] = set()
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        a = _day(first)
+        b = _day(last) if dash else a
+        if a > b:
+            raise InputError("Give each range of days in order, e.g. mon-fri.")
+        picked.update(range(a, b + 1))
+    return "".join(str(i + 1) for i in sorted(picked))
 
 
 def days_text(work_days: str) -> str:

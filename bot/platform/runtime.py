@@ -29,6 +29,8 @@ class Runtime:
     tokens: Tokens = field(default_factory=lambda: Tokens(""))
     # Keys of warnings already logged by this process (e.g. a missed digest): log each once.
     logged_once: set[str] = field(default_factory=set)
+    # Slack look-ups made by this process, by minute (bot.people.reach caps users.info per tick).
+    lookups: dict[str, int] = field(default_factory=dict)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Runtime:
         # Bolt deep-copies the context for lazy listeners; they must share this process's

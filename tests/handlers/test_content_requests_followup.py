@@ -13,7 +13,7 @@ from bot.content_requests import jobs as request_jobs
 from bot.content_requests.views import posts
 from bot.platform.runtime import Runtime
 from bot.system import jobs
-from storage import content_requests
+from storage import content_requests, people
 from storage.models import AssetFeedback, ContentRequest
 from tests.blockkit import assert_valid_message, assert_valid_modal
 from tests.conftest import TEAM
@@ -48,11 +48,10 @@ def test_followup_is_sent_once_14_days_after_delivery(
     assert request_jobs.run(runtime, DELIVERED + timedelta(days=13, hours=23))["followups"] == 0
     assert followups(slack) == []
     due = DELIVERED + timedelta(days=14, minutes=1)
-    # through the scheduler's tick:
-    assert (
-        jobs.tick(due, runtime)["content_requests"]["followups"] == 1
-    )  # through the scheduler's tick
-    assert request_jobs.run(runtime, due + timedelta(minutes=1))["followups"] == 0
+    with freeze_time(due):
+        assert jobs.tick(due, runtime)["content_requests"]["followups"] == 1  # the scheduler's
+        assert request_jobs.run(runtime, due + timedelta(minutes=1))["followups"] == 0
+        runtime.outbox.deliver_due()  # the tick recorded the DM; the worker sends it
     (dm,) = followups(slack)
     message = {"text": dm.params["text"], "blocks": dm.json("blocks")}
     assert_valid_message(message)
@@ -61,6 +60,40 @@ def test_followup_is_sent_once_14_days_after_delivery(
     with Session(engine) as session:
         request = session.get(ContentRequest, rid)
         assert request is not None and request.followup_at == due
+
+
+def test_a_followup_due_while_the_requester_is_away_is_sent_when_they_are_back(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    rid, _ = delivered_request(engine)
+    due = DELIVERED + timedelta(days=14, minutes=1)  # Monday 11:31 in New York
+    with Session(engine) as session:
+        people.set_away(session, TEAM, REP, due.date(), due.date(), "one day off")
+    with freeze_time(due):
+        assert request_jobs.run(runtime, due)["followups"] == 0
+    with Session(engine) as session:
+        request = session.get(ContentRequest, rid)
+        assert request is not None and request.followup_at is None  # still due
+    back = due + timedelta(days=1)
+    with freeze_time(back):
+        assert request_jobs.run(runtime, back)["followups"] == 1
+        runtime.outbox.deliver_due()
+    assert len(followups(slack)) == 1
+
+
+def test_a_deactivated_requester_is_not_asked(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    rid, _ = delivered_request(engine)
+    slack.users[REP] = {"deleted": True}
+    due = DELIVERED + timedelta(days=14, minutes=1)
+    with freeze_time(due):
+        assert request_jobs.run(runtime, due)["followups"] == 0
+        runtime.outbox.deliver_due()
+    assert followups(slack) == []
+    with Session(engine) as session:
+        request = session.get(ContentRequest, rid)
+        assert request is not None and request.followup_at == due  # not asked again
 
 
 def test_followup_button_opens_prefilled_feedback_that_files_for_the_asset(

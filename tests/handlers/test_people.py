@@ -33,6 +33,8 @@ def test_away_and_back_for_yourself(http: SlackHTTP, engine: Engine) -> None:
         assert people.is_away(person, date(2026, 3, 14)) and not people.is_away(
             person, date(2026, 3, 15)
         )
+    _, body = http.command("/lockstep", "away 2026-04-01 at a fair", user_id=REP)
+    assert "instead of 2026-03-10 to 2026-03-14" in body["text"]  # one range: it says so
     _, body = http.command("/lockstep", "back", user_id=REP)
     assert "back" in body["text"]
     with Session(engine) as session:
@@ -88,6 +90,8 @@ def test_bad_settings_are_explained_and_refused_to_non_admins(
         ("config nudges requests 12", "only be turned on or off"),
         ("config working-hours 18:00-09:00", "start before end"),
         ("config working-hours 09:00-17:00 someday", "mon-fri"),
+        ("config working-hours 09:00-17:00 monkey-frisbee", "mon,wed-fri"),
+        ("config working-hours 09:00-09:01", "at least one hour"),
         ("config holiday add 2026-02-30", "not a day of the calendar"),
         ("config holiday move 2026-12-25", "`add`, `remove` or `list`"),
     ]:
@@ -124,3 +128,14 @@ def test_a_user_change_event_refreshes_the_cached_zone(http: SlackHTTP, engine: 
     http.event({"type": "user_change", "user": {**user, "deleted": True, "tz": "Nowhere/Else"}})
     (person,) = persons(engine)
     assert person.deleted and person.tz is None
+
+
+def test_a_member_from_another_workspace_is_cached_under_the_events_team(
+    http: SlackHTTP, engine: Engine
+) -> None:
+    """In a shared channel, `user.team_id` is the member's home team; the event's is ours."""
+    user = {"id": "U0GUEST001", "team_id": "T0ELSEWHRE", "tz": "Asia/Tokyo", "deleted": False}
+    status, _ = http.event({"type": "user_change", "user": user})
+    assert status == 200
+    (person,) = persons(engine)  # written before the ack: there once the 200 is back
+    assert (person.team_id, person.tz) == (TEAM, "Asia/Tokyo")

@@ -140,3 +140,59 @@ def test_answer_freshness_migrations_go_down_and_up_again_on_postgresql() -> Non
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _nudges_down_and_up(engine: Engine) -> None:
+    """0014 and 0013 (per-person time, nudges) undone on a database holding their rows, then
+    redone: the workspace keeps its row and gets the columns' server defaults back."""
+    from datetime import UTC, date, datetime
+
+    from alembic import command
+    from sqlmodel import Session, select
+
+    from storage import people, workspaces
+    from storage import questions as qstore
+    from storage.migrate import alembic_config
+    from storage.models import Person, Workspace
+    from storage.questions_nudges import mark_reminded
+
+    upgrade(engine)
+    with Session(engine, expire_on_commit=False) as s:
+        workspaces.update(s, "T1", "UTC", work_start="08:00", nudge_goals=False)
+        people.set_away(s, "T1", "U1", date(2026, 3, 1), None, "note")
+        people.add_holiday(s, "T1", date(2026, 12, 25), "Xmas")
+        q, _ = qstore.capture(s, "T1", "trigger:1", "U1", "q?")
+        mark_reminded(s, "T1", [q.id or 0], datetime(2026, 3, 1, tzinfo=UTC))
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012_home_and_leases")
+    assert current_revision(engine) == "0012_home_and_leases"
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from workspace")).scalar() == 1
+    assert_no_drift(engine)  # and up again
+    with Session(engine) as s:
+        ws = s.exec(select(Workspace)).one()
+        assert ws.nudge_goals is True and ws.work_start == "09:00"  # server defaults
+        assert s.exec(select(Person)).all() == []
+
+
+def test_the_nudges_migrations_go_down_and_up_with_data_on_sqlite(tmp_path: Any) -> None:
+    _nudges_down_and_up(make_engine(f"sqlite:///{tmp_path}/m.db"))
+
+
+def test_the_nudges_migrations_go_down_and_up_with_data_on_postgresql() -> None:
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    schema = f"m_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+        _nudges_down_and_up(engine)
+        engine.dispose()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

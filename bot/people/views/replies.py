@@ -25,12 +25,17 @@ def nudge_settings(ws: Workspace, days: str) -> dict[str, Any]:
     )
 
 
-def away_saved(user: str, start: str, end: str | None, self_: bool) -> dict[str, Any]:
+def away_saved(
+    user: str, start: str, end: str | None, self_: bool, replaced: str | None = None
+) -> dict[str, Any]:
+    """The reply to `/lockstep away`; `replaced`: the earlier away days it overwrote (one range
+    a person)."""
     who = "You are" if self_ else f"{user_mention(user)} is"
     until = f"to {end}" if end else "until `/lockstep back`"
+    instead = f" (instead of {replaced}: one range at a time)" if replaced else ""
     return ephemeral(
-        f":palm_tree: {who} away from {start} {until}: no nudges meanwhile, and agendas "
-        "skip them as a voice."
+        f":palm_tree: {who} away from {start} {until}{instead}: no nudges meanwhile, and "
+        "agendas skip them as a voice."
     )
 
 

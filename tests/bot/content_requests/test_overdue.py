@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.content_requests.overdue import nudge_overdue
 from bot.content_requests.views import overdue as views
+from bot.content_requests.views.forms import B_REASON, DECLINE_CALLBACK, DELIVER_CALLBACK
 from bot.content_requests.views.posts import DECLINE_BUTTON, DELIVER_BUTTON
 from bot.platform.runtime import Runtime, build_runtime
 from storage import content_requests, people, roles, workspaces
@@ -25,11 +26,12 @@ EXPECTED = date(2026, 3, 10)  # a Tuesday
 TOKYO_WED_NINE = datetime(2026, 3, 11, 0, 0, tzinfo=UTC)  # Wednesday 09:00 in Tokyo
 
 
-def setup(engine: Engine, slack: FakeSlack) -> int:
+def setup(engine: Engine, slack: FakeSlack, owner_is_marketer: bool = True) -> int:
     slack.users[OWNER] = {"tz": "Asia/Tokyo"}
     with Session(engine, expire_on_commit=False) as session:
         workspaces.update(session, TEAM, "UTC", timezone="Europe/Paris")
-        roles.grant(session, TEAM, OWNER, "marketer", ADMIN)
+        if owner_is_marketer:
+            roles.grant(session, TEAM, OWNER, "marketer", ADMIN)
         request, _ = content_requests.create(
             session, TEAM, "view:r1", REP, what="ROI <!here> sheet"
         )
@@ -84,6 +86,34 @@ def test_no_nudge_when_delivered_turned_off_or_away(
         content_requests.transition(session, TEAM, rid, "delivered")
     assert run(runtime, TOKYO_WED_NINE + timedelta(days=2)) == {}
     assert dms(slack, OWNER) == []
+
+
+def test_an_owner_who_is_not_a_marketer_can_deliver_and_decline_from_their_dm(
+    http: SlackHTTP, runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """The accept form lets a marketer pick any member as owner; the overdue DM's buttons work
+    for them (an outsider is still refused)."""
+    rid = setup(engine, slack, owner_is_marketer=False)
+    assert run(runtime, TOKYO_WED_NINE) == {"sent": 1}
+    # The app's background worker may be the one that sends it: wait for the post.
+    slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == OWNER)
+    http.action(block_action_payload(DELIVER_BUTTON, str(rid), user_id=OUTSIDER,
+                                     response_url=(url := slack.new_response_url())))  # fmt: skip
+    (refused,) = slack.wait_for(
+        "response_url", where=lambda c: c.path.endswith(url.rsplit("/", 1)[1])
+    )
+    assert "Sorry" in refused.params["text"]
+    http.action(block_action_payload(DELIVER_BUTTON, str(rid), user_id=OWNER))
+    (opened,) = slack.wait_for("views.open")
+    assert opened.json("view")["callback_id"] == DELIVER_CALLBACK
+    values = {B_REASON: {"value": {"type": "plain_text_input", "value": "No budget"}}}
+    submit = view_submission_payload(DECLINE_CALLBACK, values, user_id=OWNER,
+                                     private_metadata=str(rid))  # fmt: skip
+    assert http.submit(submit) == (200, "")
+    outbox_settled(engine)
+    with Session(engine) as session:
+        request = content_requests.get(session, TEAM, rid)
+        assert request is not None and request.status == "declined"
 
 
 def test_moving_the_date_tells_the_requester_and_a_new_date_nudges_again(

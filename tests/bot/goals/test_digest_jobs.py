@@ -251,3 +251,17 @@ def test_the_digest_says_which_owner_of_a_behind_goal_is_away(
     tick(runtime, BEFORE_DST_END)
     (post,) = posts(slack)
     assert f":palm_tree: <@{MKT}> is away." in str(post.params["blocks"])
+
+
+def test_away_is_read_on_the_workspaces_own_date(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """Monday 09:00 in Auckland is still Sunday in UTC: the owner away that Monday is away."""
+    with Session(engine, expire_on_commit=False) as session:
+        workspaces.update(session, TEAM, "UTC", timezone="Pacific/Auckland",
+                          digest_channel=DIGEST_CHANNEL, digest_time="09:00")  # fmt: skip
+        make_goal(session, TEAM)
+        people.set_away(session, TEAM, MKT, date(2026, 10, 19), date(2026, 10, 19), "day off")
+    tick(runtime, datetime(2026, 10, 18, 20, 0, tzinfo=UTC))  # Monday 19th 09:00 NZDT
+    (post,) = posts(slack)
+    assert f":palm_tree: <@{MKT}> is away." in str(post.params["blocks"])

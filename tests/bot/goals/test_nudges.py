@@ -171,3 +171,17 @@ def test_a_deactivated_owner_gets_no_dm_and_a_failed_lookup_uses_the_workspace_z
     run(runtime, TOKYO_MONDAY_NINE)
     posted = [c.params["channel"] for c in slack.calls_to("chat.postMessage")]
     assert posted == [MKT]
+
+
+def test_a_failed_refresh_keeps_the_owners_known_zone(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """A day after Honolulu was cached, users.info is rate limited: the nudge still waits for
+    09:00 in Honolulu rather than going at 09:00 in Paris (22:00 the evening before there)."""
+    setup(engine, slack)
+    run(runtime, datetime(2026, 3, 4, 9, 0, tzinfo=UTC))  # caches both zones
+    slack.fail("users.info", status=200, error="ratelimited", times=-1)
+    run(runtime, datetime(2026, 3, 6, 8, 0, tzinfo=UTC))
+    assert dms(slack, SALES) == []
+    run(runtime, HONOLULU_FRIDAY_NINE)
+    assert len(dms(slack, SALES)) == 1

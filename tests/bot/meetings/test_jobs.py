@@ -18,6 +18,7 @@ from bot.system import jobs
 from storage import meetings, people
 from storage import meetings_action_items as action_items
 from storage import meetings_agendas as agendas
+from storage.models.meetings import ActionItem
 from tests.blockkit import assert_valid_message, live_mentions
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
@@ -291,9 +292,8 @@ def test_a_reminder_whose_first_try_fails_is_sent_once_later(
     assert len(posts(slack, MARKETING[0])) == 1
 
 
-def test_an_action_reminder_waits_for_the_owners_working_hours(
-    runtime: Runtime, slack: FakeSlack, engine: Engine
-) -> None:
+def honolulu_action(engine: Engine, slack: FakeSlack, runtime: Runtime) -> ActionItem:
+    """An action item due Thursday 26 Nov whose owner works in Honolulu."""
     series_id = setup_series(engine, slack)
     slack.users[MARKETING[0]] = {"tz": "Pacific/Honolulu"}
     with freeze_time(POST_AT):
@@ -301,20 +301,52 @@ def test_an_action_reminder_waits_for_the_owners_working_hours(
     with Session(engine, expire_on_commit=False) as session:
         agenda = agendas.agenda_for(session, series_id, MEETING.astimezone(UTC))
         assert agenda is not None
-        action_items.add_action(session, agenda, "Deck", MARKETING[0], date(2026, 11, 26), SALES[0])
-    remind = datetime(2026, 11, 25, 9, 0, tzinfo=PARIS)  # 22:00 the evening before in Honolulu
-    with freeze_time(remind):
-        assert remind_actions(runtime, remind) == {"reminders_due": 1, "queued": 1}
-        assert remind_actions(runtime, remind)["already"] == 1
+        return action_items.add_action(
+            session, agenda, "Deck", MARKETING[0], date(2026, 11, 26), SALES[0]
+        )
+
+
+REMIND = datetime(2026, 11, 25, 9, 0, tzinfo=PARIS)  # 22:00 the evening before in Honolulu
+HONOLULU_NINE = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Pacific/Honolulu"))
+
+
+def test_an_action_reminder_waits_for_the_owners_working_hours(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    honolulu_action(engine, slack, runtime)
+    with freeze_time(REMIND):
+        assert remind_actions(runtime, REMIND) == {"reminders_due": 1, "later": 1}
+        runtime.outbox.deliver_due()
+    before = HONOLULU_NINE - timedelta(minutes=1)
+    with freeze_time(before):
+        assert remind_actions(runtime, before)["later"] == 1
         runtime.outbox.deliver_due()
     assert posts(slack, MARKETING[0]) == []
-    honolulu_nine = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Pacific/Honolulu"))
-    with freeze_time(honolulu_nine - timedelta(minutes=1)):
-        runtime.outbox.deliver_due()
-    assert posts(slack, MARKETING[0]) == []
-    with freeze_time(honolulu_nine):
+    with freeze_time(HONOLULU_NINE):
+        assert remind_actions(runtime, HONOLULU_NINE)["sent"] == 1
+        assert remind_actions(runtime, HONOLULU_NINE)["already"] == 1
         runtime.outbox.deliver_due()
     assert len(posts(slack, MARKETING[0])) == 1
+
+
+@pytest.mark.parametrize("change", ["done", "away"])
+def test_a_held_action_reminder_is_not_sent_once_no_longer_true(
+    runtime: Runtime, slack: FakeSlack, engine: Engine, change: str
+) -> None:
+    """Held overnight for Honolulu's morning; by then the item was done, or its owner away."""
+    action = honolulu_action(engine, slack, runtime)
+    with freeze_time(REMIND):
+        remind_actions(runtime, REMIND)
+    with Session(engine) as session:
+        if change == "done":
+            action_items.complete_action(session, action, MARKETING[0])
+            session.commit()
+        else:
+            people.set_away(session, TEAM, MARKETING[0], date(2026, 11, 25), None, "")
+    with freeze_time(HONOLULU_NINE):
+        remind_actions(runtime, HONOLULU_NINE)
+        runtime.outbox.deliver_due()
+    assert posts(slack, MARKETING[0]) == []
 
 
 def test_a_meeting_on_a_holiday_gets_one_line_and_its_topics_carry_over(

@@ -26,6 +26,7 @@ MARKETER, MARKETER2 = "U0MKT00001", "U0MKT00002"
 # Asked Friday 2026-03-06 16:00 in Paris (15:00 UTC): 2 h on Friday, 9 h Mon, 9 h Tue, 4 h Wed.
 ASKED = datetime(2026, 3, 6, 15, 0, tzinfo=UTC)
 DUE = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)  # Wednesday 13:00 in Paris
+HONOLULU_NINE = datetime(2026, 3, 11, 19, 0, tzinfo=UTC)  # the asker's Wednesday 09:00
 
 
 def setup(runtime: Runtime, engine: Engine, slack: FakeSlack) -> int:
@@ -61,11 +62,11 @@ def test_a_question_open_for_24_working_hours_is_reminded_once(
     runtime: Runtime, slack: FakeSlack, engine: Engine
 ) -> None:
     setup(runtime, engine, slack)
-    assert run(runtime, DUE - timedelta(minutes=1)) == {"reminded": 0}
-    assert run(runtime, DUE) == {"reminded": 1}
-    assert run(runtime, DUE + timedelta(minutes=1)) == {"reminded": 0}
+    assert run(runtime, DUE - timedelta(minutes=1))["reminded"] == 0
+    assert run(runtime, DUE) == {"reminded": 1, "askers_told": 0}  # 02:00 in Honolulu
+    assert run(runtime, DUE + timedelta(minutes=1))["reminded"] == 0
     build_other = build_runtime(runtime.settings, engine=engine)
-    assert run(build_other, DUE + timedelta(minutes=2)) == {"reminded": 0}
+    assert run(build_other, DUE + timedelta(minutes=2))["reminded"] == 0
     (reply,) = thread_replies(slack)
     assert_valid_message(reply.params)
     assert reply.params["channel"] == TRIAGE
@@ -73,8 +74,9 @@ def test_a_question_open_for_24_working_hours_is_reminded_once(
     assert "still unanswered after 24 working hours" in reply.params["text"]
     # Wednesday 12:00 UTC is 02:00 in Honolulu: the asker's DM waits for 09:00 there.
     assert dms(slack, REP) == []
-    with freeze_time(datetime(2026, 3, 11, 19, 0, tzinfo=UTC)):
-        runtime.outbox.deliver_due()
+    assert run(runtime, HONOLULU_NINE - timedelta(minutes=1))["askers_told"] == 0
+    assert run(runtime, HONOLULU_NINE)["askers_told"] == 1
+    assert run(runtime, HONOLULU_NINE + timedelta(minutes=1))["askers_told"] == 0
     (dm,) = dms(slack, REP)
     assert "still open" in dm.params["text"]
     assert "&lt;!here&gt;" in str(dm.params["blocks"])
@@ -88,6 +90,20 @@ def test_an_answered_question_is_not_reminded(
         store.answer(session, TEAM, qid, MARKETER, "Yes, natively.", None, "view:1")
     run(runtime, DUE + timedelta(hours=1))
     assert thread_replies(slack) == [] and dms(slack, REP) == []
+
+
+def test_the_askers_dm_is_not_sent_once_the_question_was_answered_meanwhile(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """The thread reminder goes at once; the asker's DM waits for their 09:00, by which time a
+    marketer answered: telling them it is "still open" would be false."""
+    qid = setup(runtime, engine, slack)
+    run(runtime, DUE)
+    with Session(engine) as session, freeze_time(DUE + timedelta(hours=1)):
+        store.answer(session, TEAM, qid, MARKETER, "Yes, natively.", None, "view:9")
+    run(runtime, HONOLULU_NINE)
+    assert len(thread_replies(slack)) == 1
+    assert dms(slack, REP) == []
 
 
 def test_a_holiday_adds_a_day_and_away_marketers_are_not_mentioned(
