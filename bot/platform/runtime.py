@@ -96,14 +96,14 @@ def build_tokens(settings: Settings, engine: Engine) -> Tokens:
     slack_sdk's TokenRotator when it is about to expire)."""
     if not settings.oauth:
         return Tokens(settings.slack_bot_token)
-    from slack_sdk.oauth.token_rotation import TokenRotator
-
+    from bot.platform.tokens import LeasedRotator
     from storage.installations import installation_store
 
-    rotator = TokenRotator(
+    store = installation_store(engine, settings.slack_client_id)
+    rotator = LeasedRotator(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         client=WebClient(base_url=settings.slack_api_base_url, timeout=10),
+        store=store,
     )
-    store = installation_store(engine, settings.slack_client_id)
     return Tokens("", store, rotator, settings.lockstep_token_rotation_minutes)

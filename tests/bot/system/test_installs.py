@@ -8,9 +8,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from slack_sdk.errors import SlackTokenRotationError
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -22,6 +25,7 @@ from bot.questions.views import replies
 from bot.system.app import create_app
 from storage import roles, workspaces
 from storage.models import OutboxMessage
+from storage.models.installations import installations_table
 from tests.conftest import (
     CLIENT_SECRET,
     OAUTH_TOKENS,
@@ -309,3 +313,93 @@ def test_an_oauth_state_expires_after_ten_minutes_and_works_once(engine: Engine)
         assert store.consume(once) and not store.consume(once)
         clock.tick(STATE_SECONDS + 1)
         assert not store.consume(late)
+
+
+def rotating_install(base: str, slack: FakeSlack, team: str) -> tuple[str, str]:
+    """Install `team` with a token that expires in 10 minutes, and have Slack's next refresh
+    answer a new token and refresh token (returned)."""
+    old, new, old_refresh, new_refresh = OAUTH_TOKENS[2:]
+    install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
+    slack.set_response(
+        "oauth.v2.access",
+        {"access_token": new, "refresh_token": new_refresh,
+         "expires_in": 43200, "token_type": "bot", "team": {"id": team}},
+    )  # fmt: skip
+    return new, new_refresh
+
+
+def refreshes(slack: FakeSlack) -> list[Any]:
+    return [c for c in slack.calls_to("oauth.v2.access") if c.params.get("grant_type")]
+
+
+def test_a_rotation_by_the_outbox_is_what_bolts_authorize_reads_next(
+    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    new, new_refresh = rotating_install(base, slack, team)
+    row = oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "rot"}))
+    assert row.status == "sent"
+    with engine.connect() as conn:  # the installation, not only the bot row, has the new pair
+        (saved,) = conn.execute(
+            select(installations_table.c.bot_token, installations_table.c.bot_refresh_token)
+        ).all()
+    assert tuple(saved) == (new, new_refresh)
+    slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token", times=-1)
+    http = SlackHTTP(base, SIGNING_SECRET)
+    url = slack.new_response_url()
+    status, body = http.command(replies.COMMAND, "Still there?", team_id=team, response_url=url)
+    assert status == 200 and "Logged your question" in str(body)
+    assert len(refreshes(slack)) == 1  # Bolt did not spend the old refresh token again
+
+
+def test_bolts_authorize_rotates_on_the_configured_api_and_saves_for_the_outbox(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    new, _ = rotating_install(base, slack, team)
+    http = SlackHTTP(base, SIGNING_SECRET)
+    status, body = http.command(replies.COMMAND, "Rotated?", team_id=team)
+    assert status == 200 and "Logged your question" in str(body)
+    assert len(refreshes(slack)) == 1  # on SLACK_API_BASE_URL (the fake), not slack.com
+    oauth_runtime.tokens.forget(team)
+    assert oauth_runtime.tokens.bot_token(team) == new
+    assert len(refreshes(slack)) == 1
+
+
+def test_two_processes_rotating_at_once_spend_the_refresh_token_once(
+    base: str, slack: FakeSlack, oauth_settings: Settings, engine: Engine
+) -> None:
+    team = "T0AAAAAAA1"
+    new, _ = rotating_install(base, slack, team)
+    slack.slow("oauth.v2.access", 0.3)  # the first rotation is still under way
+    processes = [build_runtime(oauth_settings, engine=engine) for _ in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        tokens = list(pool.map(lambda r: r.tokens.bot_token(team), processes))
+    assert tokens == [new] * 3
+    assert len(refreshes(slack)) == 1
+
+
+def test_a_refused_rotation_drops_the_cached_token(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    install(base, slack, team, OAUTH_TOKENS[2], refresh_token=OAUTH_TOKENS[4], expires_in=600)
+    tokens = oauth_runtime.tokens
+    tokens.rotate_minutes = 1  # not due yet: cached
+    assert tokens.bot_token(team) == OAUTH_TOKENS[2]
+    tokens.rotate_minutes = 120
+    slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token")
+    with pytest.raises(SlackTokenRotationError):
+        tokens.bot_token(team)
+    assert team not in tokens._cache
+
+
+def test_a_workspace_of_an_enterprise_grid_org_gets_its_posts(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team, token = next(iter(TEAMS.items()))
+    install(base, slack, team, token, enterprise={"id": "E0GRID0001", "name": "Grid"})
+    row = oauth_runtime.outbox.submit(team, "g", Post("chat.postMessage", "C1", {"text": "grid"}))
+    assert (row.status, row.error) == ("sent", None)
+    (call,) = [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "grid"]
+    assert call.token == token
