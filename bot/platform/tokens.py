@@ -80,12 +80,10 @@ class LeasedRotator(TokenRotator):
 def _due(installation: Installation, minutes: int) -> bool:
     deadline = time.time() + minutes * 60
     bot_due = bool(
-        installation.bot_refresh_token
-        and (installation.bot_token_expires_at or 0) <= deadline
+        installation.bot_refresh_token and (installation.bot_token_expires_at or 0) <= deadline
     )
     user_due = bool(
-        installation.user_refresh_token
-        and (installation.user_token_expires_at or 0) <= deadline
+        installation.user_refresh_token and (installation.user_token_expires_at or 0) <= deadline
     )
     return bot_due or user_due
 

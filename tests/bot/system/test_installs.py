@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.people import reach
 from bot.platform.background import BackgroundWorker
 from bot.platform.config import Settings
 from bot.platform.delivery import NOT_INSTALLED, ChannelPacer, Post
@@ -24,6 +25,7 @@ from bot.platform.runtime import Runtime, build_runtime
 from bot.questions.views import replies
 from bot.system.app import create_app
 from storage import roles, workspaces
+from storage.clock import utcnow
 from storage.models import OutboxMessage
 from storage.models.installations import installations_table
 from tests.conftest import (
@@ -403,3 +405,17 @@ def test_a_workspace_of_an_enterprise_grid_org_gets_its_posts(
     assert (row.status, row.error) == ("sent", None)
     (call,) = [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "grid"]
     assert call.token == token
+
+
+def test_a_persons_zone_is_asked_with_their_workspaces_token(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime, engine: Engine
+) -> None:
+    for team, token in TEAMS.items():
+        install(base, slack, team, token)
+    team, token = list(TEAMS.items())[1]
+    slack.set_response("users.info", {"user": {"id": "U0PERSON01", "tz": "Asia/Tokyo"}})
+    with Session(engine) as session:
+        person = reach.refresh(oauth_runtime, session, team, "U0PERSON01", utcnow())
+    (call,) = slack.calls_to("users.info")
+    assert call.token == token
+    assert person is not None and person.tz == "Asia/Tokyo"
