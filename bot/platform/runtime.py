@@ -35,6 +35,12 @@ class Runtime:
         # engine, client and outbox (storage.db.make_engine makes engines copy to themselves).
         return self
 
+    def installed(self, team_id: str) -> bool:
+        """Whether Lockstep can post in the team: always with one token; under OAuth, while
+        the team has an installation (periodic work skips the others: an uninstalled
+        workspace's jobs are paused until a reinstall)."""
+        return not self.tokens.per_workspace or self.tokens.installed(team_id)
+
     def client_for(self, team_id: str) -> WebClient:
         """A client with the team's bot token (the process's own client in one-token mode)."""
         if not self.tokens.per_workspace:

@@ -155,6 +155,16 @@ class Tokens:
         self.store.save_bot(bot)
         return bot
 
+    def installed(self, team_id: str) -> bool:
+        """Whether the team has an installation (no token rotation on the way)."""
+        if self.store is None:
+            return bool(self.single_token)
+        with self._lock:
+            cached = self._cache.get(team_id)
+            if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
+                return True
+        return self.store.find_team(team_id) is not None
+
     def forget(self, team_id: str) -> None:
         """Drop the cached token (the workspace uninstalled Lockstep or revoked it)."""
         with self._lock:

@@ -63,7 +63,7 @@ def create_app(
         process_before_response=True,
         logger=logging.getLogger("lockstep.bolt"),
         oauth_settings=oauth,
-        authorize=authorize,
+        authorize=authorize,  # type: ignore[arg-type]  # an Authorize: App takes it as it is
     )
     app.use(LockstepMiddleware(runtime, SlidingWindow(settings.lockstep_command_rate_per_minute)))
     app.error(_on_error)

@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,8 +24,10 @@ from bot.platform.config import Settings
 from bot.platform.delivery import NOT_INSTALLED, ChannelPacer, Post
 from bot.platform.runtime import Runtime, build_runtime
 from bot.questions.views import replies
+from bot.system import jobs
 from bot.system.app import create_app
-from storage import roles, workspaces
+from storage import outbox as outbox_rows
+from storage import questions, roles, workspaces
 from storage.clock import utcnow
 from storage.models import OutboxMessage
 from storage.models.installations import installations_table
@@ -419,3 +422,33 @@ def test_a_persons_zone_is_asked_with_their_workspaces_token(
     (call,) = slack.calls_to("users.info")
     assert call.token == token
     assert person is not None and person.tz == "Asia/Tokyo"
+
+
+def test_an_uninstalled_workspaces_jobs_pause_and_a_reinstall_resumes_only_its_own_posts(
+    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+) -> None:
+    for team, token in TEAMS.items():
+        install(base, slack, team, token)
+    gone, kept = TEAMS
+    http = SlackHTTP(base, SIGNING_SECRET)
+    assert http.event({"type": "app_uninstalled"}, team_id=gone)[0] == 200
+    with Session(engine) as session:
+        for team in TEAMS:  # a question each, queued until a triage channel is set
+            questions.capture(session, team, f"k-{team}", "U0ASKER001", "What is the SLA?")
+            workspaces.update(session, team, triage_channel=TRIAGE)
+    results = jobs.tick(utcnow(), oauth_runtime)
+    assert results["questions.post_queued"] == 1  # the installed workspace's only
+    with Session(engine) as session:
+        assert outbox_rows.listed(session, team_id=gone) == []  # no failed row per occurrence
+        assert [r.key for r in outbox_rows.listed(session, team_id=kept)] == ["triage:2"]
+        paused = outbox_rows.listed(session, team_id=kept)[0]  # its token was refused
+        later = utcnow() + timedelta(minutes=15)
+        paused.status, paused.next_attempt_at = "pending", later
+        paused.error = outbox_rows.PAUSED + "invalid_auth"
+        session.add(paused)
+        session.commit()
+        paused_id = paused.id
+    install(base, slack, gone, TEAMS[gone])  # a reinstall of the other workspace
+    with Session(engine) as session:
+        row = session.get(OutboxMessage, paused_id)
+        assert row is not None and row.next_attempt_at == later  # still paused
