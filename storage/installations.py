@@ -3,7 +3,7 @@ and what removing a workspace deletes."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -54,7 +54,8 @@ def state_store(engine: Engine) -> SQLAlchemyOAuthStateStore:
 def purge_expired_states(conn: Connection, now: datetime) -> int:
     """Delete the OAuth states that expired unused (every visit to /slack/install adds one)."""
     table = oauth_states_table
-    return int(conn.execute(delete(table).where(table.c.expire_at <= now)).rowcount or 0)
+    naive = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now  # as slack_sdk writes
+    return int(conn.execute(delete(table).where(table.c.expire_at <= naive)).rowcount or 0)
 
 
 def is_installed(conn: Connection, team_id: str) -> bool:

@@ -47,7 +47,8 @@ class LeasedRotator(TokenRotator):
         None when no rotation is due. Raises SlackTokenRotationError when Slack refuses."""
         if not _due(installation, minutes_before_expiration):
             return None
-        name = f"token-rotation:{installation.enterprise_id or ''}:{installation.team_id or ''}"
+        # team ids are unique across Enterprise Grid orgs; an org-wide install has only its own
+        name = f"token-rotation:{installation.team_id or installation.enterprise_id or ''}"
         holder = f"{self.holder}:{threading.get_ident()}"
         engine = self.store.engine
         deadline = time.monotonic() + LEASE_WAIT

@@ -11,6 +11,7 @@ the installing user becomes the workspace's first admin.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_bolt import BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -64,6 +65,14 @@ def authorize(runtime: Runtime) -> InstallationStoreAuthorize:
     if runtime.tokens.rotator is not None:
         built.token_rotator = runtime.tokens.rotator
     return built
+
+
+def purge_states(runtime: Runtime, now: datetime) -> dict[str, int]:
+    """The periodic task (OAuth mode): delete the OAuth states that expired unused."""
+    if not runtime.tokens.per_workspace:
+        return {}
+    with runtime.engine.begin() as conn:
+        return {"expired_states": installations.purge_expired_states(conn, now)}
 
 
 def _failed(args: FailureArgs) -> BoltResponse:

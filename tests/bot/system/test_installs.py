@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from slack_sdk.errors import SlackTokenRotationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -30,7 +30,7 @@ from storage import outbox as outbox_rows
 from storage import questions, roles, workspaces
 from storage.clock import utcnow
 from storage.models import OutboxMessage
-from storage.models.installations import installations_table
+from storage.models.installations import installations_table, oauth_states_table
 from tests.conftest import (
     CLIENT_SECRET,
     OAUTH_TOKENS,
@@ -452,3 +452,16 @@ def test_an_uninstalled_workspaces_jobs_pause_and_a_reinstall_resumes_only_its_o
     with Session(engine) as session:
         row = session.get(OutboxMessage, paused_id)
         assert row is not None and row.next_attempt_at == later  # still paused
+
+
+def test_expired_oauth_states_are_purged_by_the_tick(
+    base: str, engine: Engine, oauth_runtime: Runtime
+) -> None:
+    for _ in range(2):
+        start_install(base)  # links never followed
+    count = select(func.count()).select_from(oauth_states_table)
+    assert jobs.tick(utcnow(), oauth_runtime)["oauth_states"] == {"expired_states": 0}
+    later = utcnow() + timedelta(minutes=11)  # the links expired unused
+    assert jobs.tick(later, oauth_runtime)["oauth_states"] == {"expired_states": 2}
+    with engine.connect() as conn:
+        assert conn.execute(count).scalar() == 0
