@@ -37,6 +37,7 @@ from tests.conftest import (
     PG_URL,
     RUNTIME_SECRETS,
     SIGNING_SECRET,
+    SUITE_LOG,
     drop_schema,
     make_settings,
     postgres_engine,
@@ -465,3 +466,14 @@ def test_expired_oauth_states_are_purged_by_the_tick(
     assert jobs.tick(later, oauth_runtime)["oauth_states"] == {"expired_states": 2}
     with engine.connect() as conn:
         assert conn.execute(count).scalar() == 0
+
+
+def test_no_oauth_code_in_the_logs_of_an_install_or_a_refused_code(
+    base: str, slack: FakeSlack
+) -> None:
+    team, token = next(iter(TEAMS.items()))
+    install(base, slack, team, token)
+    state, cookie = start_install(base)
+    slack.fail("oauth.v2.access", status=200, error="invalid_code")
+    get(f"{base}/slack/oauth_redirect?code=9999.8888.deadbeefcafe&state={state}", cookie)
+    assert not [line for line in SUITE_LOG.lines if f"code-{team}" in line or "deadbeef" in line]
