@@ -58,12 +58,6 @@ def purge_expired_states(conn: Connection, now: datetime) -> int:
     return int(conn.execute(delete(table).where(table.c.expire_at <= naive)).rowcount or 0)
 
 
-def is_installed(conn: Connection, team_id: str) -> bool:
-    """Whether the team has a bot installation (OAuth mode)."""
-    row = conn.execute(select(bots_table.c.id).where(bots_table.c.team_id == team_id).limit(1))
-    return row.first() is not None
-
-
 def installed_teams(conn: Connection) -> list[tuple[str, str, str]]:
     """(team id, team name, installing user) of every installation, newest first per team."""
     c = installations_table.c
