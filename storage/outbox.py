@@ -251,13 +251,15 @@ def pause_team(session: Session, row: OutboxMessage, until: datetime, error: str
     )  # fmt: skip
 
 
-def resume_paused(session: Session) -> int:
-    """Make rows paused for a bad token due now (a restart may bring a new token)."""
-    result = session.exec(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.status) == "pending", col(OutboxMessage.error).startswith(PAUSED))
-        .values(next_attempt_at=utcnow())
+def resume_paused(session: Session, team_id: str | None = None) -> int:
+    """Make rows paused for a bad token due now (a restart may bring a new token; a reinstall,
+    a new token for its own workspace: `team_id`)."""
+    stmt = update(OutboxMessage).where(
+        col(OutboxMessage.status) == "pending", col(OutboxMessage.error).startswith(PAUSED)
     )
+    if team_id is not None:
+        stmt = stmt.where(col(OutboxMessage.team_id) == team_id)
+    result = session.exec(stmt.values(next_attempt_at=utcnow()))
     session.commit()
     return int(result.rowcount or 0)
 

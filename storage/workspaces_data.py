@@ -11,28 +11,12 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import JSON, Table, Text, cast, delete, select, update
+from sqlalchemy import JSON, String, Table, Text, cast, delete, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table)
 
-# Columns that name a person; forget_user puts a pseudonym there.
-PERSON_COLUMNS = (
-    "user_id",
-    "asker_id",
-    "answerer_id",
-    "requester_id",
-    "owner_id",
-    "owner",
-    "sales_owner",
-    "marketing_owner",
-    "created_by",
-    "granted_by",
-    "added_by",
-    "done_by",
-    "discussed_by",
-)
 # Rows that are only about the person (their roles, that they have a Home tab, their time zone
 # and away days): deleted.
 ABOUT_THE_PERSON = ("role_assignment", "home_viewer", "person")
@@ -58,7 +42,12 @@ def delete_team(conn: Connection, team_id: str) -> dict[str, int]:
 def forget_user(conn: Connection, team_id: str, user_id: str) -> tuple[str, dict[str, int]]:
     """Replace `user_id` everywhere in the team by a new random pseudonym (what they wrote
     stays, who wrote it goes), delete the rows only about them and the posts addressed to
-    them; the pseudonym and rows changed per table."""
+    them; the pseudonym and rows changed per table.
+
+    "Everywhere" is every text column (the person columns - asker_id, verified_by, granted_by
+    on other people's roles... - keys such as goal_update's `choice:<ts>:<user>`, and the
+    `<@U…>` mentions inside questions, answers, topics, notes) and every JSON column: the
+    Slack user id as a whole word, so no column list can fall behind the schema."""
     alias = "UFORGOTTEN" + secrets.token_hex(5).upper()
     counts: dict[str, int] = {}
 
@@ -67,47 +56,54 @@ def forget_user(conn: Connection, team_id: str, user_id: str) -> tuple[str, dict
             counts[table.name] = counts.get(table.name, 0) + n
 
     for table in team_tables():
+        if table.name in KEEP:
+            continue
         mine = table.c.team_id == team_id
         if table.name in ABOUT_THE_PERSON:
-            count(
-                table, conn.execute(delete(table).where(mine, table.c.user_id == user_id)).rowcount
-            )
+            gone = delete(table).where(mine, table.c.user_id == user_id)
+            count(table, conn.execute(gone).rowcount)
         elif table.name == "outbox_message":  # DMs to them, sent or not
-            count(
-                table, conn.execute(delete(table).where(mine, table.c.channel == user_id)).rowcount
-            )
-        elif table.name not in KEEP:
-            for name in PERSON_COLUMNS:
-                if name in table.c:
-                    column = table.c[name]
-                    changed = conn.execute(
-                        update(table).where(mine, column == user_id).values({name: alias})
-                    )
-                    count(table, changed.rowcount)
-        if table.name not in KEEP:
-            for column in table.c:
-                if isinstance(column.type, JSON):
-                    count(table, _replace_in_json(conn, table, column, team_id, user_id, alias))
+            gone = delete(table).where(mine, table.c.channel == user_id)
+            count(table, conn.execute(gone).rowcount)
+        count(table, _replace_in_rows(conn, table, team_id, user_id, alias))
     return alias, counts
 
 
-def _replace_in_json(
-    conn: Connection, table: Table, column: Any, team_id: str, user_id: str, alias: str
-) -> int:
-    """The id in JSON values (series members, agenda sections, posts' blocks and mentions)."""
+def text_columns(table: Table) -> list[Any]:
+    """The columns holding text, where a person's id or mention may be (team_id aside)."""
+    found = []
+    for column in table.c:
+        kind = getattr(column.type, "impl", column.type)  # sqlmodel's AutoString: a String
+        if column.name != "team_id" and isinstance(kind, String | JSON):
+            found.append(column)
+    return found
+
+
+def _replace_in_rows(conn: Connection, table: Table, team_id: str, user_id: str, alias: str) -> int:
+    """The id, as a whole word, in the team's text and JSON values; rows changed."""
     whole_id = re.compile(rf"\b{re.escape(user_id)}\b")
-    changed = 0
+    columns = text_columns(table)
+    if not columns:
+        return 0
     keys = list(table.primary_key.columns)  # `id`, or a composite key (gap_snapshot)
+    holds = [cast(c, Text).contains(user_id) if isinstance(c.type, JSON) else c.contains(user_id)
+             for c in columns]  # fmt: skip
     rows = conn.execute(
-        select(*keys, column).where(
-            table.c.team_id == team_id, cast(column, Text).contains(user_id)
-        )
-    )
-    for *key, value in list(rows):
-        text = json.dumps(value)
-        if whole_id.search(text):
-            new: Any = json.loads(whole_id.sub(alias, text))
+        select(*keys, *columns).where(table.c.team_id == team_id, or_(*holds))
+    ).all()
+    changed = 0
+    for row in rows:
+        key, values = row[: len(keys)], row[len(keys) :]
+        new: dict[str, Any] = {}
+        for column, value in zip(columns, values, strict=True):
+            if isinstance(column.type, JSON) and value is not None:
+                text = json.dumps(value)
+                if whole_id.search(text):
+                    new[column.name] = json.loads(whole_id.sub(alias, text))
+            elif isinstance(value, str) and whole_id.search(value):
+                new[column.name] = whole_id.sub(alias, value)
+        if new:
             where = [c == v for c, v in zip(keys, key, strict=True)]
-            conn.execute(update(table).where(*where).values({column.name: new}))
+            conn.execute(update(table).where(*where).values(new))
             changed += 1
     return changed

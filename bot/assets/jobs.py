@@ -47,6 +47,7 @@ def flush_feedback_batches(runtime: Runtime, now: datetime) -> int:
     hour_start = now.replace(minute=0, second=0, microsecond=0)
     with Session(runtime.engine, expire_on_commit=False) as session:
         pending = assets.pending_notifications(session, before=hour_start)
+    pending = [(fb, asset) for fb, asset in pending if runtime.installed(fb.team_id)]
     groups: dict[tuple[str, str, str], list[tuple[AssetFeedback, Asset]]] = defaultdict(list)
     for fb, asset in pending:
         if asset.owner_id == fb.user_id:

@@ -416,12 +416,16 @@ def _only_team(session: Any) -> str:
 @main.command()
 def doctor() -> None:
     """Check configuration, database, Slack token, scopes and channels; print what to fix."""
-    from bot.admin.doctor import run_checks
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackTokenRotationError
+
+    from bot.admin.doctor import Check, run_checks
     from bot.platform.runtime import make_client
 
     settings = settings_or_exit()
     engine = make_engine(settings.database_url)
-    installed = None
+    installed: dict[str, WebClient] | None = None
+    refused: list[Check] = []
     if settings.oauth:  # each installed workspace, with its own token
         from bot.platform.runtime import build_runtime
         from storage import installations
@@ -432,8 +436,20 @@ def doctor() -> None:
                 teams = [team for team, _, _ in installations.installed_teams(conn)]
         except SQLAlchemyError:
             teams = []  # no tables yet: the schema check says what to do
-        installed = {team: runtime.client_for(team) for team in teams}
-    checks = run_checks(settings, engine, make_client(settings), installed)
+        installed = {}
+        for team in teams:
+            try:  # resolving a token rotates it when it is about to expire (as a run would)
+                installed[team] = runtime.client_for(team)
+            except SlackTokenRotationError as exc:
+                reason = exc.api_error.response.get("error") or "error"
+                refused.append(
+                    Check(
+                        False,
+                        f"{team}: Slack refused to refresh its token ({reason})",
+                        "reinstall Lockstep in that workspace (open /slack/install)",
+                    )
+                )
+    checks = run_checks(settings, engine, make_client(settings), installed) + refused
     for check in checks:
         mark = click.style("✓", fg="green") if check.ok else click.style("✗", fg="red")
         click.echo(f"{mark} {check.what}")

@@ -25,6 +25,7 @@ def send_followups(runtime: Runtime, now: datetime) -> int:
     sent = 0
     with Session(runtime.engine, expire_on_commit=False) as session:
         due = content_requests.due_followups(session, now, FOLLOWUP_AFTER)
+        due = [request for request in due if runtime.installed(request.team_id)]
         for request in due:
             asset = assets.get(session, request.team_id, request.asset_id or 0)
             if asset is not None:
@@ -51,6 +52,7 @@ def post_queued(runtime: Runtime, now: datetime) -> int:
     """Post the requests made while the team had no triage channel, once it has one."""
     with Session(runtime.engine, expire_on_commit=False) as session:
         waiting = content_requests.unposted(session, now)
+    waiting = [request for request in waiting if runtime.installed(request.team_id)]
     for request in waiting:
         request_notices.announce(runtime, request.team_id, request.id or 0)
     return len(waiting)

@@ -34,6 +34,8 @@ def nudge_overdue(runtime: Runtime, now: datetime) -> dict[str, Any]:
         late = content_requests.overdue(session, (now + timedelta(days=1)).date())
         by_team: dict[str, list[ContentRequest]] = {}
         for request in late:
+            if not runtime.installed(request.team_id):
+                continue
             by_team.setdefault(request.team_id, []).append(request)
         for team_id, requests in list(by_team.items()):
             sent = outbox.existing_keys(session, team_id, [overdue_key(r) for r in requests])

@@ -38,6 +38,8 @@ def post_due_digests(runtime: Runtime, now: datetime) -> dict[str, Any]:
     submitted = 0
     with Session(runtime.engine, expire_on_commit=False) as session:
         for team_id in digests.digest_teams(session):
+            if not runtime.installed(team_id):
+                continue
             ws = workspaces.get_or_create(session, team_id, runtime.settings.lockstep_timezone)
             occurrence = due_occurrence(trigger(ws), now, grace)
             if occurrence is not None:

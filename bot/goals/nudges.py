@@ -39,6 +39,8 @@ def nudge_goal_owners(runtime: Runtime, now: datetime) -> dict[str, Any]:
     counts: dict[str, int] = {}
     with Session(runtime.engine, expire_on_commit=False) as session:
         for team_id in digests.digest_teams(session):
+            if not runtime.installed(team_id):
+                continue
             ws = workspaces.get_or_create(session, team_id, runtime.settings.lockstep_timezone)
             if ws.nudge_goals:
                 for outcome in _nudge_team(runtime, session, ws, now):

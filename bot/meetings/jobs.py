@@ -86,7 +86,11 @@ def post_due_agendas(runtime: Runtime, now: datetime) -> dict[str, int]:
     """Post every agenda whose lead time has come (once per meeting); returns counts."""
     counts = {"posted": 0, "pending": 0, "failed": 0}
     with Session(runtime.engine) as session:
-        series_ids = [s.id for s in meetings.active_series(session) if s.id is not None]
+        series_ids = [
+            s.id
+            for s in meetings.active_series(session)
+            if s.id is not None and runtime.installed(s.team_id)
+        ]
     for series_id in series_ids:
         status = post_agenda(runtime.engine, runtime.outbox, series_id, now)
         if status in counts:
@@ -185,6 +189,8 @@ def remind_actions(runtime: Runtime, now: datetime) -> dict[str, int]:
         )
         work = []
         for action in due_soon:
+            if not runtime.installed(action.team_id):
+                continue
             series = session.get(MeetingSeries, action.series_id)
             if series is None:
                 continue

@@ -119,7 +119,7 @@ def refresh(
 ) -> Person | None:
     """Ask Slack for the person's zone and whether they were deactivated; cache the answer."""
     try:
-        user: dict[str, Any] = runtime.client.users_info(user=user_id)["user"]
+        user: dict[str, Any] = runtime.client_for(team_id).users_info(user=user_id)["user"]
     except SlackApiError as exc:
         error = str(exc.response.get("error", ""))
         log.info("users.info for %s failed (%s)", user_id, error)

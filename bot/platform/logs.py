@@ -15,6 +15,9 @@ TOKEN_PATTERN = re.compile(r"xox[abposre][.-][A-Za-z0-9.-]+|xapp-[A-Za-z0-9-]+")
 # OAuth states and codes as Bolt and slack_sdk log them at DEBUG ({'state': ['...']},
 # 'state': '...', state=...): each is a one-time secret of an install in progress.
 OAUTH_PATTERN = re.compile(r"""(['"]?\b(?:state|code)\b['"]?\s*[:=]\s*\[?\s*['"]?)[\w.:-]+""")
+# The bound values SQLAlchemy writes in its errors ("[parameters: ('state', ...)]"): slack_sdk's
+# stores log such errors with the OAuth state or the tokens they were writing.
+SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
 # Library loggers that write tokens, refresh tokens and OAuth states in their DEBUG records
 # (Web API answers of oauth.v2.access, the OAuth flow's requests, the state store's rows).
 # Their records are redacted where they are made, before any handler (or test) sees them.
@@ -37,6 +40,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
+        text = SQL_PARAMETERS.sub("[parameters: redacted]", text)
         text = OAUTH_PATTERN.sub(r"\1[redacted]", text)
         return TOKEN_PATTERN.sub("[redacted-token]", text)
 

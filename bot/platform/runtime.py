@@ -37,6 +37,12 @@ class Runtime:
         # engine, client and outbox (storage.db.make_engine makes engines copy to themselves).
         return self
 
+    def installed(self, team_id: str) -> bool:
+        """Whether Lockstep can post in the team: always with one token; under OAuth, while
+        the team has an installation (periodic work skips the others: an uninstalled
+        workspace's jobs are paused until a reinstall)."""
+        return not self.tokens.per_workspace or self.tokens.installed(team_id)
+
     def client_for(self, team_id: str) -> WebClient:
         """A client with the team's bot token (the process's own client in one-token mode)."""
         if not self.tokens.per_workspace:
@@ -98,14 +104,14 @@ def build_tokens(settings: Settings, engine: Engine) -> Tokens:
     slack_sdk's TokenRotator when it is about to expire)."""
     if not settings.oauth:
         return Tokens(settings.slack_bot_token)
-    from slack_sdk.oauth.token_rotation import TokenRotator
-
+    from bot.platform.tokens import LeasedRotator
     from storage.installations import installation_store
 
-    rotator = TokenRotator(
+    store = installation_store(engine, settings.slack_client_id)
+    rotator = LeasedRotator(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         client=WebClient(base_url=settings.slack_api_base_url, timeout=10),
+        store=store,
     )
-    store = installation_store(engine, settings.slack_client_id)
     return Tokens("", store, rotator, settings.lockstep_token_rotation_minutes)

@@ -44,6 +44,8 @@ def remind_unanswered(runtime: Runtime, now: datetime) -> dict[str, Any]:
             )
         ).all()
         for ws in teams:
+            if not runtime.installed(ws.team_id):
+                continue
             reminded += _remind_team(runtime, session, ws, now)
             told += _tell_askers(runtime, session, ws, now)
     return {"reminded": reminded, "askers_told": told}

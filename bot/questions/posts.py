@@ -141,7 +141,11 @@ def fetch_permalink(runtime: Runtime, team_id: str, question_id: int) -> None:
 def post_queued(runtime: Runtime, now: datetime) -> int:
     """Periodic: post questions that were queued before an admin set the triage channel."""
     with Session(runtime.engine) as session:
-        waiting = [(q.team_id, q.id) for q in store.queued(session) if q.id is not None]
+        waiting = [
+            (q.team_id, q.id)
+            for q in store.queued(session)
+            if q.id is not None and runtime.installed(q.team_id)
+        ]
     for team_id, question_id in waiting:
         post_triage(runtime, team_id, question_id)
     return len(waiting)

@@ -41,7 +41,7 @@ def send_due_reviews(runtime: Runtime, now: datetime) -> int:
     """Periodic: one review DM per answer that came due (per review date and person)."""
     sent = 0
     with Session(runtime.engine, expire_on_commit=False) as session:
-        due = reviews.due(session, now)
+        due = [(a, q) for a, q in reviews.due(session, now) if runtime.installed(a.team_id)]
         plans = [(a, q, reviewers(session, runtime, a)) for a, q in due]
     for a, q, people in plans:
         assert a.id is not None and a.review_by is not None

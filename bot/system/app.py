@@ -48,11 +48,11 @@ def create_app(
             "HTTP mode needs SLACK_SIGNING_SECRET to verify that requests come from Slack"
         )
     runtime = runtime or build_runtime(settings, client=client, engine=engine)
-    oauth = None
+    oauth = authorize = None
     if settings.oauth and not socket_mode:  # "Add to Slack": tokens from the installations
-        from bot.system.installs import oauth_settings
+        from bot.system import installs
 
-        oauth = oauth_settings(runtime)
+        oauth, authorize = installs.oauth_settings(runtime), installs.authorize(runtime)
         logs.guard_library_loggers(logs.secrets_of(settings))  # tokens, states, in every record
     app = App(
         client=runtime.client,  # carries the bot token, base URL and retry handlers
@@ -63,6 +63,7 @@ def create_app(
         process_before_response=True,
         logger=logging.getLogger("lockstep.bolt"),
         oauth_settings=oauth,
+        authorize=authorize,  # type: ignore[arg-type]  # an Authorize: App takes it as it is
     )
     app.use(LockstepMiddleware(runtime, SlidingWindow(settings.lockstep_command_rate_per_minute)))
     app.error(_on_error)

@@ -11,10 +11,13 @@ the installing user becomes the workspace's first admin.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_bolt import BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.platform.runtime import Runtime
@@ -45,6 +48,33 @@ def oauth_settings(runtime: Runtime) -> OAuthSettings:
     )
 
 
+def authorize(runtime: Runtime) -> InstallationStoreAuthorize:
+    """Bolt's own authorize on the installation store, rotating through Lockstep's rotator: on
+    SLACK_API_BASE_URL, one process at a time, saving the whole installation (bot.platform.tokens).
+    Given to App(authorize=...); OAuthSettings would build one on slack.com's default client."""
+    settings = runtime.settings
+    assert runtime.tokens.store is not None
+    built = InstallationStoreAuthorize(
+        logger=logging.getLogger("lockstep.bolt"),
+        installation_store=runtime.tokens.store,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        token_rotation_expiration_minutes=settings.lockstep_token_rotation_minutes,
+        client=WebClient(base_url=settings.slack_api_base_url, timeout=10),
+    )
+    if runtime.tokens.rotator is not None:
+        built.token_rotator = runtime.tokens.rotator
+    return built
+
+
+def purge_states(runtime: Runtime, now: datetime) -> dict[str, int]:
+    """The periodic task (OAuth mode): delete the OAuth states that expired unused."""
+    if not runtime.tokens.per_workspace:
+        return {}
+    with runtime.engine.begin() as conn:
+        return {"expired_states": installations.purge_expired_states(conn, now)}
+
+
 def _failed(args: FailureArgs) -> BoltResponse:
     """Bolt's own failure page (a bad, reused or expired state; a refused code)."""
     log.warning("an installation failed: %s", args.reason)
@@ -64,7 +94,7 @@ class _Installed:
         with Session(self.runtime.engine) as session:
             if not roles.members_with(session, team, "admin"):
                 roles.grant(session, team, user, "admin", granted_by=user)
-            outbox_rows.resume_paused(session)
+            outbox_rows.resume_paused(session, team)
         self.runtime.tokens.forget(team)
         log.info("Lockstep installed in team %s by %s", team, user)
         return args.default.success(args)

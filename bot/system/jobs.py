@@ -29,6 +29,7 @@ from bot.platform.runtime import Runtime
 from bot.questions import nudges as question_nudges
 from bot.questions import posts as question_posts
 from bot.questions import review as question_review
+from bot.system import installs
 from storage import leases
 from storage.clock import utcnow
 
@@ -86,6 +87,7 @@ def periodic_tasks() -> dict[str, Periodic]:
         "questions.post_queued": question_posts.post_queued,
         "questions.reviews": question_review.send_due_reviews,
         "questions.remind_unanswered": question_nudges.remind_unanswered,
+        "oauth_states": installs.purge_states,
     }
 
 

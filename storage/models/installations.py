@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Index
 from sqlmodel import SQLModel
 
 INSTALLATIONS = SQLAlchemyInstallationStore.default_installations_table_name
@@ -21,3 +22,5 @@ installations_table = SQLAlchemyInstallationStore.build_installations_table(
 )
 bots_table = SQLAlchemyInstallationStore.build_bots_table(SQLModel.metadata, BOTS)
 oauth_states_table = SQLAlchemyOAuthStateStore.build_oauth_states_table(SQLModel.metadata, STATES)
+# Looked up by state on every /slack/oauth_redirect (migration 0016).
+Index("slack_oauth_states_state_idx", oauth_states_table.c.state)

@@ -114,3 +114,30 @@ def test_with_oauth_each_installed_workspace_is_checked_with_its_own_token(
     assert "✓ T0FAKE0002: token works" in out
     assert sorted(c.token or "" for c in slack.calls_to("auth.test")) == sorted(teams.values())
     assert not any(t in out for t in teams.values()) and CLIENT_SECRET not in out
+
+
+def test_with_oauth_a_refused_token_rotation_is_a_finding_not_a_traceback(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    import time
+
+    from slack_sdk.oauth.installation_store import Installation
+
+    from storage.installations import installation_store
+    from tests.conftest import CLIENT_SECRET, OAUTH_TOKENS
+
+    slack.scopes = sorted(SCOPES)
+    configured_db(tmp_path)
+    engine = make_engine(f"sqlite:///{tmp_path}/cli.db")
+    store = installation_store(engine, "1111.2222")
+    store.save(Installation(app_id="A0FAKE0001", team_id=TEAM, user_id="U0INSTALL1",
+                            bot_token=OAUTH_TOKENS[2], bot_refresh_token=OAUTH_TOKENS[4],
+                            bot_token_expires_at=int(time.time()) + 60,
+                            bot_id="B1", bot_user_id="U0BOT1"))  # fmt: skip
+    engine.dispose()
+    slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token")
+    code, out = doctor(tmp_path, slack, SLACK_BOT_TOKEN="", SLACK_CLIENT_ID="1111.2222",
+                       SLACK_CLIENT_SECRET=CLIENT_SECRET)  # fmt: skip
+    assert code == 1
+    assert f"✗ {TEAM}: Slack refused to refresh its token (invalid_refresh_token)" in out
+    assert "/slack/install" in out and OAUTH_TOKENS[4] not in out

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import io
 import logging
+from pathlib import Path
 
-from bot.platform.logs import RedactSecrets
+from bot.platform.logs import RedactSecrets, guard_library_loggers
+from storage.db import make_engine
+from storage.installations import state_store
 
 
 def record(msg: str, *args: object, exc: BaseException | None = None) -> logging.LogRecord:
@@ -60,3 +64,25 @@ def test_library_loggers_redact_their_records_where_they_are_made() -> None:
     finally:
         logger.removeHandler(keep)
     assert seen and "0ad77d18-f304" not in seen[0]
+
+
+def test_a_database_error_in_the_state_store_logs_no_state(tmp_path: Path) -> None:
+    """slack_sdk's state store logs the SQLAlchemy error of a failed consume, whose
+    `[parameters: ...]` holds the state being checked (here: a database without tables)."""
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    logger = logging.getLogger("slack_sdk.oauth.state_store.sqlalchemy")
+    logger.addHandler(handler)
+    guard_library_loggers()
+    state = "3f2a9c1e-1111-4c2b-9d7e-abcdefabcdef"
+    try:
+        assert state_store(make_engine(f"sqlite:///{tmp_path}/empty.db")).consume(state) is False
+    finally:
+        logger.removeHandler(handler)
+    assert "no such table" in lines.getvalue() and state not in lines.getvalue()
+
+
+def test_sql_parameters_are_redacted() -> None:
+    error = "(sqlite3.OperationalError) locked\n[SQL: SELECT 1]\n[parameters: ('xyz-secret', 1)]"
+    clean = RedactSecrets().redact(error)
+    assert "xyz-secret" not in clean and "[SQL: SELECT 1]" in clean

@@ -26,6 +26,9 @@ class CountingStore(InstallationStore):
         self.reads += 1
         return self.bots.get(team_id or "")
 
+    def find_team(self, team_id: str) -> Bot | None:
+        return self.find_bot(enterprise_id=None, team_id=team_id)
+
 
 def bot(team: str, token: str) -> Bot:
     return Bot(app_id="A1", team_id=team, bot_token=token, bot_id="B1", bot_user_id="U1",
@@ -41,7 +44,7 @@ def test_one_token_serves_every_workspace() -> None:
 def test_installed_tokens_are_cached_and_read_again_when_forgotten() -> None:
     store = CountingStore()
     store.save_bot(bot("T1", "xoxb-t1"))
-    tokens = Tokens("", store)
+    tokens = Tokens("", store)  # type: ignore[arg-type]
     assert tokens.bot_token("T1") == tokens.bot_token("T1") == "xoxb-t1"
     assert store.reads == 1
     store.save_bot(bot("T1", "xoxb-t1-new"))  # e.g. rotated by another process

@@ -8,26 +8,36 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from slack_sdk.errors import SlackTokenRotationError
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.people import reach
 from bot.platform.background import BackgroundWorker
 from bot.platform.config import Settings
 from bot.platform.delivery import NOT_INSTALLED, ChannelPacer, Post
 from bot.platform.runtime import Runtime, build_runtime
 from bot.questions.views import replies
+from bot.system import jobs
 from bot.system.app import create_app
-from storage import roles, workspaces
+from storage import outbox as outbox_rows
+from storage import questions, roles, workspaces
+from storage.clock import utcnow
 from storage.models import OutboxMessage
+from storage.models.installations import installations_table, oauth_states_table
 from tests.conftest import (
     CLIENT_SECRET,
     OAUTH_TOKENS,
     PG_URL,
     RUNTIME_SECRETS,
     SIGNING_SECRET,
+    SUITE_LOG,
     drop_schema,
     make_settings,
     postgres_engine,
@@ -309,3 +319,161 @@ def test_an_oauth_state_expires_after_ten_minutes_and_works_once(engine: Engine)
         assert store.consume(once) and not store.consume(once)
         clock.tick(STATE_SECONDS + 1)
         assert not store.consume(late)
+
+
+def rotating_install(base: str, slack: FakeSlack, team: str) -> tuple[str, str]:
+    """Install `team` with a token that expires in 10 minutes, and have Slack's next refresh
+    answer a new token and refresh token (returned)."""
+    old, new, old_refresh, new_refresh = OAUTH_TOKENS[2:]
+    install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
+    slack.set_response(
+        "oauth.v2.access",
+        {"access_token": new, "refresh_token": new_refresh,
+         "expires_in": 43200, "token_type": "bot", "team": {"id": team}},
+    )  # fmt: skip
+    return new, new_refresh
+
+
+def refreshes(slack: FakeSlack) -> list[Any]:
+    return [c for c in slack.calls_to("oauth.v2.access") if c.params.get("grant_type")]
+
+
+def test_a_rotation_by_the_outbox_is_what_bolts_authorize_reads_next(
+    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    new, new_refresh = rotating_install(base, slack, team)
+    row = oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "rot"}))
+    assert row.status == "sent"
+    with engine.connect() as conn:  # the installation, not only the bot row, has the new pair
+        (saved,) = conn.execute(
+            select(installations_table.c.bot_token, installations_table.c.bot_refresh_token)
+        ).all()
+    assert tuple(saved) == (new, new_refresh)
+    slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token", times=-1)
+    http = SlackHTTP(base, SIGNING_SECRET)
+    url = slack.new_response_url()
+    status, body = http.command(replies.COMMAND, "Still there?", team_id=team, response_url=url)
+    assert status == 200 and "Logged your question" in str(body)
+    assert len(refreshes(slack)) == 1  # Bolt did not spend the old refresh token again
+
+
+def test_bolts_authorize_rotates_on_the_configured_api_and_saves_for_the_outbox(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    new, _ = rotating_install(base, slack, team)
+    http = SlackHTTP(base, SIGNING_SECRET)
+    status, body = http.command(replies.COMMAND, "Rotated?", team_id=team)
+    assert status == 200 and "Logged your question" in str(body)
+    assert len(refreshes(slack)) == 1  # on SLACK_API_BASE_URL (the fake), not slack.com
+    oauth_runtime.tokens.forget(team)
+    assert oauth_runtime.tokens.bot_token(team) == new
+    assert len(refreshes(slack)) == 1
+
+
+def test_two_processes_rotating_at_once_spend_the_refresh_token_once(
+    base: str, slack: FakeSlack, oauth_settings: Settings, engine: Engine
+) -> None:
+    team = "T0AAAAAAA1"
+    new, _ = rotating_install(base, slack, team)
+    slack.slow("oauth.v2.access", 0.3)  # the first rotation is still under way
+    processes = [build_runtime(oauth_settings, engine=engine) for _ in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        tokens = list(pool.map(lambda r: r.tokens.bot_token(team), processes))
+    assert tokens == [new] * 3
+    assert len(refreshes(slack)) == 1
+
+
+def test_a_refused_rotation_drops_the_cached_token(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team = "T0AAAAAAA1"
+    install(base, slack, team, OAUTH_TOKENS[2], refresh_token=OAUTH_TOKENS[4], expires_in=600)
+    tokens = oauth_runtime.tokens
+    tokens.rotate_minutes = 1  # not due yet: cached
+    assert tokens.bot_token(team) == OAUTH_TOKENS[2]
+    tokens.rotate_minutes = 120
+    slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token")
+    with pytest.raises(SlackTokenRotationError):
+        tokens.bot_token(team)
+    assert team not in tokens._cache
+
+
+def test_a_workspace_of_an_enterprise_grid_org_gets_its_posts(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime
+) -> None:
+    team, token = next(iter(TEAMS.items()))
+    install(base, slack, team, token, enterprise={"id": "E0GRID0001", "name": "Grid"})
+    row = oauth_runtime.outbox.submit(team, "g", Post("chat.postMessage", "C1", {"text": "grid"}))
+    assert (row.status, row.error) == ("sent", None)
+    (call,) = [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "grid"]
+    assert call.token == token
+
+
+def test_a_persons_zone_is_asked_with_their_workspaces_token(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime, engine: Engine
+) -> None:
+    for team, token in TEAMS.items():
+        install(base, slack, team, token)
+    team, token = list(TEAMS.items())[1]
+    slack.set_response("users.info", {"user": {"id": "U0PERSON01", "tz": "Asia/Tokyo"}})
+    with Session(engine) as session:
+        person = reach.refresh(oauth_runtime, session, team, "U0PERSON01", utcnow())
+    (call,) = slack.calls_to("users.info")
+    assert call.token == token
+    assert person is not None and person.tz == "Asia/Tokyo"
+
+
+def test_an_uninstalled_workspaces_jobs_pause_and_a_reinstall_resumes_only_its_own_posts(
+    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+) -> None:
+    for team, token in TEAMS.items():
+        install(base, slack, team, token)
+    gone, kept = TEAMS
+    http = SlackHTTP(base, SIGNING_SECRET)
+    assert http.event({"type": "app_uninstalled"}, team_id=gone)[0] == 200
+    with Session(engine) as session:
+        for team in TEAMS:  # a question each, queued until a triage channel is set
+            questions.capture(session, team, f"k-{team}", "U0ASKER001", "What is the SLA?")
+            workspaces.update(session, team, triage_channel=TRIAGE)
+    results = jobs.tick(utcnow(), oauth_runtime)
+    assert results["questions.post_queued"] == 1  # the installed workspace's only
+    with Session(engine) as session:
+        assert outbox_rows.listed(session, team_id=gone) == []  # no failed row per occurrence
+        assert [r.key for r in outbox_rows.listed(session, team_id=kept)] == ["triage:2"]
+        paused = outbox_rows.listed(session, team_id=kept)[0]  # its token was refused
+        later = utcnow() + timedelta(minutes=15)
+        paused.status, paused.next_attempt_at = "pending", later
+        paused.error = outbox_rows.PAUSED + "invalid_auth"
+        session.add(paused)
+        session.commit()
+        paused_id = paused.id
+    install(base, slack, gone, TEAMS[gone])  # a reinstall of the other workspace
+    with Session(engine) as session:
+        row = session.get(OutboxMessage, paused_id)
+        assert row is not None and row.next_attempt_at == later  # still paused
+
+
+def test_expired_oauth_states_are_purged_by_the_tick(
+    base: str, engine: Engine, oauth_runtime: Runtime
+) -> None:
+    for _ in range(2):
+        start_install(base)  # links never followed
+    count = select(func.count()).select_from(oauth_states_table)
+    assert jobs.tick(utcnow(), oauth_runtime)["oauth_states"] == {"expired_states": 0}
+    later = utcnow() + timedelta(minutes=11)  # the links expired unused
+    assert jobs.tick(later, oauth_runtime)["oauth_states"] == {"expired_states": 2}
+    with engine.connect() as conn:
+        assert conn.execute(count).scalar() == 0
+
+
+def test_no_oauth_code_in_the_logs_of_an_install_or_a_refused_code(
+    base: str, slack: FakeSlack
+) -> None:
+    team, token = next(iter(TEAMS.items()))
+    install(base, slack, team, token)
+    state, cookie = start_install(base)
+    slack.fail("oauth.v2.access", status=200, error="invalid_code")
+    get(f"{base}/slack/oauth_redirect?code=9999.8888.deadbeefcafe&state={state}", cookie)
+    assert not [line for line in SUITE_LOG.lines if f"code-{team}" in line or "deadbeef" in line]
