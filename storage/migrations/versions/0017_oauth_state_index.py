@@ -1,16 +1,16 @@
 """an index on the OAuth state (every visit to /slack/install adds a row; expired ones are purged
 by a periodic task, bot.system.installs.purge_states)
 
-Revision ID: 0016_oauth_state_index
-Revises: 0015_installations
+Revision ID: 0017_oauth_state_index
+Revises: 0016_gap_request_questions
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0016_oauth_state_index"
-down_revision: str | None = "0015_installations"
+revision: str = "0017_oauth_state_index"
+down_revision: str | None = "0016_gap_request_questions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
