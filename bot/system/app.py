@@ -20,6 +20,16 @@ from bot.platform.ratelimit import SlidingWindow
 from bot.platform.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
+BOLT_LOG = logging.getLogger("lockstep.bolt")
+
+
+class _TokenFromEnvironment(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself even when it is given a client
+    (ours, built from that same token), then warns at every start that the token "will be
+    unused": true and harmless, so that one record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
 
 
 class MissingSigningSecret(ValueError):
@@ -54,6 +64,8 @@ def create_app(
 
         oauth, authorize = installs.oauth_settings(runtime), installs.authorize(runtime)
         logs.guard_library_loggers(logs.secrets_of(settings))  # tokens, states, in every record
+    if not any(isinstance(f, _TokenFromEnvironment) for f in BOLT_LOG.filters):
+        BOLT_LOG.addFilter(_TokenFromEnvironment())
     app = App(
         client=runtime.client,  # carries the bot token, base URL and retry handlers
         signing_secret=settings.slack_signing_secret or "",
@@ -61,7 +73,7 @@ def create_app(
         # Ack is sent after the listener returns; slow work goes to lazy listeners or the outbox
         # (RULES.md: this avoids Bolt's 10 ms ack polling on every HTTP request).
         process_before_response=True,
-        logger=logging.getLogger("lockstep.bolt"),
+        logger=BOLT_LOG,
         oauth_settings=oauth,
         authorize=authorize,  # type: ignore[arg-type]  # an Authorize: App takes it as it is
     )
