@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exists
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,21 +17,9 @@ def unanswered_between(
 ) -> list[Question]:
     """The team's open, posted, not yet reminded questions created in [since, until), oldest
     first (ix_question_team_created bounds the scan to the window; the reminder by key)."""
-    reminded = exists().where(col(QuestionReminder.question_id) == col(Question.id))
-    stmt = (
-        select(Question)
-        .where(
-            Question.team_id == team_id,
-            col(Question.created_at) >= since,
-            col(Question.created_at) < until,
-            Question.status == "open",
-            col(Question.answered_at).is_(None),
-            col(Question.triage_channel).is_not(None),
-            ~reminded,
-        )
-        .order_by(col(Question.created_at))
+    return _open_in_window(
+        session, team_id, since, until, col(Question.triage_channel).is_not(None), ~_REMINDED
     )
-    return list(session.exec(stmt))
 
 
 def reminded_unanswered(
@@ -38,7 +27,15 @@ def reminded_unanswered(
 ) -> list[Question]:
     """The team's questions created in [since, until) that got their reminder and are still
     open and unanswered, oldest first (the asker's "still open" DM waits on these)."""
-    reminded = exists().where(col(QuestionReminder.question_id) == col(Question.id))
+    return _open_in_window(session, team_id, since, until, _REMINDED)
+
+
+_REMINDED = exists().where(col(QuestionReminder.question_id) == col(Question.id))
+
+
+def _open_in_window(
+    session: Session, team_id: str, since: datetime, until: datetime, *also: Any
+) -> list[Question]:
     stmt = (
         select(Question)
         .where(
@@ -47,7 +44,7 @@ def reminded_unanswered(
             col(Question.created_at) < until,
             Question.status == "open",
             col(Question.answered_at).is_(None),
-            reminded,
+            *also,
         )
         .order_by(col(Question.created_at))
     )
