@@ -40,6 +40,7 @@ from tests.conftest import (
     SUITE_LOG,
     drop_schema,
     make_settings,
+    outbox_settled,
     postgres_engine,
     serve_on_loopback,
     sqlite_engine,
@@ -92,6 +93,8 @@ def base(oauth_settings: Settings, oauth_runtime: Runtime) -> Iterator[str]:
     worker = BackgroundWorker(oauth_runtime.outbox, idle=0.05).start()
     with serve_on_loopback(app) as url:
         yield url
+    # A follow-up still running would hold its transaction while PostgreSQL's schema is dropped.
+    outbox_settled(oauth_runtime.engine)
     worker.stop()
 
 
