@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,28 +32,33 @@ def assert_no_drift(engine: Engine) -> None:
     assert current_revision(engine) is not None
 
 
-def test_migrations_match_models_on_sqlite(tmp_path: Any) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path}/m.db")
-    assert_no_drift(engine)
-    upgrade(engine)  # a second upgrade is a no-op
-    assert_no_drift(engine)
-
-
-def test_migrations_match_models_on_postgresql() -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
+    """An empty database for the migrations to build: a SQLite file, and with
+    TEST_DATABASE_URL a PostgreSQL schema of its own (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield make_engine(f"sqlite:///{tmp_path}/m.db")
+        return
     if not PG_URL:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
     schema = f"m_{uuid.uuid4().hex[:10]}"
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-        assert_no_drift(engine)
-        engine.dispose()
+        yield engine
     finally:
+        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_migrations_match_models(empty_database: Engine) -> None:
+    assert_no_drift(empty_database)
+    upgrade(empty_database)  # a second upgrade is a no-op
+    assert_no_drift(empty_database)
 
 
 def test_this_weeks_migrations_go_down_and_up_again_with_data(tmp_path: Any) -> None:
@@ -121,25 +127,8 @@ def answers_go_down_and_up_again(engine: Engine) -> None:
     assert_no_drift(engine)  # and up again
 
 
-def test_answer_freshness_migrations_go_down_and_up_again_on_sqlite(tmp_path: Any) -> None:
-    answers_go_down_and_up_again(make_engine(f"sqlite:///{tmp_path}/m.db"))
-
-
-def test_answer_freshness_migrations_go_down_and_up_again_on_postgresql() -> None:
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-        answers_go_down_and_up_again(engine)
-        engine.dispose()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def test_answer_freshness_migrations_go_down_and_up_again(empty_database: Engine) -> None:
+    answers_go_down_and_up_again(empty_database)
 
 
 def _nudges_down_and_up(engine: Engine) -> None:
@@ -177,22 +166,5 @@ def _nudges_down_and_up(engine: Engine) -> None:
         assert s.exec(select(Person)).all() == []
 
 
-def test_the_nudges_migrations_go_down_and_up_with_data_on_sqlite(tmp_path: Any) -> None:
-    _nudges_down_and_up(make_engine(f"sqlite:///{tmp_path}/m.db"))
-
-
-def test_the_nudges_migrations_go_down_and_up_with_data_on_postgresql() -> None:
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-        _nudges_down_and_up(engine)
-        engine.dispose()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def test_the_nudges_migrations_go_down_and_up_with_data(empty_database: Engine) -> None:
+    _nudges_down_and_up(empty_database)
