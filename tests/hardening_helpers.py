@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -37,11 +37,7 @@ from storage.meetings_agendas import NewItem
 from storage.models import OutboxMessage
 from tests.conftest import (
     ADMIN,
-    PG_URL,
-    drop_schema,
     make_settings,
-    postgres_engine,
-    sqlite_engine,
 )
 from tests.fake_slack import Call, FakeSlack
 from tests.goal_fixtures import make_goal
@@ -368,17 +364,7 @@ def everything_sent(reply: Reply) -> str:
     return told(reply) + "\n".join(json.dumps(c.params, default=str) for c in reply.calls)
 
 
-@pytest.fixture(name="engine", params=["sqlite", "postgresql"])
-def both_engines(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
+@pytest.fixture(name="engine")
+def both_engines(any_engine: Engine) -> Engine:
     """SQLite, and PostgreSQL too when TEST_DATABASE_URL is set (real concurrent writers)."""
-    if request.param == "sqlite":
-        engine = sqlite_engine(tmp_path)
-        yield engine
-        engine.dispose()
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    engine, schema = postgres_engine()
-    yield engine
-    engine.dispose()
-    drop_schema(schema)
+    return any_engine

@@ -34,16 +34,12 @@ from storage.models.installations import installations_table, oauth_states_table
 from tests.conftest import (
     CLIENT_SECRET,
     OAUTH_TOKENS,
-    PG_URL,
     RUNTIME_SECRETS,
     SIGNING_SECRET,
     SUITE_LOG,
-    drop_schema,
     make_settings,
     outbox_settled,
-    postgres_engine,
     serve_on_loopback,
-    sqlite_engine,
 )
 from tests.fake_slack import FakeSlack
 from tests.slack_signing import SlackHTTP
@@ -53,20 +49,10 @@ INSTALLER = "U0INSTALL1"
 TRIAGE = "C0TRIAGE01"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
+@pytest.fixture
+def engine(any_engine: Engine) -> Engine:
     """slack_sdk's stores on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
-    if request.param == "sqlite":
-        engine = sqlite_engine(tmp_path)
-        yield engine
-        engine.dispose()
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    engine, schema = postgres_engine()
-    yield engine
-    engine.dispose()
-    drop_schema(schema)
+    return any_engine
 
 
 @pytest.fixture
