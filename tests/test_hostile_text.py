@@ -650,6 +650,26 @@ def test_goal_signals_the_leaders_home_and_the_owner_nudge_ping_nobody(
     assert_escaped_once(mention_guard, slack)
 
 
+def test_away_days_and_holidays_ping_nobody(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, mention_guard: MentionGuard
+) -> None:
+    holiday = (date.today() + timedelta(days=40)).isoformat()  # listed: within two years
+    named = slash(f"config holiday add {holiday} {HOSTILE}")
+    answers = [
+        http.command("/lockstep", slash(f"away {HOSTILE}"), user_id=REP)[1],
+        http.command("/lockstep", slash(f"away today {HOSTILE}"), user_id=REP)[1],
+        http.command("/lockstep", slash(f"config holiday add {HOSTILE}"), user_id=ADMIN)[1],
+        http.command("/lockstep", named, user_id=ADMIN)[1],
+        http.command("/lockstep", "config holiday list", user_id=ADMIN)[1],
+        http.command("/lockstep", slash(f"config working-hours {HOSTILE}"), user_id=ADMIN)[1],
+        http.command("/lockstep", slash(f"config nudges {HOSTILE}"), user_id=ADMIN)[1],
+    ]
+    assert "`&lt;!channel&gt;` is not a date" in answers[0]["text"]
+    assert "`&lt;!channel&gt;` is not a date" in answers[2]["text"]
+    assert f"{holiday} {SHOWN}" in answers[4]["text"]
+    assert_escaped_once(mention_guard, slack, *answers)
+
+
 def posted_digest_row(engine: Engine) -> Digest:
     """The digest once its message's address is kept (signals are matched on it)."""
     deadline = time.monotonic() + 5
