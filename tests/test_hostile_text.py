@@ -365,6 +365,12 @@ def dm_to(user: str, containing: str) -> Any:
     return lambda c: c.params.get("channel") == user and containing in json.dumps(c.params)
 
 
+def at_path(url: str) -> Any:
+    """The post to one response_url."""
+    path = "/response/" + url.rsplit("/", 1)[1]
+    return lambda call: call.path == path
+
+
 def clicked(http: SlackHTTP, slack: FakeSlack, action_id: str, value: str, user: str) -> Any:
     """A button in a DM, and the reply its response_url got."""
     url = slack.new_response_url()
@@ -372,8 +378,7 @@ def clicked(http: SlackHTTP, slack: FakeSlack, action_id: str, value: str, user:
         action_id, value, user_id=user, channel_id=user, response_url=url
     )
     assert http.action(payload)[0] == 200
-    path = "/response/" + url.rsplit("/", 1)[1]
-    (reply,) = slack.wait_for("response_url", where=lambda c: c.path == path)
+    (reply,) = slack.wait_for("response_url", where=at_path(url))
     return reply
 
 
@@ -631,8 +636,7 @@ def test_goal_signals_the_leaders_home_and_the_owner_nudge_ping_nobody(
             selected_option={"text": "goal", "value": str(goal.id)},
         )  # fmt: skip
         assert http.action(pick)[0] == 200
-        path = "/response/" + url.rsplit("/", 1)[1]
-        (said,) = slack.wait_for("response_url", where=lambda c, p=path: c.path == p)
+        (said,) = slack.wait_for("response_url", where=at_path(url))
         assert f"*Wins {SHOWN} &lt;https://evil.example|bank&gt; &amp; co*" in said.params["text"]
     # The leader's Home: the goal with the signals picked for it.
     http.event(home_opened(lead))
