@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.kernel.messages import usage
 from bot.kernel.parsing import time_zone, user_id
+from bot.kernel.text import escape
 from bot.people import settings as parse
 from bot.people.reach import remember
 from bot.people.views import replies
@@ -73,7 +74,7 @@ def away(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, 
         try:
             plan = parse.parse_away(words, today)
         except parse.InputError as exc:
-            return usage(str(exc), *parse.AWAY_EXAMPLES)
+            return usage(escape(str(exc)), *parse.AWAY_EXAMPLES)  # it echoes input
         before = people.get(session, team, who)
         replaced = _away_range(before)
         people.set_away(session, team, who, plan.start, plan.end, plan.note)
@@ -116,7 +117,7 @@ def config(session: Session, settings: Settings, team: str, key: str, value: str
             "holiday": parse.HOLIDAY_EXAMPLES,
             "working-hours": (parse.HOURS_EXAMPLE,),
         }.get(key, parse.NUDGE_EXAMPLES)
-        return usage(str(exc), *examples)
+        return usage(escape(str(exc)), *examples)  # it echoes input
     if changes:
         ws = workspaces.update(session, team, settings.lockstep_timezone, **changes)
     else:

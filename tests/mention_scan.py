@@ -4,7 +4,11 @@ Every test that uses the `slack` fixture ends with `MentionGuard.check`: it scan
 `text` (the notification fallback Slack parses for mentions) and every mrkdwn object inside
 `blocks`/`attachments` of each outbound message (chat.postMessage, chat.update,
 chat.postEphemeral, chat.scheduleMessage, response_url posts, and the messages the app sends
-back in its HTTP answers to commands and actions).
+back in its HTTP answers to commands and actions), and every mrkdwn object of the views it
+publishes, opens, updates or pushes (the Home tab, modals, and a view_submission's
+`response_action` update/push): a view notifies nobody, but its mrkdwn still renders a typed
+`<@U…>` as a mention and `<https://evil.example|bank>` as a disguised link. plain_text (titles,
+buttons, input values) is never parsed and never scanned.
 
 The rule, kept simple so it catches the real case without flagging what Lockstep means to say:
 - `<!channel>`, `<!here>`, `<!everyone>`, `<!subteam^…>`: always a failure. Lockstep never
@@ -45,6 +49,7 @@ MESSAGE_METHODS = frozenset(
 BROADCASTS = ("!channel", "!here", "!everyone", "!subteam^")
 DOUBLE_ESCAPED = ("&amp;amp;", "&amp;lt;", "&amp;gt;")
 POINTERS = ("@U", "@W", "http://", "https://", "mailto:")
+VIEW_METHODS = frozenset(("views.open", "views.publish", "views.update", "views.push"))
 
 
 @functools.cache
@@ -93,6 +98,17 @@ def mrkdwn_texts(message: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield from _walk(value, key)
 
 
+def view_texts(view: Any) -> Iterator[tuple[str, str]]:
+    """(where, text) for every mrkdwn object of a view (Home tab or modal), sent as JSON or not."""
+    if isinstance(view, str | bytes):
+        try:
+            view = json.loads(view)
+        except ValueError:
+            return
+    if isinstance(view, dict):
+        yield from _walk(view.get("blocks"), "view.blocks")
+
+
 def _walk(node: Any, where: str) -> Iterator[tuple[str, str]]:
     if isinstance(node, dict):
         if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
@@ -111,6 +127,7 @@ class MentionGuard:
         self.typed: list[str] = []  # decoded once, as the app sees them
         self.picked: set[str] = set()  # tokens Slack itself encoded in escaping commands
         self.acks: list[tuple[str, dict[str, Any]]] = []
+        self.view_acks: list[tuple[str, Any]] = []  # response_action update/push views
         self._escaping = escaping_commands()
 
     # ------------------------------------------------------------------ recording
@@ -129,8 +146,11 @@ class MentionGuard:
 
     def ack(self, what: str, body: Any) -> None:
         """Keep a message the app answered with over HTTP (not a view_submission's action)."""
-        is_message = isinstance(body, dict) and ("text" in body or "blocks" in body)
-        if is_message and "response_action" not in body:
+        if not isinstance(body, dict):
+            return
+        if body.get("response_action") in ("update", "push") and "view" in body:
+            self.view_acks.append((what, body["view"]))
+        elif ("text" in body or "blocks" in body) and "response_action" not in body:
             self.acks.append((what, body))
 
     # ------------------------------------------------------------------ checking
@@ -140,21 +160,33 @@ class MentionGuard:
         return found - self.picked
 
     def leaks(self, calls: list[Call]) -> list[str]:
-        """One line per live broadcast, or typed mention/link, in an outbound message."""
+        """One line per live broadcast, or typed mention/link, in an outbound message or in the
+        mrkdwn of a view."""
         tainted = self.tainted()
         messages = [(c.method, c.params) for c in calls if c.method in MESSAGE_METHODS]
         messages += [(f"HTTP answer to {what}", body) for what, body in self.acks]
+        texts = [(m, w, text) for m, message in messages for w, text in mrkdwn_texts(message)]
+        texts += [
+            (c.method, where, text)
+            for c in calls
+            if c.method in VIEW_METHODS
+            for where, text in view_texts(c.params.get("view"))
+        ]
+        texts += [
+            (f"HTTP answer to {what}", where, text)
+            for what, view in self.view_acks
+            for where, text in view_texts(view)
+        ]
         # `&amp;lt;` is right only when someone typed `&lt;` itself; else it was escaped twice.
         typed_entities = {e for e in DOUBLE_ESCAPED if any("&" + e[5:] in t for t in self.typed)}
         found = []
-        for method, message in messages:
-            for where, text in mrkdwn_texts(message):
-                for token in tokens(text):
-                    if is_broadcast(token) or token in tainted:
-                        found.append(f"{method} {where}: {token} in {text[:160]!r}")
-                for entity in DOUBLE_ESCAPED:
-                    if entity in text and entity not in typed_entities:
-                        found.append(f"{method} {where}: escaped twice ({entity}) {text[:160]!r}")
+        for method, where, text in texts:
+            for token in tokens(text):
+                if is_broadcast(token) or token in tainted:
+                    found.append(f"{method} {where}: {token} in {text[:160]!r}")
+            for entity in DOUBLE_ESCAPED:
+                if entity in text and entity not in typed_entities:
+                    found.append(f"{method} {where}: escaped twice ({entity}) {text[:160]!r}")
         return found
 
     def check(self, calls: list[Call]) -> None:

@@ -70,6 +70,7 @@ def test_plain_text_and_other_methods_are_not_scanned() -> None:
     header = [{"type": "header", "text": {"type": "plain_text", "text": "<!channel>"}}]
     assert guard.leaks([call("chat.postMessage", text="ok", blocks=header)]) == []
     assert guard.leaks([call("views.publish", view={"blocks": []}, text="<!here>")]) == []
+    assert guard.leaks([call("users.info", text="<!here>")]) == []
 
 
 def test_lockstep_mentions_and_links_pass_typed_ones_fail() -> None:
@@ -109,6 +110,52 @@ def test_http_answers_are_scanned_view_actions_are_not() -> None:
     guard.ack("/asset", {"response_type": "ephemeral", "text": "Assets: <!channel>"})
     guard.ack("view_submission", {"response_action": "errors", "errors": {"a": "<!here>"}})
     assert [leak.split(":")[0] for leak in guard.leaks([])] == ["HTTP answer to /asset text"]
+
+
+HOME = {
+    "type": "home",
+    "blocks": [
+        {"type": "header", "text": {"type": "plain_text", "text": "<!channel>"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "ask <@U0FAKE0002> <!here>"}},
+    ],
+}
+
+
+@pytest.mark.parametrize("method", ["views.publish", "views.open", "views.update", "views.push"])
+def test_mrkdwn_in_views_is_scanned(method: str) -> None:
+    """Home and modals notify nobody, but their mrkdwn renders a typed mention or link."""
+    guard = MentionGuard()
+    typed_in_modal(guard, "ask <@U0FAKE0002>")
+    leaks = guard.leaks([call(method, view=json.dumps(HOME))])
+    assert len(leaks) == 2 and "<@U0FAKE0002>" in leaks[0] and "<!here>" in leaks[1]
+    assert method in leaks[0] and "view.blocks[1].text" in leaks[0]
+
+
+def test_plain_text_in_views_and_their_input_values_are_not_scanned() -> None:
+    guard = MentionGuard()
+    typed_in_modal(guard, "ask <@U0FAKE0002>")
+    modal = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "<!here>"},
+        "blocks": [
+            {
+                "type": "input",
+                "label": {"type": "plain_text", "text": "<!channel>"},
+                "element": {"type": "plain_text_input", "initial_value": "<@U0FAKE0002>"},
+            }
+        ],
+    }
+    assert guard.leaks([call("views.open", view=modal)]) == []
+
+
+def test_a_view_submissions_update_and_push_views_are_scanned() -> None:
+    guard = MentionGuard()
+    guard.ack("view_submission", {"response_action": "update", "view": HOME})
+    guard.ack("view_submission", {"response_action": "push", "view": json.dumps(HOME)})
+    leaks = guard.leaks([])
+    assert len(leaks) == 2 and all(
+        leak.startswith("HTTP answer to view_submission") for leak in leaks
+    )
 
 
 def test_double_escaping_is_caught_unless_the_entity_was_typed() -> None:

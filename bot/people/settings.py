@@ -34,7 +34,8 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class InputError(ValueError):
-    """A user mistake; the message says what to type instead."""
+    """A user mistake; the message says what to type instead. Plain text (it may echo what was
+    typed): a reply in mrkdwn escapes it where it is put (handlers/people.py)."""
 
 
 @dataclass(frozen=True)

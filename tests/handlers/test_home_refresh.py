@@ -21,14 +21,16 @@ from storage.models import HomeViewer
 from tests.conftest import ADMIN, SIGNING_SECRET, TEAM, serve_on_loopback
 from tests.fake_slack import FakeSlack
 from tests.handlers.test_home import opened, published_for
+from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 from tests.slack_signing import SlackHTTP
 
 
 @contextmanager
-def served(app: App) -> Iterator[SlackHTTP]:
-    """`app` over real HTTP on loopback, as the `http` fixture serves the test's own app."""
+def served(app: App, slack: FakeSlack, guard: MentionGuard) -> Iterator[SlackHTTP]:
+    """`app` over real HTTP on loopback, as the `http` fixture serves the test's own app (what
+    is typed and answered goes to the test's mention scan too)."""
     with serve_on_loopback(app) as url:
-        yield SlackHTTP(url, SIGNING_SECRET)
+        yield RecordingSlackHTTP(url, SIGNING_SECRET, guard, slack)
 
 
 def another_process(settings: Settings, engine: Engine) -> App:
@@ -39,12 +41,16 @@ def another_process(settings: Settings, engine: Engine) -> App:
 
 
 def test_a_home_opened_through_one_app_is_refreshed_by_an_action_through_another(
-    http: SlackHTTP, slack: FakeSlack, settings: Settings, engine: Engine
+    http: SlackHTTP,
+    slack: FakeSlack,
+    settings: Settings,
+    engine: Engine,
+    mention_guard: MentionGuard,
 ) -> None:
     http.event(opened(ADMIN))
     published_for(slack, ADMIN, 1)
     # Built after the open: a web worker that never saw it, or the process after a restart.
-    with served(another_process(settings, engine)) as other:
+    with served(another_process(settings, engine), slack, mention_guard) as other:
         other.command("/lockstep", "roles", user_id=ADMIN)
         published_for(slack, ADMIN, 2)
         other.command("/lockstep", "roles", user_id="U0QUIET001")  # never opened a Home

@@ -42,7 +42,7 @@ from tests.conftest import (
     serve_on_loopback,
 )
 from tests.fake_slack import FakeSlack
-from tests.slack_signing import SlackHTTP
+from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 
 TEAMS = dict(zip(("T0AAAAAAA1", "T0BBBBBBB2"), OAUTH_TOKENS[:2], strict=True))
 INSTALLER = "U0INSTALL1"
@@ -138,14 +138,14 @@ def install(base: str, slack: FakeSlack, team: str, token: str, **extra: Any) ->
 
 
 def test_two_workspaces_install_and_each_posts_with_its_own_token(
-    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+    base: str, slack: FakeSlack, mention_guard: MentionGuard, engine: Engine, oauth_runtime: Runtime
 ) -> None:
     for team, token in TEAMS.items():
         install(base, slack, team, token)
     (exchange, _) = slack.calls_to("oauth.v2.access")
     assert exchange.headers["authorization"].startswith("Basic ")  # client id and secret
     assert exchange.params["code"].startswith("code")
-    http = SlackHTTP(base, SIGNING_SECRET)
+    http = RecordingSlackHTTP(base, SIGNING_SECRET, mention_guard, slack)
     with Session(engine) as session:
         for team in TEAMS:
             assert roles.members_with(session, team, "admin") == [INSTALLER]  # first admin
@@ -183,9 +183,9 @@ def test_a_replayed_or_forged_state_is_refused(base: str, slack: FakeSlack) -> N
 
 
 def test_a_workspace_that_did_not_install_gets_bolts_answer_not_a_500(
-    base: str, slack: FakeSlack
+    base: str, slack: FakeSlack, mention_guard: MentionGuard
 ) -> None:
-    http = SlackHTTP(base, SIGNING_SECRET)
+    http = RecordingSlackHTTP(base, SIGNING_SECRET, mention_guard, slack)
     url = slack.new_response_url()
     status, _ = http.command(
         replies.COMMAND, "Anyone there?", team_id="T0NOTINST1", response_url=url
@@ -196,7 +196,7 @@ def test_a_workspace_that_did_not_install_gets_bolts_answer_not_a_500(
 
 
 def test_uninstall_stops_that_workspace_only(
-    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+    base: str, slack: FakeSlack, mention_guard: MentionGuard, engine: Engine, oauth_runtime: Runtime
 ) -> None:
     for team, token in TEAMS.items():
         install(base, slack, team, token)
@@ -205,7 +205,7 @@ def test_uninstall_stops_that_workspace_only(
     slack.fail("chat.postMessage", status=503)  # the post waits to be tried again
     waiting = outbox.submit(gone, "later", Post("chat.postMessage", "C1", {"text": "x"}))
     assert waiting.status == "pending"
-    http = SlackHTTP(base, SIGNING_SECRET)
+    http = RecordingSlackHTTP(base, SIGNING_SECRET, mention_guard, slack)
     status, _ = http.event({"type": "app_uninstalled"}, team_id=gone)
     assert status == 200
     assert oauth_runtime.tokens.store is not None
@@ -247,11 +247,11 @@ def test_a_token_about_to_expire_is_rotated_before_a_post(
 
 
 def test_revoked_bot_token_stops_posts_and_user_tokens_alone_do_not(
-    base: str, slack: FakeSlack, oauth_runtime: Runtime
+    base: str, slack: FakeSlack, mention_guard: MentionGuard, oauth_runtime: Runtime
 ) -> None:
     team, token = next(iter(TEAMS.items()))
     install(base, slack, team, token)
-    http = SlackHTTP(base, SIGNING_SECRET)
+    http = RecordingSlackHTTP(base, SIGNING_SECRET, mention_guard, slack)
     assert (
         http.event({"type": "tokens_revoked", "tokens": {"oauth": [INSTALLER]}}, team_id=team)[0]
         == 200
@@ -265,11 +265,11 @@ def test_revoked_bot_token_stops_posts_and_user_tokens_alone_do_not(
 
 
 def test_each_workspaces_home_tab_is_published_with_its_own_token(
-    base: str, slack: FakeSlack
+    base: str, slack: FakeSlack, mention_guard: MentionGuard
 ) -> None:
     for team, token in TEAMS.items():
         install(base, slack, team, token)
-    http = SlackHTTP(base, SIGNING_SECRET)
+    http = RecordingSlackHTTP(base, SIGNING_SECRET, mention_guard, slack)
     for n, team in enumerate(TEAMS):
         user = f"U0HOME000{n}"
         assert (
@@ -328,7 +328,7 @@ def refreshes(slack: FakeSlack) -> list[Any]:
 
 
 def test_a_rotation_by_the_outbox_is_what_bolts_authorize_reads_next(
-    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+    base: str, slack: FakeSlack, mention_guard: MentionGuard, engine: Engine, oauth_runtime: Runtime
 ) -> None:
     team = "T0AAAAAAA1"
     new, new_refresh = rotating_install(base, slack, team)
@@ -340,7 +340,7 @@ def test_a_rotation_by_the_outbox_is_what_bolts_authorize_reads_next(
         ).all()
     assert tuple(saved) == (new, new_refresh)
     slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token", times=-1)
-    http = SlackHTTP(base, SIGNING_SECRET)
+    http = RecordingSlackHTTP(base, SIGNING_SECRET, mention_guard, slack)
     url = slack.new_response_url()
     status, body = http.command(replies.COMMAND, "Still there?", team_id=team, response_url=url)
     assert status == 200 and "Logged your question" in str(body)
@@ -348,11 +348,11 @@ def test_a_rotation_by_the_outbox_is_what_bolts_authorize_reads_next(
 
 
 def test_bolts_authorize_rotates_on_the_configured_api_and_saves_for_the_outbox(
-    base: str, slack: FakeSlack, oauth_runtime: Runtime
+    base: str, slack: FakeSlack, mention_guard: MentionGuard, oauth_runtime: Runtime
 ) -> None:
     team = "T0AAAAAAA1"
     new, _ = rotating_install(base, slack, team)
-    http = SlackHTTP(base, SIGNING_SECRET)
+    http = RecordingSlackHTTP(base, SIGNING_SECRET, mention_guard, slack)
     status, body = http.command(replies.COMMAND, "Rotated?", team_id=team)
     assert status == 200 and "Logged your question" in str(body)
     assert len(refreshes(slack)) == 1  # on SLACK_API_BASE_URL (the fake), not slack.com
@@ -415,12 +415,12 @@ def test_a_persons_zone_is_asked_with_their_workspaces_token(
 
 
 def test_an_uninstalled_workspaces_jobs_pause_and_a_reinstall_resumes_only_its_own_posts(
-    base: str, slack: FakeSlack, engine: Engine, oauth_runtime: Runtime
+    base: str, slack: FakeSlack, mention_guard: MentionGuard, engine: Engine, oauth_runtime: Runtime
 ) -> None:
     for team, token in TEAMS.items():
         install(base, slack, team, token)
     gone, kept = TEAMS
-    http = SlackHTTP(base, SIGNING_SECRET)
+    http = RecordingSlackHTTP(base, SIGNING_SECRET, mention_guard, slack)
     assert http.event({"type": "app_uninstalled"}, team_id=gone)[0] == 200
     with Session(engine) as session:
         for team in TEAMS:  # a question each, queued until a triage channel is set
