@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fake_slack import FakeSlack
 from tests.loopback import free_port
-from tests.slack_signing import SlackHTTP
+from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 
 LOCKSTEP = [sys.executable, "-m", "bot.cli"]
 ROOT = Path(__file__).resolve().parents[3]
@@ -120,14 +120,14 @@ def start_http(
 
 
 def test_http_mode_serves_events_and_healthz_under_gunicorn(
-    tmp_path: Path, slack: FakeSlack
+    tmp_path: Path, slack: FakeSlack, mention_guard: MentionGuard
 ) -> None:
     home = {"HOME": str(tmp_path), "XDG_RUNTIME_DIR": ""}
     proc, port = start_http(tmp_path, slack, 1, LOCKSTEP_ADMINS="U0BOSS0001", **home)
     try:
         assert wait_healthy(port, proc) == {"ok": True, "database": "ok"}
         assert not (tmp_path / ".gunicorn").exists()  # no control socket (unused; see cli)
-        http = SlackHTTP(f"http://127.0.0.1:{port}", SIGNING_SECRET)
+        http = RecordingSlackHTTP(f"http://127.0.0.1:{port}", SIGNING_SECRET, mention_guard, slack)
         status, body = http.command("/lockstep", "help")
         assert status == 200 and body["response_type"] == "ephemeral"
         assert http.command("/lockstep", "help", bad_signature=True)[0] == 401

@@ -37,16 +37,19 @@ from tests.handlers.question_helpers import (
 )
 from tests.handlers.test_meetings_actions import item_id, post_agenda
 from tests.meeting_helpers import SALES
+from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 from tests.slack_signing import SlackHTTP, block_action_payload, slash_command_body
 
 
 @pytest.fixture
-def web(settings: Settings, engine: Engine) -> Iterator[SlackHTTP]:
+def web(
+    settings: Settings, engine: Engine, slack: FakeSlack, mention_guard: MentionGuard
+) -> Iterator[SlackHTTP]:
     """A gunicorn web worker under `lockstep run --http`: lazy runs are recorded, not run."""
     runtime = build_runtime(settings, engine=engine)
     app = create_app(settings, runtime=runtime, run_lazy_here=False)
     with serve_on_loopback(app) as url:
-        yield SlackHTTP(url, SIGNING_SECRET)
+        yield RecordingSlackHTTP(url, SIGNING_SECRET, mention_guard, slack)
 
 
 @pytest.fixture
