@@ -32,7 +32,9 @@ def test_a_plus_one_racing_a_decline_is_not_counted(
 
     def another_marketer_declines(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
         # after the +1's status read, before its first write: the request is declined
-        writes = statement.startswith(("UPDATE content_request ", "INSERT INTO content_request_vote"))
+        writes = statement.startswith(
+            ("UPDATE content_request ", "INSERT INTO content_request_vote")
+        )
         if declined or not writes:
             return
         declined.append(True)

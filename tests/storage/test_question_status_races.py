@@ -71,9 +71,12 @@ def _after_merge(engine: Engine, dup_id: int, original_id: int) -> Question:
 
 def test_an_answer_racing_a_merge_is_refused_and_the_merge_stays(any_engine: Engine) -> None:
     dup_id, original_id = _two(any_engine)
-    with merged_before(any_engine, dup_id, original_id), Session(any_engine) as s:
-        with pytest.raises(store.QuestionError) as err:
-            store.answer(s, TEAM, dup_id, MARKETER, "Yes, from 100 seats.", None, "view:V1")
+    with (
+        merged_before(any_engine, dup_id, original_id),
+        Session(any_engine) as s,
+        pytest.raises(store.QuestionError) as err,
+    ):
+        store.answer(s, TEAM, dup_id, MARKETER, "Yes, from 100 seats.", None, "view:V1")
     assert err.value.code == "closed"
     q = _after_merge(any_engine, dup_id, original_id)
     assert q.answered_at is None
@@ -83,18 +86,24 @@ def test_an_answer_racing_a_merge_is_refused_and_the_merge_stays(any_engine: Eng
 
 def test_a_withdrawal_racing_a_merge_is_refused_and_the_merge_stays(any_engine: Engine) -> None:
     dup_id, original_id = _two(any_engine)
-    with merged_before(any_engine, dup_id, original_id), Session(any_engine) as s:
-        with pytest.raises(store.QuestionError) as err:
-            store.withdraw(s, TEAM, dup_id, ASKER)
+    with (
+        merged_before(any_engine, dup_id, original_id),
+        Session(any_engine) as s,
+        pytest.raises(store.QuestionError) as err,
+    ):
+        store.withdraw(s, TEAM, dup_id, ASKER)
     assert err.value.code == "closed"
     _after_merge(any_engine, dup_id, original_id)
 
 
 def test_an_edit_racing_a_merge_is_refused(any_engine: Engine) -> None:
     dup_id, original_id = _two(any_engine)
-    with merged_before(any_engine, dup_id, original_id), Session(any_engine) as s:
-        with pytest.raises(store.QuestionError) as err:
-            store.edit(s, TEAM, dup_id, ASKER, "Discount for 600 seats?")
+    with (
+        merged_before(any_engine, dup_id, original_id),
+        Session(any_engine) as s,
+        pytest.raises(store.QuestionError) as err,
+    ):
+        store.edit(s, TEAM, dup_id, ASKER, "Discount for 600 seats?")
     assert err.value.code == "closed"
     assert _after_merge(any_engine, dup_id, original_id).text == "Discount for 500 seats?"
 
