@@ -134,10 +134,9 @@ def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
             note = NOT_NOW
         elif request.requester_id == user:
             note = OWN
-        elif content_requests.vote(session, team, request.id or 0, user):
-            note = VOTED
-        else:
-            note = ALREADY
+        else:  # the vote checks the status again, in SQL: it may have closed since the read
+            counted = content_requests.vote(session, team, request.id or 0, user)
+            note = NOT_NOW if counted is None else VOTED if counted else ALREADY
         record_lazy(session.connection(), context, team, refresh_after_vote.__name__, body, note)
         session.commit()
 

@@ -82,17 +82,26 @@ def transition(
     return session.get(ContentRequest, request_id, populate_existing=True)
 
 
-def vote(session: Session, team_id: str, request_id: int, user_id: str) -> bool:
+def vote(session: Session, team_id: str, request_id: int, user_id: str) -> bool | None:
     """A +1 from `user_id` and the request's new version, in the caller's transaction (nothing
-    is rolled back on a second vote); False when they had already voted."""
+    is rolled back on a second vote); False when they had already voted, None (nothing
+    written) when the request is not open (any more)."""
+    this_request = (col(ContentRequest.id) == request_id, col(ContentRequest.team_id) == team_id)
+    # The status is checked in SQL, under the row's lock until the caller commits: a decline
+    # or delivery committing meanwhile makes this None, and cannot commit before the vote.
+    still_open = session.exec(
+        update(ContentRequest)
+        .where(*this_request, col(ContentRequest.status).in_(OPEN))
+        .values(version=ContentRequest.version)
+    )
+    if not still_open.rowcount:
+        return None
     values = {"team_id": team_id, "request_id": request_id, "user_id": user_id,
               "created_at": utcnow()}  # fmt: skip
     _, created = insert_once(session.connection(), VOTES, ("request_id", "user_id"), values)
     if created:
         session.exec(
-            update(ContentRequest)
-            .where(col(ContentRequest.id) == request_id)
-            .values(version=ContentRequest.version + 1)
+            update(ContentRequest).where(*this_request).values(version=ContentRequest.version + 1)
         )
     return created
 

@@ -4,12 +4,14 @@ Posted agendas and their items: storage.meetings_agendas."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Text, cast, func, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -17,6 +19,7 @@ from storage.models.meetings import MeetingSeries, MeetingTopic, TopicVote
 from storage.once import insert_once
 
 VOTES = TopicVote.__table__  # type: ignore[attr-defined]
+SKIP_TRIES = 20  # each failed try means another skip was written: progress, not a spin
 
 
 def find_series(session: Session, team_id: str, name: str) -> MeetingSeries | None:
@@ -77,14 +80,28 @@ def set_paused(session: Session, series: MeetingSeries, paused: bool) -> bool:
 
 
 def add_skip(session: Session, series: MeetingSeries, day: date) -> bool:
-    """Skip the meeting on `day` (the series' local date); False when already skipped."""
+    """Skip the meeting on `day` (the series' local date) and commit; False when already
+    skipped. The list is written only while it is still the one read (compared as stored
+    text), else read again: two leaders skipping different dates at once both count."""
     iso = day.isoformat()
-    if iso in series.skip_dates:
-        return False
-    series.skip_dates = sorted([*series.skip_dates, iso])  # a new list: JSON change tracking
-    session.add(series)
-    session.commit()
-    return True
+    stored = cast(col(MeetingSeries.skip_dates), Text)
+    this_series = col(MeetingSeries.id) == series.id
+    for _ in range(SKIP_TRIES):
+        seen = session.exec(select(stored).where(this_series)).one()
+        dates: list[str] = json.loads(seen)
+        if iso in dates:
+            session.rollback()
+            set_committed_value(series, "skip_dates", dates)
+            return False
+        dates = sorted([*dates, iso])
+        written = session.exec(
+            update(MeetingSeries).where(this_series, stored == seen).values(skip_dates=dates)
+        ).rowcount
+        session.commit()
+        if written:
+            set_committed_value(series, "skip_dates", dates)
+            return True
+    raise RuntimeError(f"skip_dates of series {series.id} kept changing")
 
 
 def add_topic(

@@ -104,9 +104,10 @@ def lock_live(session: Session, team_id: str, question_id: int) -> Question:
     return q
 
 
-def touch(session: Session, q: Question) -> Question:
-    """Write `q`'s changes with a new version and commit (an edit, status change or +1)."""
-    bump(session, q)
+def save(session: Session, q: Question) -> Question:
+    """Write the changes to `q`, whose row lock_live locked and versioned, and commit."""
+    q.updated_at = utcnow()
+    session.add(q)
     session.commit()
     return q
 
@@ -198,7 +199,9 @@ def answer(
     existing = answer_by_key(session, team_id, key)
     if existing is not None:
         return existing, False
-    q = live(session, team_id, question_id)
+    # Locked first: a merge or withdrawal committing meanwhile makes this "closed" instead of
+    # being overwritten by "answered".
+    q = lock_live(session, team_id, question_id)
     now = utcnow()
     row = Answer(
         team_id=team_id,
@@ -217,7 +220,7 @@ def answer(
     q.status = "answered"
     q.answered_at = q.answered_at or utcnow()
     try:
-        touch(session, q)
+        save(session, q)
     except IntegrityError:
         session.rollback()
         again = answer_by_key(session, team_id, key)
@@ -226,27 +229,34 @@ def answer(
     return row, True
 
 
-def _own(session: Session, team_id: str, question_id: int, user_id: str) -> Question:
-    q = live(session, team_id, question_id)
+def _own(
+    session: Session, team_id: str, question_id: int, user_id: str, *, lock: bool = True
+) -> Question:
+    """The asker's live question; locked (lock_live) unless `lock` is False. Raises
+    QuestionError (the lock is given back when it is not theirs)."""
+    q = lock_live(session, team_id, question_id) if lock else live(session, team_id, question_id)
     if q.asker_id != user_id:
+        session.rollback()
         raise QuestionError("not_yours")
     return q
 
 
 def edit(session: Session, team_id: str, question_id: int, user_id: str, text: str) -> Question:
     """The asker rewords their question (nobody else may)."""
-    q = _own(session, team_id, question_id, user_id)
+    q = _own(session, team_id, question_id, user_id, lock=False)
     if q.text == text:  # the same edit again (a redelivery): nothing changes, no new version
         return q
+    q = _own(session, team_id, question_id, user_id)  # still live, now under the lock
     q.text = text
-    return touch(session, q)
+    return save(session, q)
 
 
 def withdraw(session: Session, team_id: str, question_id: int, user_id: str) -> Question:
-    """The asker takes their question back (nobody else may)."""
+    """The asker takes their question back (nobody else may); checked under the row's lock,
+    so an answer or merge committing meanwhile is not overwritten."""
     q = _own(session, team_id, question_id, user_id)
     q.status = "withdrawn"
-    return touch(session, q)
+    return save(session, q)
 
 
 def set_source_permalink(session: Session, question_id: int, permalink: str) -> None:

@@ -122,8 +122,14 @@ def retire(session: Session, team_id: str, answer_id: int, user_id: str) -> Ques
     )
     if not changed.rowcount:
         return None
-    q = session.get(Question, a.question_id)
-    assert q is not None
+    # Read under the row's lock, so a merge or new answer committing meanwhile is seen, not
+    # overwritten by "open" (PostgreSQL: FOR UPDATE; SQLite: the write above holds the lock).
+    q = session.exec(
+        select(Question)
+        .where(col(Question.id) == a.question_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     if q.status == "answered" and latest_answer(session, a.question_id) is None:
         q.status = "open"
         bump(session, q)

@@ -59,6 +59,17 @@ def test_bad_away_days_are_explained_and_nothing_is_written(
 
 
 @freeze_time("2026-03-04 12:00:00")
+def test_a_day_that_is_not_a_date_is_echoed_escaped(http: SlackHTTP, engine: Engine) -> None:
+    """Typed angle brackets (Slack sends them as entities; the app decodes them once) come
+    back escaped once, not as a live link: before, the date error echoed them raw."""
+    typed = "&lt;https://e.vl|bank&gt;"  # as Slack sends `<https://e.vl|bank>` typed by hand
+    for text, user in [(f"away {typed}", REP), (f"config holiday add {typed} Xmas", ADMIN)]:
+        _, body = http.command("/lockstep", text, user_id=user)
+        assert f"`{typed}` is not a date" in body["text"], body["text"]
+    assert persons(engine) == []
+
+
+@freeze_time("2026-03-04 12:00:00")
 def test_only_admins_set_someone_elses_away_days(http: SlackHTTP, engine: Engine) -> None:
     _, body = http.command("/lockstep", f"away <@{ADMIN}> tomorrow", user_id=REP)
     assert "Only admins" in body["text"] and persons(engine) == []

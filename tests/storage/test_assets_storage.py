@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from storage import assets, content_requests, workspaces
-from storage.models import Asset
+from storage.models import Asset, ContentRequest
 from tests.conftest import OTHER_TEAM, TEAM
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -96,12 +96,17 @@ def test_transitions_are_atomic_and_votes_count_once(any_engine: Engine) -> None
         accepted = content_requests.transition(session, TEAM, rid, "accepted", priority="P1")
         assert accepted is not None and accepted.priority == "P1" and accepted.version == 1
         assert content_requests.transition(session, TEAM, rid, "accepted") is None
-        assert content_requests.vote(session, TEAM, rid, "U0REP00002")
-        assert not content_requests.vote(session, TEAM, rid, "U0REP00002")
+        assert content_requests.vote(session, TEAM, rid, "U0REP00002") is True
+        assert content_requests.vote(session, TEAM, rid, "U0REP00002") is False
+        assert content_requests.vote(session, OTHER_TEAM, rid, "U0REP00003") is None
         assert content_requests.voters(session, rid) == ["U0REP00002"]
+        session.commit()
+        assert session.get(ContentRequest, rid, populate_existing=True).version == 2  # type: ignore[union-attr]
         with freeze_time(NOW):
             done = content_requests.transition(session, TEAM, rid, "delivered")
         assert done is not None and done.delivered_at == NOW
+        assert content_requests.vote(session, TEAM, rid, "U0REP00004") is None  # closed
+        assert content_requests.voters(session, rid) == ["U0REP00002"]
         after = timedelta(days=14)
         assert content_requests.due_followups(session, NOW + timedelta(days=13), after) == []
         (due,) = content_requests.due_followups(session, NOW + timedelta(days=14), after)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -79,3 +81,32 @@ def test_one_agenda_per_meeting_with_items_actions_and_voices(any_engine: Engine
         (a_item, b_item, _) = agendas.items_of(session, agenda.id)
         assert agendas.mark_discussed(session, b_item, "U1")
         assert not agendas.mark_discussed(session, b_item, "U1")
+
+
+def test_two_leaders_skipping_different_dates_at_once_keep_both(any_engine: Engine) -> None:
+    """The other leader's skip commits after this one read the list, before it writes it.
+    Before, the list was read, extended in Python and written whole: one date was lost."""
+    with Session(any_engine, expire_on_commit=False) as session:
+        series = make_series(session)
+    other_done: list[bool] = []
+
+    def other_leader_skips(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if other_done or not statement.startswith("UPDATE meeting_series"):
+            return
+        other_done.append(True)
+        with Session(any_engine) as other:
+            twin = meetings.find_series(other, TEAM, "Weekly sync")
+            assert twin is not None and meetings.add_skip(other, twin, date(2026, 12, 21))
+
+    with Session(any_engine, expire_on_commit=False) as session:
+        mine = meetings.find_series(session, TEAM, "Weekly sync")
+        assert mine is not None and mine.skip_dates == []  # read before the other's skip
+        event.listen(any_engine, "before_cursor_execute", other_leader_skips)
+        try:
+            assert meetings.add_skip(session, mine, date(2026, 12, 28))
+        finally:
+            event.remove(any_engine, "before_cursor_execute", other_leader_skips)
+        assert other_done and mine.skip_dates == ["2026-12-21", "2026-12-28"]
+    with Session(any_engine) as session:
+        found = meetings.find_series(session, TEAM, str(series.id))
+        assert found is not None and found.skip_dates == ["2026-12-21", "2026-12-28"]
