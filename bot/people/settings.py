@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.kernel.text import escape
 from bot.people.hours import clock
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -52,7 +51,8 @@ def day(text: str, today: date | None = None) -> date:
     if today is not None and word in ("today", "tomorrow"):
         return today + timedelta(days=1 if word == "tomorrow" else 0)
     if not ISO_DAY.match(word):
-        raise InputError(f"`{escape(text[:20])}` is not a date: write it as YYYY-MM-DD.")
+        # echoes what was typed: handlers/people.py escapes every InputError it shows
+        raise InputError(f"`{text[:20]}` is not a date: write it as YYYY-MM-DD.")
     try:
         return date.fromisoformat(word)
     except ValueError:
