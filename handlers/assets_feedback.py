@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.assets import jobs as asset_jobs
 from bot.assets.views import feedback as views
 from bot.content_requests.views import posts as request_views
-from bot.kernel.messages import ephemeral
+from bot.kernel.messages import notice_modal
 from bot.kernel.parsing import command_text, row_id
 from bot.platform import permissions
 from bot.platform.background import record_lazy
@@ -21,6 +21,10 @@ from storage import assets, content_requests
 from storage.models import AssetFeedback
 
 COMMAND = "/asset-feedback"
+# A button that opens a form answers a refusal in a modal on its own trigger (views.open, as
+# the form would), never through response_url: the ack's HTTP response would wait on it.
+NOT_THE_OWNER = ":lock: Only the asset's owner can reply to this feedback."
+NOT_THE_REQUESTER = ":lock: Only the person who asked for this content can rate it."
 
 
 def register(app: Any) -> None:
@@ -94,17 +98,14 @@ def _feedback_for_owner(
     return fb, asset.title
 
 
-def reply_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-) -> None:
+def reply_clicked(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """The owner's reply form; anyone else sees why not in a notice on the same trigger."""
     team, user = body["team"]["id"], body["user"]["id"]
     with Session(context["engine"], expire_on_commit=False) as session:
         found = _feedback_for_owner(session, context, team, user, body["actions"][0]["value"])
     ack()
-    if found is None:
-        respond(ephemeral(":lock: Only the asset's owner can reply to this feedback."))
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=views.reply_modal(*found))
+    view = views.reply_modal(*found) if found else notice_modal(NOT_THE_OWNER)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def reply_submitted(
@@ -135,9 +136,10 @@ def send_reply(body: dict[str, Any], view: dict[str, Any], context: BoltContext)
 
 
 def followup_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """The 14-day follow-up's button: the feedback modal with the delivered asset chosen."""
+    """The 14-day follow-up's button: the feedback modal with the delivered asset chosen (a
+    notice for anyone but the requester)."""
     team, user = body["team"]["id"], body["user"]["id"]
     ref = body["actions"][0].get("value", "")
     with Session(context["engine"], expire_on_commit=False) as session:
@@ -146,15 +148,7 @@ def followup_clicked(
         asset = assets.get(session, team, request.asset_id or 0) if request else None
     ack()
     if request is None or request.requester_id != user:
-        if body.get("response_url"):
-            respond(
-                {
-                    **ephemeral(":lock: Only the person who asked for this content can rate it."),
-                    "replace_original": False,
-                }
-            )
-        return
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=views.feedback_modal(asset, request.id),
-    )
+        view = notice_modal(NOT_THE_REQUESTER)
+    else:
+        view = views.feedback_modal(asset, request.id)
+    client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
@@ -15,7 +15,7 @@ from bot.content_requests.overdue import tell_requester_new_date
 from bot.content_requests.views import overdue as views
 from bot.content_requests.views.forms import B_EXPECTED
 from bot.content_requests.views.posts import not_now
-from bot.kernel.messages import ephemeral
+from bot.kernel.messages import notice_modal
 from bot.kernel.parsing import row_id
 from bot.platform import permissions
 from bot.platform.background import NO_FOLLOW_UP, record_lazy
@@ -40,23 +40,20 @@ def _may_move(
     return permissions.allowed(session, context["settings"], team, user, "marketer")
 
 
-def open_move_date(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-) -> None:
+def open_move_date(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """The form; a refusal or "not now" is a notice on the same trigger (no response_url wait)."""
     ack()
     number = row_id(str(body["actions"][0].get("value", "")))
     with Session(context["engine"], expire_on_commit=False) as session:
         request = content_requests.get(session, body["team"]["id"], number or 0)
         allowed = _may_move(session, context, body, request)
     if not allowed:
-        respond({**ephemeral(f":lock: {REFUSAL}"), "replace_original": False})
-        return
-    if request is None or request.status not in content_requests.IN_WORK:
-        respond({**not_now(request), "replace_original": False})
-        return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=views.move_date_modal(request.id or 0, request.what)
-    )
+        view = notice_modal(f":lock: {REFUSAL}")
+    elif request is None or request.status not in content_requests.IN_WORK:
+        view = notice_modal(not_now(request)["text"])
+    else:
+        view = views.move_date_modal(request.id or 0, request.what)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def move_date_submitted(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.content_requests import notices as request_notices
 from bot.content_requests.views import forms as views
 from bot.content_requests.views import posts
-from bot.kernel.messages import ephemeral
+from bot.kernel.messages import ephemeral, notice_modal
 from bot.kernel.parsing import row_id
 from bot.platform import permissions
 from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
@@ -73,19 +73,22 @@ def _may_become(request: ContentRequest | None, status: str) -> bool:
 
 
 def open_triage_modal(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
+    """The button's form; a refusal or "not now" is a notice on the same trigger, so the ack
+    waits on no response_url."""
     ack()
     status, build = MODALS[body["actions"][0]["action_id"]]
     with Session(context["engine"], expire_on_commit=False) as session:
         request = _button_request(session, body)
-        if not _triager(session, context, body, request, status):
-            respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
-            return
-    if request is None or not _may_become(request, status):
-        respond({**posts.not_now(request), "replace_original": False})
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=build(request, body["user"]["id"]))
+        allowed = _triager(session, context, body, request, status)
+    if not allowed:
+        view = notice_modal(permissions.refusal("marketers"))
+    elif request is None or not _may_become(request, status):
+        view = notice_modal(posts.not_now(request)["text"])
+    else:
+        view = build(request, body["user"]["id"])
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 # What a click or form did, handed to its follow-up (bot.platform.background.NOTE).

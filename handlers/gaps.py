@@ -15,10 +15,9 @@ from sqlmodel import Session
 from bot.content_requests.views.forms import request_modal
 from bot.gaps import report
 from bot.gaps.views import report as views
-from bot.kernel.messages import ephemeral, usage
+from bot.kernel.messages import ephemeral, notice_modal, usage
 from bot.kernel.parsing import command_text, split_command
 from bot.platform.background import NO_FOLLOW_UP
-from bot.questions.views.modals import notice_modal
 from storage import gaps as store
 from storage.clock import utcnow
 from storage.models.gaps import WINDOWS

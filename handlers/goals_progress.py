@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.goals.input import InputError, parse_progress, split_update
 from bot.goals.views import goals as views
 from bot.goals.views.digest import LOG_PROGRESS
-from bot.kernel.messages import ephemeral, usage
+from bot.kernel.messages import ephemeral, notice_modal, usage
 from bot.kernel.parsing import row_id
 from bot.kernel.text import escape, unescape
 from bot.platform import permissions
@@ -95,21 +95,17 @@ def _apply(
     return reply, None
 
 
-def open_log_form(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    """The digest's "Log progress" button: any member."""
+def open_log_form(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The digest's "Log progress" button: any member (anyone else sees a notice on the same
+    trigger; the ack waits on no response_url)."""
     team, user = body["team"]["id"], body["user"]["id"]
     ack()
     with Session(context["engine"]) as session:
         if not permissions.allowed(session, context["settings"], team, user, *MEMBERS):
-            respond(
-                **ephemeral(permissions.refusal("reps", "marketers", "leaders")),
-                replace_original=False,
-            )
-            return
-        active = goals.active(session, team)
-    client.views_open(trigger_id=body["trigger_id"], view=views.log_modal(active))
+            view = notice_modal(permissions.refusal("reps", "marketers", "leaders"))
+        else:
+            view = views.log_modal(goals.active(session, team))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def submit_progress(

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.kernel.messages import ephemeral
+from bot.kernel.messages import ephemeral, notice_modal
 from bot.kernel.parsing import row_id
 from bot.meetings import jobs as agenda_jobs
 from bot.meetings.views import agenda as views
@@ -203,18 +203,20 @@ def open_topic_modal(
 
 
 def open_action_modal(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Any
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
+    """The action-item form; a refusal is a notice on the same trigger (no response_url wait)."""
     ack()
     with Session(context["engine"]) as session:
         agenda, series = _agenda_from_button(session, body)
         if agenda is None or agenda.id is None or series is None:
             return
         allowed = is_member_or_leader(session, context, series, body["user"]["id"])
-    if not allowed:
-        _tell(respond, body, permissions.refusal("series members", "leaders"))
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=forms.action_modal(agenda.id))
+    if allowed:
+        view = forms.action_modal(agenda.id)
+    else:
+        view = notice_modal(permissions.refusal("series members", "leaders"))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def _view_agenda(session: Session, body: dict[str, Any], view: dict[str, Any]) -> Any:

@@ -13,7 +13,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.kernel.messages import ephemeral
+from bot.kernel.messages import ephemeral, notice_modal
 from bot.kernel.parsing import row_id
 from bot.platform import permissions
 from bot.platform.background import NOTE, record_lazy
@@ -117,9 +117,9 @@ def open_update(ack: Ack, body: dict[str, Any], context: BoltContext, client: We
         a = reviews.get(session, team, answer_id) if answer_id is not None else None
         q = store.get(session, team, a.question_id) if a is not None else None
         if not _allowed(session, context, team, user):
-            view = modals.notice_modal(permissions.refusal("marketers"))
+            view = notice_modal(permissions.refusal("marketers"))
         elif a is None or q is None or a.retired_at is not None or q.status not in store.LIVE:
-            view = modals.notice_modal(views.UNCHANGED)
+            view = notice_modal(views.UNCHANGED)
         else:
             view = modals.answer_modal(q, current=a)
     client.views_open(trigger_id=body["trigger_id"], view=view)

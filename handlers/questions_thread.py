@@ -13,6 +13,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.kernel.messages import notice_modal
 from bot.kernel.parsing import command_text
 from bot.platform import permissions
 from bot.questions.views import modals
@@ -43,11 +44,11 @@ def use_as_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
             question_id = posts.question_at(session, team, channel, str(thread))
             q = store.get(session, team, question_id) if question_id is not None else None
         if not permissions.allowed(session, context["settings"], team, user, "marketer"):
-            view = modals.notice_modal(permissions.refusal("marketers"))
+            view = notice_modal(permissions.refusal("marketers"))
         elif q is None:
-            view = modals.notice_modal(NOT_A_REPLY)
+            view = notice_modal(NOT_A_REPLY)
         elif q.status not in store.LIVE:
-            view = modals.notice_modal(views.ERRORS["closed"])
+            view = notice_modal(views.ERRORS["closed"])
         else:
             reply = command_text(message.get("text"))
             days = questions_triage.review_days(context, team)

@@ -12,7 +12,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.kernel.messages import ephemeral
+from bot.kernel.messages import ephemeral, notice_modal
 from bot.kernel.parsing import row_id
 from bot.platform import permissions
 from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
@@ -53,12 +53,12 @@ def _open(
     team, user = body["team"]["id"], body["user"]["id"]
     question_id = _question_id(body["actions"][0].get("value"))
     if not _allowed(context, team, user):
-        view = modals.notice_modal(permissions.refusal("marketers"))
+        view = notice_modal(permissions.refusal("marketers"))
     else:
         with Session(context["engine"]) as session:
             q = store.get(session, team, question_id)
         if q is None or q.status not in store.LIVE:
-            view = modals.notice_modal(views.ERRORS["closed" if q else "not_found"])
+            view = notice_modal(views.ERRORS["closed" if q else "not_found"])
         else:
             view = form(q)
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.kernel.text import section
+from bot.kernel.text import plain, section
 
 
 def ephemeral(text: str) -> dict[str, Any]:
     """An ephemeral reply of already-escaped mrkdwn, with its notification fallback."""
     return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+
+
+def notice_modal(text: str) -> dict[str, Any]:
+    """A read-only modal of already-escaped mrkdwn: what a button that opens a form shows when
+    it cannot (a refusal, "not now"). It uses the click's trigger, so the ack waits on no
+    response_url."""
+    return {
+        "type": "modal",
+        "title": plain("Lockstep"),
+        "close": plain("OK"),
+        "blocks": [section(text)],
+    }
 
 
 def something_went_wrong() -> dict[str, Any]:

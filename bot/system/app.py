@@ -134,7 +134,13 @@ def _on_error(
         "Unhandled error for %s: %r", body.get("type") or body.get("command"), error, exc_info=error
     )
     if body.get("response_url"):
-        try:
-            respond(**common.something_went_wrong())
-        except Exception:  # noqa: BLE001 - the user already cannot be told; it is logged above
-            logger.warning("Could not tell the user about the error")
+        # Told from Bolt's own listener executor, not here: Bolt sends the 500 only after this
+        # handler returns, and a slow response_url (30 s timeout) would hold it up.
+        context.listener_runner.listener_executor.submit(_apologize, respond, logger)
+
+
+def _apologize(respond: Any, logger: logging.Logger) -> None:
+    try:
+        respond(**common.something_went_wrong())
+    except Exception:  # noqa: BLE001 - the user already cannot be told; it is logged above
+        logger.warning("Could not tell the user about the error")

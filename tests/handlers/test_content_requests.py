@@ -13,7 +13,7 @@ from bot.content_requests import jobs as request_jobs
 from bot.content_requests.views import forms as views
 from bot.content_requests.views import posts
 from bot.platform.runtime import Runtime
-from storage import questions, workspaces
+from storage import content_requests, questions, workspaces
 from storage.clock import utcnow
 from storage.models import Asset, ContentRequest
 from tests.blockkit import assert_valid_message, assert_valid_modal, live_mentions
@@ -30,6 +30,7 @@ from tests.handlers.asset_support import (
     sel,
     txt,
 )
+from tests.handlers.notice_support import notice_of_click
 from tests.handlers.test_assets import make_asset
 from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
 
@@ -78,6 +79,13 @@ def click(http: SlackHTTP, slack: FakeSlack, action: str, request_id: int, user:
         )
     )
     return url
+
+
+def notice(slack: FakeSlack, count: int) -> str:
+    """The text of the notice modal opened by the `count`-th views.open."""
+    return str(
+        slack.wait_for("views.open", count)[count - 1].json("view")["blocks"][0]["text"]["text"]
+    )
 
 
 def reply_to(slack: FakeSlack, url: str) -> str:
@@ -144,9 +152,9 @@ def test_full_lifecycle_with_every_dm(http: SlackHTTP, slack: FakeSlack, engine:
     )
     assert "Demand: 2 (1 +1)" in str(updates(slack, 1)[0].json("blocks"))
 
-    # A rep cannot accept: a polite refusal, no modal; a forged submission changes nothing.
-    assert ":lock:" in reply_to(slack, click(http, slack, posts.ACCEPT_BUTTON, rid, OTHER_REP))
-    assert len(slack.calls_to("views.open")) == 1
+    # A rep cannot accept: a polite refusal, no form; a forged submission changes nothing.
+    click(http, slack, posts.ACCEPT_BUTTON, rid, OTHER_REP)
+    assert ":lock:" in notice(slack, 2)
     accept = {
         views.B_PRIORITY: sel("P1"),
         views.B_OWNER: person(MARKETER),
@@ -158,7 +166,7 @@ def test_full_lifecycle_with_every_dm(http: SlackHTTP, slack: FakeSlack, engine:
     assert requests(engine)[0].status == "submitted"
 
     click(http, slack, posts.ACCEPT_BUTTON, rid, MARKETER)
-    accept_modal = slack.wait_for("views.open", 2)[1].json("view")
+    accept_modal = slack.wait_for("views.open", 3)[2].json("view")
     assert accept_modal["callback_id"] == views.ACCEPT_CALLBACK
     assert_valid_modal(accept_modal)
     past = {**accept, views.B_EXPECTED: day("2020-01-01")}
@@ -179,7 +187,7 @@ def test_full_lifecycle_with_every_dm(http: SlackHTTP, slack: FakeSlack, engine:
     )
 
     click(http, slack, posts.DELIVER_BUTTON, rid, MARKETER)
-    deliver_modal = slack.wait_for("views.open", 3)[2].json("view")
+    deliver_modal = slack.wait_for("views.open", 4)[3].json("view")
     assert deliver_modal["callback_id"] == views.DELIVER_CALLBACK
     assert_valid_modal(deliver_modal)
     nothing = {views.B_ASSET: {"value": {"type": "external_select", "selected_option": None}}}
@@ -235,7 +243,25 @@ def test_decline_needs_a_reason_and_tells_the_rep(
     assert "declined" in dm.params["text"] and "see the" in dm.params["text"]
     assert live_mentions(dm.json("blocks")) == []
     assert "Declined" in str(updates(slack, 1)[-1].json("blocks"))
-    assert "Declined now" in reply_to(slack, click(http, slack, posts.ACCEPT_BUTTON, rid, ADMIN))
+    click(http, slack, posts.ACCEPT_BUTTON, rid, ADMIN)
+    assert "Declined now" in notice(slack, 2)
+
+
+def test_a_refused_or_stale_triage_button_answers_in_a_notice_not_the_response_url(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    """Accept/Decline/Deliver open a form: a refusal or "not now" is a notice on the click's
+    trigger, so a failing response_url cannot hold up (or break) the ack."""
+    with Session(engine) as session:
+        request, _ = content_requests.create(session, TEAM, "view:V1", REP, what="Bank story")
+        rid = str(request.id)
+    url = slack.new_response_url()
+    refused = block_action_payload(posts.ACCEPT_BUTTON, rid, user_id=OTHER_REP, response_url=url)
+    assert ":lock:" in notice_of_click(http, slack, refused)
+    url = slack.new_response_url()
+    stale = block_action_payload(posts.DELIVER_BUTTON, rid, user_id=ADMIN, response_url=url)
+    assert "does not apply" in notice_of_click(http, slack, stale)
+    assert requests(engine)[0].status == "submitted"
 
 
 def test_deliver_an_existing_asset(http: SlackHTTP, slack: FakeSlack, engine: Engine) -> None:

@@ -19,6 +19,7 @@ from tests.blockkit import assert_valid_message, assert_valid_modal
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
 from tests.handlers.asset_support import MARKETER, OTHER_REP, REP
+from tests.handlers.notice_support import notice_of_click
 from tests.handlers.test_assets import make_asset
 from tests.handlers.test_assets_feedback import feedback_values
 from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
@@ -101,10 +102,13 @@ def test_followup_button_opens_prefilled_feedback_that_files_for_the_asset(
 ) -> None:
     rid, asset_id = delivered_request(engine)
     request_jobs.run(runtime, DELIVERED + timedelta(days=15))
-    http.action(block_action_payload(posts.FOLLOWUP_BUTTON, str(rid), user_id=OTHER_REP))
+    # Only the requester gets the form; anyone else a notice, even while response_url fails.
+    refused = block_action_payload(posts.FOLLOWUP_BUTTON, str(rid), user_id=OTHER_REP,
+                                   response_url=slack.new_response_url())  # fmt: skip
+    assert "Only the person who asked" in notice_of_click(http, slack, refused)
     http.action(block_action_payload(posts.FOLLOWUP_BUTTON, str(rid), user_id=REP))
-    view = slack.wait_for("views.open")[0].json("view")
-    assert len(slack.calls_to("views.open")) == 1  # only the requester gets the form
+    view = slack.wait_for("views.open", 2)[1].json("view")
+    assert len(slack.calls_to("views.open")) == 2
     assert_valid_modal(view)
     assert view["blocks"][0]["element"]["initial_option"]["value"] == str(asset_id)
     payload = view_submission_payload(

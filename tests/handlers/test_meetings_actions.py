@@ -22,6 +22,7 @@ from storage.models.meetings import PostedAgenda
 from tests.blockkit import assert_valid_message, assert_valid_modal
 from tests.conftest import OTHER_TEAM, TEAM, outbox_settled
 from tests.fake_slack import FakeSlack
+from tests.handlers.notice_support import notice_of_click
 from tests.meeting_helpers import CHANNEL, MARKETING, SALES, make_series
 from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
 
@@ -171,10 +172,13 @@ def test_action_item_modal_reminder_dm_and_done(
     http: SlackHTTP, slack: FakeSlack, runtime: Runtime, engine: Engine
 ) -> None:
     agenda = post_agenda(runtime, engine)
-    url = click(http, slack, views.ADD_ACTION, str(agenda.id), OUTSIDER)
-    assert ":lock:" in reply(slack, url).params["text"] and slack.calls_to("views.open") == []
+    url = slack.new_response_url()
+    refused = block_action_payload(
+        views.ADD_ACTION, str(agenda.id), user_id=OUTSIDER, channel_id=CHANNEL, response_url=url
+    )
+    assert ":lock:" in notice_of_click(http, slack, refused)  # response_url failing meanwhile
     click(http, slack, views.ADD_ACTION, str(agenda.id), SALES[0])
-    (opened,) = slack.wait_for("views.open")
+    opened = slack.wait_for("views.open", 2)[1]
     view = opened.json("view")
     assert_valid_modal(view)
     due = date.today() + timedelta(days=3)

@@ -166,13 +166,3 @@ def duplicate_modal(q: Question) -> dict[str, Any]:
             _input("original", "Duplicate of question number", _text(12, hint="e.g. 12"), False),
         ],
     }
-
-
-def notice_modal(text: str) -> dict[str, Any]:
-    """A read-only modal for a button the clicker may not use (already-escaped mrkdwn)."""
-    return {
-        "type": "modal",
-        "title": plain("Lockstep"),
-        "close": plain("OK"),
-        "blocks": [section(text)],
-    }

@@ -82,7 +82,6 @@ def test_modals_are_valid() -> None:
         modals.capture_modal(LONG, {"channel": "C1", "ts": "1.2"}),
         modals.answer_modal(question(LONG)),
         modals.duplicate_modal(question(LONG)),
-        modals.notice_modal("No."),
         modals.captured_modal(question(LONG), [(question(LONG), None)] * 3, "C1"),
     ):
         assert_valid_modal(modal)
