@@ -233,20 +233,32 @@ def _own(session: Session, team_id: str, question_id: int, user_id: str) -> Ques
     return q
 
 
-def edit(session: Session, team_id: str, question_id: int, user_id: str, text: str) -> Question:
-    """The asker rewords their question (nobody else may)."""
+def edit(
+    session: Session, team_id: str, question_id: int, user_id: str, text: str, *,
+    commit: bool = True,
+) -> Question:  # fmt: skip
+    """The asker rewords their question (nobody else may). With `commit` False the change is
+    written in the caller's transaction, which commits it."""
     q = _own(session, team_id, question_id, user_id)
     if q.text == text:  # the same edit again (a redelivery): nothing changes, no new version
         return q
     q.text = text
-    return touch(session, q)
+    bump(session, q)
+    if commit:
+        session.commit()
+    return q
 
 
-def withdraw(session: Session, team_id: str, question_id: int, user_id: str) -> Question:
-    """The asker takes their question back (nobody else may)."""
+def withdraw(
+    session: Session, team_id: str, question_id: int, user_id: str, *, commit: bool = True
+) -> Question:
+    """The asker takes their question back (nobody else may); `commit` as for edit."""
     q = _own(session, team_id, question_id, user_id)
     q.status = "withdrawn"
-    return touch(session, q)
+    bump(session, q)
+    if commit:
+        session.commit()
+    return q
 
 
 def set_source_permalink(session: Session, question_id: int, permalink: str) -> None:
