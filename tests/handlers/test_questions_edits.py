@@ -69,9 +69,7 @@ def test_a_change_refreshes_its_triage_post(
 
 
 @pytest.mark.parametrize("change", CHANGES)
-def test_a_refused_change_records_no_follow_up(
-    change: str, web: SlackHTTP, engine: Engine
-) -> None:
+def test_a_refused_change_records_no_follow_up(change: str, web: SlackHTTP, engine: Engine) -> None:
     setup_team(engine)
     ask(web, "Do you support SCIM?")
     assert "Only the rep who asked" in ask(web, CHANGES[change], user=REP2)["text"]
