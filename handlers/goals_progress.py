@@ -18,9 +18,9 @@ from bot.goals.views.digest import LOG_PROGRESS
 from bot.kernel.messages import ephemeral, notice_modal, usage
 from bot.kernel.parsing import row_id
 from bot.kernel.text import escape, unescape
-from bot.platform import permissions
+from bot.platform import follow_up, permissions
+from bot.platform.background import NOTE, record_lazy
 from bot.platform.delivery import Post
-from bot.platform.follow_up import record_post
 from storage import goals
 
 MEMBERS = ("leader", "marketer", "rep")
@@ -29,7 +29,7 @@ MEMBERS = ("leader", "marketer", "rep")
 def register(app: Any) -> None:
     app.view(views.LOG_CALLBACK)(submit_progress)
     app.action(LOG_PROGRESS)(open_log_form)
-    app.action(re.compile(rf"^{views.PICK_ACTION}_\d+$"))(pick_goal)
+    app.action(re.compile(rf"^{views.PICK_ACTION}_\d+$"))(ack=pick_goal, lazy=[tell_picked])
 
 
 def update_command(
@@ -59,9 +59,11 @@ def _apply(
     note: str,
     key: str,
     dm_key: str | None = None,
+    commit: bool = True,
 ) -> tuple[dict[str, Any], str | None]:
     """Validate and record an update once per delivery `key`, in one transaction with its
-    confirmation DM (under `dm_key`, if any): (reply, field in error or None)."""
+    confirmation DM (under `dm_key`, if any): (reply, field in error or None). With `commit`
+    False the caller adds to the transaction and commits it."""
     try:
         step = parse_progress(progress)
     except InputError as exc:
@@ -90,8 +92,9 @@ def _apply(
     reply = views.update_saved(goal, update)
     if dm_key is not None:  # the form just closes: confirm in a DM, recorded with the update
         message = {k: v for k, v in reply.items() if k in ("text", "blocks")}
-        record_post(session, team, dm_key, Post("chat.postMessage", user, message))
-    session.commit()
+        follow_up.record_post(session, team, dm_key, Post("chat.postMessage", user, message))
+    if commit:
+        session.commit()
     return reply, None
 
 
@@ -138,8 +141,9 @@ def submit_progress(
     ack()
 
 
-def pick_goal(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    """A button from the "which goal?" choice: apply the update it carries."""
+def pick_goal(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """A button from the "which goal?" choice: apply the update it carries. The update and the
+    follow-up that tells the clicker (tell_picked, with the reply as its note) commit together."""
     ack()
     team, user = body["team"]["id"], body["user"]["id"]
     choice = views.read_choice(body["actions"][0].get("value", ""))
@@ -154,5 +158,14 @@ def pick_goal(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltCon
             # the same choice) logs the update once; each click has its own trigger id.
             message = (body.get("container") or {}).get("message_ts") or body["trigger_id"]
             key = f"choice:{message}:{user}"
-            reply = _apply(session, team, user, goal_id, progress, note, key)[0]
-    respond(**reply, replace_original=True)
+            reply = _apply(session, team, user, goal_id, progress, note, key, commit=False)[0]
+        # Every reply here is ephemeral(text): the text is all the follow-up needs.
+        record_lazy(session.connection(), context, team, tell_picked.__name__, body, reply["text"])
+        session.commit()
+
+
+def tell_picked(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Lazy: replace the choice with what the click did (a failed reply is retried)."""
+    text = context.get(NOTE)
+    if text and body.get("response_url"):
+        follow_up.reply(respond, {**ephemeral(str(text)), "replace_original": True})

@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, BoltContext
-from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.kernel.messages import ephemeral
@@ -18,11 +17,13 @@ from bot.meetings import preview
 from bot.meetings.schedule import meets_on, next_meeting
 from bot.meetings.views import forms, replies
 from bot.platform import permissions
+from bot.platform.background import NO_FOLLOW_UP, record_lazy
 from handlers import meetings_actions, meetings_setup
-from storage import meetings, receipts, workspaces
+from storage import meetings, receipts
 from storage import meetings_agendas as agendas
 from storage.clock import utcnow
 from storage.meetings_agendas import NewItem
+from storage.models import Workspace
 from storage.models.meetings import MeetingSeries
 
 COMMAND = "/agenda"
@@ -36,7 +37,9 @@ def register(app: Any) -> None:
 
 
 def agenda_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-    """Route `/agenda <sub>`; each reply is the ack's ephemeral body (quick database work)."""
+    """Route `/agenda <sub>`; each reply is the ack's ephemeral body (quick database work).
+    Only `add` has a follow-up, recorded with its write; every other reply records none."""
+    context[NO_FOLLOW_UP] = True
     sub, rest = split_command(command_text(command.get("text")))
     action = SUBCOMMANDS.get(sub)
     if action is None:
@@ -46,35 +49,32 @@ def agenda_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> N
     ack(action(context, command, rest))
 
 
-def agenda_command_later(command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    """After the ack: open the setup modal, or update an agenda that got a new topic."""
+def agenda_command_later(command: dict[str, Any], context: BoltContext) -> None:
+    """After `/agenda add`: update the coming agenda that got the new topic."""
     sub, rest = split_command(command_text(command.get("text")))
-    team, user = command["team_id"], command["user_id"]
-    engine, settings = context["engine"], context["settings"]
-    if sub == "setup":
-        with Session(engine) as session:
-            if not permissions.allowed(session, settings, team, user, *LEADERS):
-                return
-            ws = workspaces.get_or_create(session, team, settings.lockstep_timezone)
-            tz = ws.timezone
-        client.views_open(trigger_id=command["trigger_id"], view=forms.setup_modal(tz))
-    elif sub == "add":
-        with Session(engine) as session:
-            series, _ = _series_and_rest(session, team, rest)
-            upcoming = (
-                agendas.upcoming_agenda(session, series.id, utcnow())
-                if series and series.id
-                else None
-            )
-        if upcoming is not None and upcoming.id is not None:
-            agenda_jobs.refresh_agenda(context["runtime"], team, upcoming.id)
+    if sub != "add":
+        return
+    team = command["team_id"]
+    with Session(context["engine"]) as session:
+        series, _ = _series_and_rest(session, team, rest)
+        upcoming = (
+            agendas.upcoming_agenda(session, series.id, utcnow()) if series and series.id else None
+        )
+    if upcoming is not None and upcoming.id is not None:
+        agenda_jobs.refresh_agenda(context["runtime"], team, upcoming.id)
 
 
 def _setup(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, Any]:
+    """Open the series form here, in the ack: its trigger id is good for 3 s, once (a follow-up
+    may run later, in another process). Only reads come before it."""
+    team, user = command["team_id"], command["user_id"]
+    settings = context["settings"]
     with Session(context["engine"]) as session:
-        team, user = command["team_id"], command["user_id"]
-        if not permissions.allowed(session, context["settings"], team, user, *LEADERS):
+        if not permissions.allowed(session, settings, team, user, *LEADERS):
             return ephemeral(permissions.refusal("leaders"))
+        ws = session.get(Workspace, team)
+    tz = ws.timezone if ws is not None else settings.lockstep_timezone
+    context.client.views_open(trigger_id=command["trigger_id"], view=forms.setup_modal(tz))
     return replies.note("Opening the meeting series form…")
 
 
@@ -168,9 +168,11 @@ def _add(context: BoltContext, command: dict[str, Any], rest: str) -> dict[str, 
             return replies.note("Already added.")
         topic = meetings.add_topic(session, team, series.id, text, user, commit=False)
         upcoming = agendas.upcoming_agenda(session, series.id, utcnow())
-        if upcoming is not None:
+        if upcoming is not None:  # its post shows the topic: refreshed by the follow-up
             item = NewItem("topics", "topic", topic.id, text)
             agendas.add_item(session, upcoming, item, commit=False)
+            context[NO_FOLLOW_UP] = False
+            record_lazy(session.connection(), context, team, agenda_command_later.__name__, command)
         session.commit()
         name = safe(series.name, 80)
     return replies.done(f"Added to *{name}*: {safe(text, 300)}")

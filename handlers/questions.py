@@ -47,8 +47,9 @@ def prospect_question(
     capture, an edit and a withdrawal have a follow-up (after_command)."""
     text = command_text(command.get("text"))
     sub, rest = split_command(text)
-    # A usage reply, help or a search changed nothing: no follow-up, so no write in this ack.
-    context[NO_FOLLOW_UP] = not (sub in ("edit", "withdraw") and _is_subcommand(sub, rest))
+    # A usage reply, help, a search or a refusal changed nothing: no follow-up, so no write in
+    # this ack. A capture, an edit and a withdrawal record theirs with their write.
+    context[NO_FOLLOW_UP] = True
     if not text:
         view = modals.capture_modal(metadata={"channel": command.get("channel_id", "")})
         client.views_open(trigger_id=command["trigger_id"], view=view)
@@ -110,10 +111,19 @@ def _subcommand(
     with Session(context["engine"], expire_on_commit=False) as session:
         try:
             if sub == "edit":
-                return views.edited(store.edit(session, team, question_id, user, new_text.strip()))
-            return views.withdrawn(store.withdraw(session, team, question_id, user))
-        except store.QuestionError as exc:
+                q = store.edit(session, team, question_id, user, new_text.strip(), commit=False)
+                reply = views.edited(q)
+            else:
+                reply = views.withdrawn(
+                    store.withdraw(session, team, question_id, user, commit=False)
+                )
+        except store.QuestionError as exc:  # not theirs, or closed: nothing changed
             return views.error(exc.code)
+        # The change and the refresh of its triage post (after_command) commit together.
+        context[NO_FOLLOW_UP] = False
+        record_lazy(session.connection(), context, team, after_command.__name__, command)
+        session.commit()
+    return reply
 
 
 def _number(token: str) -> int | None:

@@ -104,11 +104,12 @@ def lock_live(session: Session, team_id: str, question_id: int) -> Question:
     return q
 
 
-def save(session: Session, q: Question) -> Question:
-    """Write the changes to `q`, whose row lock_live locked and versioned, and commit."""
+def save(session: Session, q: Question, *, commit: bool = True) -> Question:
+    """Write the changes to `q`, whose row lock_live locked and versioned, and commit (with
+    `commit` False: flushed in the caller's transaction, which commits it)."""
     q.updated_at = utcnow()
     session.add(q)
-    session.commit()
+    session.commit() if commit else session.flush()
     return q
 
 
@@ -241,22 +242,28 @@ def _own(
     return q
 
 
-def edit(session: Session, team_id: str, question_id: int, user_id: str, text: str) -> Question:
-    """The asker rewords their question (nobody else may)."""
+def edit(
+    session: Session, team_id: str, question_id: int, user_id: str, text: str, *,
+    commit: bool = True,
+) -> Question:  # fmt: skip
+    """The asker rewords their question (nobody else may). With `commit` False the change is
+    written in the caller's transaction, which commits it."""
     q = _own(session, team_id, question_id, user_id, lock=False)
     if q.text == text:  # the same edit again (a redelivery): nothing changes, no new version
         return q
     q = _own(session, team_id, question_id, user_id)  # still live, now under the lock
     q.text = text
-    return save(session, q)
+    return save(session, q, commit=commit)
 
 
-def withdraw(session: Session, team_id: str, question_id: int, user_id: str) -> Question:
+def withdraw(
+    session: Session, team_id: str, question_id: int, user_id: str, *, commit: bool = True
+) -> Question:
     """The asker takes their question back (nobody else may); checked under the row's lock,
-    so an answer or merge committing meanwhile is not overwritten."""
+    so an answer or merge committing meanwhile is not overwritten. `commit` as for edit."""
     q = _own(session, team_id, question_id, user_id)
     q.status = "withdrawn"
-    return save(session, q)
+    return save(session, q, commit=commit)
 
 
 def set_source_permalink(session: Session, question_id: int, permalink: str) -> None:

@@ -1,7 +1,11 @@
-"""Follow-up posts recorded in the transaction of the write they follow."""
+"""Follow-up posts recorded in the transaction of the write they follow, and a follow-up's
+reply to its delivery's response_url."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from slack_bolt import Respond
 from sqlmodel import Session
 
 from bot.platform.delivery import Post
@@ -18,3 +22,16 @@ def record_post(session: Session, team_id: str, key: str, post: Post) -> int:
     conn = session.connection()
     message_id, _ = outbox.record(conn, team_id, key, post.method, post.channel, payload)
     return message_id
+
+
+class ReplyNotTaken(Exception):
+    """Slack did not take a reply to a response_url for now (429, 5xx): the follow-up that
+    sent it fails, so the outbox runs it again."""
+
+
+def reply(respond: Respond, message: dict[str, Any]) -> None:
+    """Send `message` to the delivery's response_url from a follow-up; raise ReplyNotTaken on
+    an answer worth retrying (a 4xx, such as an expired URL, would fail again: dropped)."""
+    sent = respond(**message)
+    if sent.status_code == 429 or sent.status_code >= 500:
+        raise ReplyNotTaken(f"response_url answered {sent.status_code}")

@@ -185,8 +185,8 @@ def test_ambiguous_name_offers_a_choice_and_the_button_applies_it(
         buttons[1]["action_id"], buttons[1]["value"], user_id=REP, response_url=url
     )
     http.action(click)
-    http.action(click)  # a retried delivery
-    (reply,) = slack.wait_for("response_url", count=2)[:1]
+    http.action(click)  # a retried delivery: its follow-up is the first one, not run again
+    (reply,) = slack.wait_for("response_url")
     assert "Pipeline US" in reply.params["text"] and "+5 logged" in reply.params["text"]
     (update,) = stored(engine, GoalUpdate)
     assert update.delta == 5 and update.note == "big week"
@@ -194,7 +194,7 @@ def test_ambiguous_name_offers_a_choice_and_the_button_applies_it(
         buttons[0]["action_id"], buttons[0]["value"], user_id=STRANGER, response_url=url
     )
     http.action(forged)
-    slack.wait_for("response_url", count=3)
+    assert len(slack.wait_for("response_url", count=2)) == 2  # the click, the refusal
     assert len(stored(engine, GoalUpdate)) == 1
 
 
