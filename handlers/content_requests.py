@@ -16,7 +16,7 @@ from bot.content_requests.views import posts
 from bot.gaps import report as gap_report
 from bot.kernel.messages import usage
 from bot.kernel.parsing import command_text, row_id, split_command
-from bot.platform import permissions
+from bot.platform import follow_up, permissions
 from bot.platform.background import NOTE, record_lazy
 from storage import content_requests
 from storage import gaps as gap_store
@@ -142,8 +142,8 @@ def plus_one(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 
 def refresh_after_vote(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """Lazy: tell the clicker what the +1 did; show the new demand on the triage post (keyed
-    by version: no duplicate update)."""
+    """Lazy: show the new demand on the triage post (keyed by version: no duplicate update);
+    tell the clicker what the +1 did (a reply Slack did not take is retried)."""
     team, note = body["team"]["id"], context.get(NOTE)
     with Session(context["engine"], expire_on_commit=False) as session:
         request = content_requests.get(session, team, _request_id(body))
@@ -156,7 +156,7 @@ def refresh_after_vote(body: dict[str, Any], context: BoltContext, respond: Resp
         VOTED: lambda: posts.voted(demand),
         ALREADY: posts.already_voted,
     }
-    if note in replies and body.get("response_url"):
-        respond({**replies[note](), "replace_original": False})
-    if note == VOTED:
+    if note == VOTED:  # first: keyed by version, so a retry for the reply adds no update
         request_notices.refresh_post(context["runtime"], team, _request_id(body))
+    if note in replies and body.get("response_url"):
+        follow_up.reply(respond, {**replies[note](), "replace_original": False})

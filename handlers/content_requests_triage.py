@@ -13,7 +13,7 @@ from bot.content_requests.views import forms as views
 from bot.content_requests.views import posts
 from bot.kernel.messages import ephemeral, notice_modal
 from bot.kernel.parsing import row_id
-from bot.platform import permissions
+from bot.platform import follow_up, permissions
 from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
 from handlers import content_requests_dates
 from handlers.content_requests import today_somewhere
@@ -118,12 +118,13 @@ def notify_from_button(body: dict[str, Any], context: BoltContext, respond: Resp
     the clicker told why nothing changed."""
     note = context.get(NOTE)
     if note == REFUSED:
-        respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
+        refusal = ephemeral(permissions.refusal("marketers"))
+        follow_up.reply(respond, {**refusal, "replace_original": False})
         return
     with Session(context["engine"], expire_on_commit=False) as session:
         request = _button_request(session, body)
     if note == NOT_NOW:
-        respond({**posts.not_now(request), "replace_original": False})
+        follow_up.reply(respond, {**posts.not_now(request), "replace_original": False})
     elif note == CHANGED and request is not None and request.id is not None:
         request_notices.status_changed(
             context["runtime"], request.team_id, request.id, expected="in_progress"

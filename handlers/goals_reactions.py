@@ -18,6 +18,7 @@ from bot.goals.digest_data import shown_on
 from bot.goals.views import digest as digest_views
 from bot.kernel.messages import ephemeral
 from bot.kernel.text import safe
+from bot.platform import follow_up
 from bot.platform.background import NOTE, record_lazy
 from storage import goals, receipts
 from storage import goals_digests as digests
@@ -68,7 +69,8 @@ def signal(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 
 def after_signal(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """Lazy: tell the person what their pick did."""
+    """Lazy: tell the person what their pick did (only reads before it: a failed reply is
+    retried)."""
     if not body.get("response_url"):
         return
     kind, goal_id = _picked(body)
@@ -81,7 +83,7 @@ def after_signal(body: dict[str, Any], context: BoltContext, respond: Respond) -
         with Session(context["runtime"].engine) as session:
             goal = goals.get(session, body["team"]["id"], goal_id or 0)
         text = SAID[kind].format(goal=safe(goal.name if goal else "?", 150))
-    respond({**ephemeral(text), "replace_original": False})
+    follow_up.reply(respond, {**ephemeral(text), "replace_original": False})
 
 
 def reaction_changed(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:

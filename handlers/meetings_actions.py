@@ -19,7 +19,7 @@ from bot.kernel.parsing import row_id
 from bot.meetings import jobs as agenda_jobs
 from bot.meetings.views import agenda as views
 from bot.meetings.views import forms, replies
-from bot.platform import permissions
+from bot.platform import follow_up, permissions
 from bot.platform.background import NOTE, record_lazy
 from storage import meetings
 from storage import meetings_action_items as action_items
@@ -67,7 +67,7 @@ def is_member_or_leader(
 
 def _tell(respond: Any, body: dict[str, Any], text: str) -> None:
     if body.get("response_url"):
-        respond(**ephemeral(text), replace_original=False)
+        follow_up.reply(respond, {**ephemeral(text), "replace_original": False})
 
 
 def _follow_up(

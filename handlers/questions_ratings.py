@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.kernel.messages import ephemeral
-from bot.platform import permissions
+from bot.platform import follow_up, permissions
 from bot.platform.background import NOTE, record_lazy
 from bot.questions import ratings
 from bot.questions.views import ratings as views
@@ -107,7 +107,8 @@ def after_rating(
     body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
 ) -> None:
     """Lazy: the triage posts after a resolution, a thread note after an answer DM's “Not
-    quite”; then the rep is told (in the modal, when they rated from its last page)."""
+    quite”; then the rep is told (in the modal, when they rated from its last page). What comes
+    before the reply is keyed in the outbox, so a reply Slack did not take is retried."""
     runtime, team, user = context["runtime"], body["team"]["id"], body["user"]["id"]
     note = context.get(NOTE)
     parsed = views.parse(body["actions"][0].get("value"))
@@ -129,4 +130,4 @@ def after_rating(
     if body.get("view"):
         client.views_update(view_id=body["view"]["id"], view=views.rated_modal(text))
     elif body.get("response_url"):
-        respond({**ephemeral(text), "replace_original": False})
+        follow_up.reply(respond, {**ephemeral(text), "replace_original": False})

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot.kernel.messages import ephemeral, notice_modal
 from bot.kernel.parsing import row_id
-from bot.platform import permissions
+from bot.platform import follow_up, permissions
 from bot.platform.background import NOTE, record_lazy
 from bot.questions import review
 from bot.questions.views import modals
@@ -75,11 +75,12 @@ def _tell(body: dict[str, Any], context: BoltContext, respond: Respond, done: An
         return
     note = context.get(NOTE)
     if note == DONE:
-        respond(done())
+        follow_up.reply(respond, done())
     elif note == REFUSED:
-        respond({**ephemeral(permissions.refusal("marketers")), "replace_original": False})
+        refusal = ephemeral(permissions.refusal("marketers"))
+        follow_up.reply(respond, {**refusal, "replace_original": False})
     else:
-        respond({**ephemeral(views.UNCHANGED), "replace_original": False})
+        follow_up.reply(respond, {**ephemeral(views.UNCHANGED), "replace_original": False})
 
 
 def _answer(context: BoltContext, body: dict[str, Any], raw: str | None) -> Any:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from bot.kernel.messages import ephemeral, notice_modal
 from bot.kernel.parsing import row_id
-from bot.platform import permissions
+from bot.platform import follow_up, permissions
 from bot.platform.background import NO_FOLLOW_UP, NOTE, record_lazy
 from bot.questions import posts as question_posts
 from bot.questions.forms import answer_fields, answer_target, original_number
@@ -107,7 +107,7 @@ def after_plus_one(body: dict[str, Any], context: BoltContext, respond: Respond)
     """Lazy: update the triage post with the new count, or tell the clicker it was not."""
     if context.get(NOTE) == NOT_COUNTED:
         if body.get("response_url"):
-            respond({**ephemeral(views.NOT_COUNTED), "replace_original": False})
+            follow_up.reply(respond, {**ephemeral(views.NOT_COUNTED), "replace_original": False})
         return
     question_id = _question_id(body["actions"][0].get("value"))
     question_posts.refresh_triage(context["runtime"], body["team"]["id"], question_id)
