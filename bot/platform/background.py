@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 # Request context keys: the exception a lazy function raised, and that it ran (run_lazy).
 FAILED = "lockstep_lazy_error"
 RAN = "lockstep_lazy_ran"
+# A request context key: this dispatch is a recorded lazy run (run_lazy), not Slack's delivery.
+LAZY_RUN = "lockstep_lazy_run"
 # A request context key: what the ack listener did, for its lazy follow-up to act on (a short
 # string; recorded with the run, so the follow-up sees it in whatever process runs it).
 NOTE = "lockstep_note"
@@ -162,7 +164,9 @@ def run_lazy(app: App, payload: dict[str, Any]) -> None:
         "x-slack-bolt-lazy-function-name": payload["function"],
     }
     # The request was verified when it arrived; socket_mode skips the (now stale) signature.
-    context = {NOTE: payload["note"]} if payload.get("note") else None
+    context: dict[str, Any] = {LAZY_RUN: True}
+    if payload.get("note"):
+        context[NOTE] = payload["note"]
     request = BoltRequest(
         body=payload["body"], headers=headers, context=context, mode="socket_mode"
     )

@@ -128,7 +128,13 @@ def _on_error(
     context: BoltContext,
 ) -> None:
     """Log with traceback, and tell the user something went wrong (never the details). The
-    action's follow-ups are not recorded: its write was rolled back (bot.platform.background)."""
+    action's follow-ups are not recorded: its write was rolled back (bot.platform.background).
+    A recorded follow-up that failed before its function ran (authorization, a middleware) is
+    not the user's action failing: nobody is told; run_lazy raises it and the outbox retries."""
+    if context.get(background.LAZY_RUN):
+        logger.warning("A follow-up could not start (%r); it is retried", error)
+        context[background.FAILED] = error
+        return
     context[background.ACK_FAILED] = True
     logger.error(
         "Unhandled error for %s: %r", body.get("type") or body.get("command"), error, exc_info=error

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
-from slack_bolt import BoltResponse
-from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt import BoltContext, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import Authorize, InstallationStoreAuthorize
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.platform.background import LAZY_RUN
+from bot.platform.delivery import LazyRunFailed
 from bot.platform.runtime import Runtime
 from bot.platform.scopes import SCOPES
 from storage import installations, roles
@@ -48,7 +52,24 @@ def oauth_settings(runtime: Runtime) -> OAuthSettings:
     )
 
 
-def authorize(runtime: Runtime) -> InstallationStoreAuthorize:
+class _FollowUpsRetry(Authorize):
+    """Bolt's authorize, except for a recorded follow-up: Bolt answers an authorize that found
+    nothing by telling the person, on the response_url, to reinstall the app. The ack was
+    authorized; "nothing" for its follow-up is an auth.test that failed (an outage) or an
+    uninstall since. That raises instead, so the outbox retries it quietly, or gives up on it
+    as on any follow-up that keeps failing."""
+
+    def __init__(self, inner: Authorize) -> None:
+        self.inner = inner
+
+    def __call__(self, *, context: BoltContext, **ids: Any) -> AuthorizeResult | None:
+        result = self.inner(context=context, **ids)
+        if result is None and context.get(LAZY_RUN):
+            raise LazyRunFailed("the follow-up's workspace could not be authorized")
+        return result
+
+
+def authorize(runtime: Runtime) -> Authorize:
     """Bolt's own authorize on the installation store, rotating through Lockstep's rotator: on
     SLACK_API_BASE_URL, one process at a time, saving the whole installation (bot.platform.tokens).
     Given to App(authorize=...); OAuthSettings would build one on slack.com's default client."""
@@ -64,7 +85,7 @@ def authorize(runtime: Runtime) -> InstallationStoreAuthorize:
     )
     if runtime.tokens.rotator is not None:
         built.token_rotator = runtime.tokens.rotator
-    return built
+    return _FollowUpsRetry(built)
 
 
 def purge_states(runtime: Runtime, now: datetime) -> dict[str, int]:

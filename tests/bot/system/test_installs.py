@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 from slack_sdk.errors import SlackTokenRotationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.people import reach
 from bot.platform.background import BackgroundWorker
 from bot.platform.config import Settings
-from bot.platform.delivery import NOT_INSTALLED, ChannelPacer, Post
+from bot.platform.delivery import LAZY_METHOD, NOT_INSTALLED, ChannelPacer, Post
 from bot.platform.runtime import Runtime, build_runtime
 from bot.questions.views import replies
 from bot.system import jobs
@@ -466,3 +466,52 @@ def test_no_oauth_code_in_the_logs_of_an_install_or_a_refused_code(
     slack.fail("oauth.v2.access", status=200, error="invalid_code")
     get(f"{base}/slack/oauth_redirect?code=9999.8888.deadbeefcafe&state={state}", cookie)
     assert not [line for line in SUITE_LOG.lines if f"code-{team}" in line or "deadbeef" in line]
+
+
+@pytest.mark.parametrize("outage", ["auth.test answers 500", "auth.test drops the connection"])
+def test_a_follow_up_that_cannot_be_authorized_is_retried_and_nobody_is_told_to_reinstall(
+    outage: str,
+    oauth_settings: Settings,
+    oauth_runtime: Runtime,
+    engine: Engine,
+    slack: FakeSlack,
+    mention_guard: MentionGuard,
+) -> None:
+    """A follow-up runs Bolt's authorization again (run_lazy). When auth.test fails there,
+    Bolt told the person to reinstall the app, or Lockstep's error handler told them something
+    went wrong, at every retry, about an action that was stored (found by review)."""
+    create_app(oauth_settings, runtime=oauth_runtime)  # the background: runs recorded follow-ups
+    web = create_app(
+        oauth_settings, runtime=build_runtime(oauth_settings, engine=engine), run_lazy_here=False
+    )
+    team, token = next(iter(TEAMS.items()))
+    with serve_on_loopback(web) as url:
+        install(url, slack, team, token)
+        with Session(engine) as session:
+            workspaces.update(session, team, triage_channel=TRIAGE)
+        http = RecordingSlackHTTP(url, SIGNING_SECRET, mention_guard, slack)
+        asked = slack.new_response_url()
+        status, body = http.command(
+            replies.COMMAND, "Do you support SCIM provisioning?", team_id=team, response_url=asked
+        )
+    assert status == 200 and "Logged your question" in str(body)
+    if outage == "auth.test answers 500":
+        slack.fail("auth.test", status=500, times=-1)
+    else:
+        slack.drop("auth.test", times=-1)
+    oauth_runtime.outbox.deliver_due()
+    assert slack.responses(asked) == []  # nobody is told to reinstall, or that it went wrong
+    assert not [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == TRIAGE]
+    with Session(engine) as session:
+        lazy = select(OutboxMessage).where(OutboxMessage.method == LAZY_METHOD)  # type: ignore[arg-type]
+        (row,) = session.exec(lazy).all()
+        assert row[0].status == "pending" and row[0].attempts == 1
+        session.exec(  # due again now (its backoff is seconds)
+            update(OutboxMessage).values(next_attempt_at=utcnow())
+        )
+        session.commit()
+    slack.reset()  # Slack is back
+    oauth_runtime.outbox.deliver_due()
+    (post,) = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == TRIAGE)
+    assert "SCIM" in str(post.params.get("blocks")) and post.token == token
+    assert not [c for c in slack.responses(asked) if "reinstall" in str(c.params)]
