@@ -31,7 +31,7 @@ HOSTILE = [
     "<!channel>",
     "<!here>",
     "<!everyone>",
-    "<@U0FAKE0001>",
+    "<@U0FAKE0002>",  # nobody the fuzz picks in a users_select: typed only
     "<https://evil.example|bank>",
     "'; DROP TABLE question; --",
     '" OR 1=1 --',
