@@ -98,6 +98,23 @@ def assert_escaped_once(guard: MentionGuard, slack: FakeSlack, *answers: Any) ->
     assert "&amp;amp;" not in shown and "&amp;lt;" not in shown
 
 
+def accept_the_request(http: SlackHTTP, engine: Engine) -> int:
+    """A marketer accepts the one content request (P1, due SOON); its id."""
+    with Session(engine) as session:
+        rid = session.exec(select(ContentRequest.id)).one()
+    assert rid is not None
+    accept = {
+        request_views.B_PRIORITY: sel("P1"),
+        request_views.B_OWNER: person(MARKETER),
+        request_views.B_EXPECTED: day(SOON),
+    }
+    accepted = view_submission_payload(
+        request_views.ACCEPT_CALLBACK, accept, user_id=MARKETER, private_metadata=str(rid)
+    )
+    assert http.submit(accepted) == (200, "")
+    return rid
+
+
 def weekday_after_workday(day: date) -> date:
     """The first day from `day` whose eve is Monday to Friday (a reminder the day before it
     then falls in working hours)."""
@@ -126,18 +143,7 @@ def test_content_request_pings_nobody_in_the_triage_post_or_its_updates(
     assert post.params["text"].endswith(
         "Comparison sheet for the &lt;!channel&gt; review, ask &lt;@U0FAKE0002&gt;"
     )
-    with Session(engine) as session:
-        rid = session.exec(select(ContentRequest.id)).one()
-    assert rid is not None
-    accept = {
-        request_views.B_PRIORITY: sel("P1"),
-        request_views.B_OWNER: person(MARKETER),
-        request_views.B_EXPECTED: day(SOON),
-    }
-    submit = view_submission_payload(
-        request_views.ACCEPT_CALLBACK, accept, user_id=MARKETER, private_metadata=str(rid)
-    )
-    assert http.submit(submit) == (200, "")
+    rid = accept_the_request(http, engine)
     (update,) = slack.wait_for("chat.update", where=to(TRIAGE))
     assert "&lt;!channel&gt; review" in update.params["text"]
     http.action(block_action_payload(posts.PLUS_ONE_BUTTON, str(rid), user_id=OTHER_REP))
@@ -470,18 +476,7 @@ def test_overdue_request_nudge_and_its_new_date_ping_nobody(
     payload = view_submission_payload(request_views.REQUEST_CALLBACK, values, user_id=REP)
     assert http.submit(payload) == (200, "")
     slack.wait_for("chat.postMessage", where=to(TRIAGE))
-    with Session(engine) as session:
-        rid = session.exec(select(ContentRequest.id)).one()
-    assert rid is not None
-    accept = {
-        request_views.B_PRIORITY: sel("P1"),
-        request_views.B_OWNER: person(MARKETER),
-        request_views.B_EXPECTED: day(SOON),
-    }
-    accepted = view_submission_payload(
-        request_views.ACCEPT_CALLBACK, accept, user_id=MARKETER, private_metadata=str(rid)
-    )
-    assert http.submit(accepted) == (200, "")
+    rid = accept_the_request(http, engine)
     slack.wait_for("chat.update", where=to(TRIAGE))
     # The owner's DM the morning after the expected date, in their working hours.
     late = wednesday_noon(datetime.combine(date.fromisoformat(SOON), datetime.min.time(), UTC))
