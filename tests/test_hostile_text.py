@@ -405,7 +405,12 @@ def test_answer_review_dm_its_buttons_and_the_ratings_ping_nobody(
     assert "missed" in missed.params["text"]
     slack.wait_for("chat.postMessage", where=lambda c: "does not quite" in str(c.params["text"]))
     # The review DM when the answer comes due: the question and the answer, escaped once.
-    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=400)) == 1
+    assert (
+        review.send_due_reviews(
+            runtime, wednesday_noon(utcnow() + timedelta(days=400)) + timedelta(hours=4)
+        )
+        == 1
+    )  # noqa: E501
     (due,) = slack.wait_for(
         "chat.postMessage", where=dm_to(qh.MARKETER, review_views.VERIFY_BUTTON)
     )

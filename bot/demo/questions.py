@@ -99,7 +99,9 @@ def stale(stage: Stage) -> None:
     stage.note("the demo moves its answers 91 days into the past instead of waiting")
     stage.command(ANA, COMMAND, "search SSO")
     stage.note("Ana still finds it, flagged as not verified since it was given")
-    review.send_due_reviews(stage.runtime, later)
+    # Review DMs go out in the person's working hours (Mia's zone is New York): the job runs
+    # as if it were Monday 17:00 in Paris, 11:00 in New York.
+    review.send_due_reviews(stage.runtime, max(later, next_monday_at(17)))
     stage.show_new()
     stage.scene("Mia checks the answer: SCIM is still on Business and Enterprise")
     stage.press(MIA, review_views.VERIFY_BUTTON, where=MIA.id)

@@ -12,12 +12,13 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.people.reach import reach_of, record_dm
 from bot.platform import permissions
 from bot.platform.delivery import Post
 from bot.platform.runtime import Runtime
 from bot.questions.posts import refresh_triage, triage_key
 from bot.questions.views import review as views
-from storage import outbox, roles
+from storage import outbox, roles, workspaces
 from storage import questions_review as reviews
 from storage.models import Answer
 
@@ -38,7 +39,10 @@ def reviewers(session: Session, runtime: Runtime, a: Answer) -> list[str]:
 
 
 def send_due_reviews(runtime: Runtime, now: datetime) -> int:
-    """Periodic: one review DM per answer that came due (per review date and person)."""
+    """Periodic: one review DM per answer that came due (per review date and person), inside
+    each person's working hours; nobody away or deactivated is asked. The answer is marked
+    reminded only once no DM is left for later (a tick outside someone's hours leaves it due;
+    the DMs already recorded are keyed, so the next tick adds only the rest)."""
     sent = 0
     with Session(runtime.engine, expire_on_commit=False) as session:
         due = [(a, q) for a, q in reviews.due(session, now) if runtime.installed(a.team_id)]
@@ -48,13 +52,23 @@ def send_due_reviews(runtime: Runtime, now: datetime) -> int:
         if not people:  # no marketer or admin yet: due again on the next tick, once there is
             log.warning("answer %s is due for review but nobody may review it", a.id)
             continue
-        for user in people:
-            message = views.review_dm(q, a, author=user == a.answerer_id)
-            key = f"answer-review:{a.id}:{a.review_by:%Y%m%dT%H%M%S.%f}:{user}"
-            runtime.outbox.submit(a.team_id, key, Post("chat.postMessage", user, message))
-        with Session(runtime.engine) as session:
-            reviews.mark_reminded(session, a.id, a.review_by, now)
-        sent += len(people)
+        with Session(runtime.engine, expire_on_commit=False) as session:
+            ws = workspaces.get_or_create(session, a.team_id, runtime.settings.lockstep_timezone)
+            reaches = reach_of(runtime, session, ws, people, now)
+            outcomes = []
+            for user in people:
+                message = views.review_dm(q, a, author=user == a.answerer_id)
+                key = f"answer-review:{a.id}:{a.review_by:%Y%m%dT%H%M%S.%f}:{user}"
+                conn = session.connection()
+                outcomes.append(record_dm(conn, a.team_id, reaches[user], key, message, now,
+                                          hold=True))  # fmt: skip
+            if "later" in outcomes:
+                session.commit()  # those in their hours now; the rest on a later tick
+            else:
+                reviews.mark_reminded(session, a.id, a.review_by, now)  # commits the DMs too
+        sent += outcomes.count("sent")
+    if sent:
+        runtime.outbox.wake.set()
     return sent
 
 

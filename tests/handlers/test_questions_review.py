@@ -4,7 +4,7 @@ for marketers only and once per click, stale answers marked, retired ones never 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -15,9 +15,9 @@ from bot.platform.runtime import Runtime
 from bot.questions import review
 from bot.questions.views import modals, posts
 from bot.questions.views import review as views
+from storage import people, roles
 from storage import questions as store
 from storage import questions_review as reviews
-from storage import roles
 from storage.clock import utcnow
 from storage.models import Answer
 from tests.conftest import TEAM, outbox_settled
@@ -36,6 +36,14 @@ from tests.handlers.question_helpers import (
 from tests.slack_signing import SlackHTTP, block_action_payload, view_submission_payload
 
 MARKETER2 = "U0MKT00002"
+
+
+def at_work(after: datetime) -> datetime:
+    """The first Wednesday 16:00 UTC from `after` on: working hours in New York, the fake
+    Slack's zone for everyone (review DMs go out in the person's hours)."""
+    when = after.date() + timedelta(days=(2 - after.weekday()) % 7)
+    moment = datetime.combine(when, time(16), UTC)
+    return moment if moment >= after else moment + timedelta(days=7)
 
 
 def answered(http: SlackHTTP, slack: FakeSlack, engine: Engine, days: str = "30") -> Answer:
@@ -90,8 +98,8 @@ def test_a_due_answer_gets_one_review_dm_and_still_true_verifies_it_once(
 ) -> None:
     a = answered(http, slack, engine, days="30")
     assert a.review_by is not None and a.review_by - a.created_at == timedelta(days=30)
-    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=29)) == 0
-    later = utcnow() + timedelta(days=31)
+    assert review.send_due_reviews(runtime, at_work(utcnow() + timedelta(days=22))) == 0
+    later = at_work(utcnow() + timedelta(days=31))
     assert review.send_due_reviews(runtime, later) == 1
     assert review.send_due_reviews(runtime, later) == 0  # the next tick sends nothing more
     (dm,) = slack.wait_for("chat.postMessage", where=lambda c: c in due_dms(slack, MARKETER))
@@ -112,7 +120,7 @@ def test_a_due_answer_gets_one_review_dm_and_still_true_verifies_it_once(
     assert again.review_by == again.verified_at + timedelta(days=30) > a.review_by
     # Verified: not due again before its new date; then one new DM (a new outbox key).
     assert review.send_due_reviews(runtime, again.review_by - timedelta(seconds=1)) == 0
-    assert review.send_due_reviews(runtime, again.review_by) == 1
+    assert review.send_due_reviews(runtime, at_work(again.review_by)) == 1
     slack.wait_for("chat.postMessage", 2, where=lambda c: c in due_dms(slack, MARKETER))
 
 
@@ -123,7 +131,7 @@ def test_an_author_who_left_is_replaced_by_the_marketers(
     with Session(engine) as session:
         roles.revoke(session, TEAM, MARKETER, "marketer")
         roles.grant(session, TEAM, MARKETER2, "marketer", None)
-    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=31)) == 1
+    assert review.send_due_reviews(runtime, at_work(utcnow() + timedelta(days=31))) == 1
     (dm,) = slack.wait_for("chat.postMessage", where=lambda c: c in due_dms(slack, MARKETER2))
     assert f"<@{MARKETER}>'s answer" in json.dumps(dm.json("blocks"))
     assert due_dms(slack, MARKETER) == []
@@ -138,7 +146,7 @@ def test_an_answer_nobody_may_review_stays_due_until_someone_may(
     with Session(engine) as session:
         roles.revoke(session, TEAM, MARKETER, "marketer")
         assert roles.members_with(session, TEAM, "admin") == []
-    later = utcnow() + timedelta(days=31)
+    later = at_work(utcnow() + timedelta(days=31))
     assert review.send_due_reviews(runtime, later) == 0  # no one to ask: not marked reminded
     with Session(engine) as session:
         again = reviews.get(session, TEAM, a.id or 0)
@@ -185,7 +193,7 @@ def test_retire_reopens_the_question_once_and_hides_the_answer(
         assert q is not None and q.status == "open"
     status, body = http.command("/prospect-question", "search okta sign-on", user_id=REP)
     assert "SAML via Okta" not in json.dumps(body)
-    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=400)) == 0
+    assert review.send_due_reviews(runtime, at_work(utcnow() + timedelta(days=400))) == 0
     # Marketing can answer it anew.
     answer(http, 1, "Yes, via SAML and SCIM.")
     assert "SAML and SCIM" in json.dumps(dms(slack, REP, 2)[-1].json("blocks"))
@@ -209,7 +217,7 @@ def test_update_opens_the_answer_form_filled_in_and_answers_anew(
     with Session(engine) as session:
         latest = store.latest_answer(session, 1)
     assert latest is not None and latest.id != a.id
-    assert review.send_due_reviews(runtime, utcnow() + timedelta(days=100)) == 1  # the new one
+    assert review.send_due_reviews(runtime, at_work(utcnow() + timedelta(days=100))) == 1
 
 
 def test_the_workspace_default_review_period_fills_the_answer_form(
@@ -236,3 +244,33 @@ def test_the_workspace_default_review_period_fills_the_answer_form(
     form = slack.wait_for("views.open")[-1].json("view")
     review_block = next(b for b in form["blocks"] if b.get("block_id") == "review")
     assert review_block["element"]["initial_option"]["value"] == "180"
+
+
+def test_the_review_dm_waits_for_working_hours_and_skips_who_is_away(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    """Found by review: the DM went out the minute the answer came due (a Saturday, 03:00 in
+    New York) and to people on leave; nudges promise working hours."""
+    a = answered(http, slack, engine, days="30")
+    wednesday = at_work(utcnow() + timedelta(days=35))
+    saturday_night = wednesday - timedelta(days=4, hours=8)  # Sat 08:00 UTC, 03:00 in New York
+    assert a.review_by is not None and saturday_night > a.review_by  # due then
+    assert review.send_due_reviews(runtime, saturday_night) == 0
+    outbox_settled(engine)
+    assert due_dms(slack, MARKETER) == []
+    with Session(engine) as session:
+        still = reviews.get(session, TEAM, a.id or 0)
+        assert still is not None and still.reminded_at is None  # due, for a later tick
+    assert review.send_due_reviews(runtime, wednesday) == 1
+    slack.wait_for("chat.postMessage", where=lambda c: c in due_dms(slack, MARKETER))
+    # Verified, then due again while its author is away: nobody on leave is asked.
+    value = views.verify_value(a)
+    reply(slack, click(http, slack, views.VERIFY_BUTTON, value, MARKETER))
+    with Session(engine) as session:
+        again = reviews.get(session, TEAM, a.id or 0)
+        assert again is not None and again.review_by is not None
+        back = at_work(again.review_by)
+        people.set_away(session, TEAM, MARKETER, back.date() - timedelta(days=1), back.date(), "")
+    assert review.send_due_reviews(runtime, back) == 0
+    outbox_settled(engine)
+    assert len(due_dms(slack, MARKETER)) == 1
