@@ -104,12 +104,7 @@ def mark_completing(session: Session, digest_id: int, attempt: int) -> bool:
 def finish_chart(session: Session, digest_id: int, attempt: int, ok: bool) -> str:
     """Mark this claim's upload done, or pending again (failed after CHART_ATTEMPTS) when
     Slack answered that it did not share it; the new status."""
-    row = session.get(Digest, digest_id, populate_existing=True)
-    assert row is not None
-    if ok:
-        status = "done"
-    else:
-        status = "failed" if row.chart_attempts >= CHART_ATTEMPTS else "pending"
+    status = "done" if ok else ("failed" if attempt >= CHART_ATTEMPTS else "pending")
     _move(session, digest_id, attempt, ("uploading", "completing"), status)
     return status
 
