@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -149,8 +150,16 @@ def pending_notifications(
     ]
 
 
-def mark_notified(session: Session, feedback_ids: Sequence[int], when: datetime) -> None:
-    for row in session.exec(select(AssetFeedback).where(col(AssetFeedback.id).in_(feedback_ids))):
-        row.notified_at = when
-        session.add(row)
-    session.commit()
+def claim_notices(session: Session, feedback_ids: Sequence[int], when: datetime) -> list[int]:
+    """Mark feedback told to its owner, in the caller's transaction, each row only while no
+    one else did: the ids this caller claimed (the DM it records must hold only these)."""
+    claimed = []
+    for feedback_id in feedback_ids:
+        result = session.exec(
+            sql_update(AssetFeedback)
+            .where(col(AssetFeedback.id) == feedback_id, col(AssetFeedback.notified_at).is_(None))
+            .values(notified_at=when)
+        )
+        if result.rowcount == 1:
+            claimed.append(feedback_id)
+    return claimed

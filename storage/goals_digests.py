@@ -65,8 +65,9 @@ def unfinished(session: Session, since: datetime) -> list[Digest]:
     return list(session.exec(stmt.order_by(col(Digest.id))))
 
 
-def claim_chart(session: Session, digest_id: int, lease: timedelta) -> bool:
-    """Take the chart upload of a posted digest; False when done, failed or held by another."""
+def claim_chart(session: Session, digest_id: int, lease: timedelta) -> int | None:
+    """Take the chart upload of a posted digest: this claim's attempt number (the fence of its
+    later marks); None when done, failed, being shared (`completing`) or held by another."""
     now = utcnow()
     result = session.exec(
         update(Digest)
@@ -88,20 +89,39 @@ def claim_chart(session: Session, digest_id: int, lease: timedelta) -> bool:
         )
     )
     session.commit()
-    return bool(result.rowcount == 1)
-
-
-def finish_chart(session: Session, digest_id: int, ok: bool) -> str:
-    """Mark the upload done, or pending again (failed after CHART_ATTEMPTS); the new status."""
+    if result.rowcount != 1:
+        return None
     row = session.get(Digest, digest_id, populate_existing=True)
-    assert row is not None
-    if ok:
-        row.chart_status = "done"
-    else:
-        row.chart_status = "failed" if row.chart_attempts >= CHART_ATTEMPTS else "pending"
-    session.add(row)
+    return row.chart_attempts if row is not None else None
+
+
+def mark_completing(session: Session, digest_id: int, attempt: int) -> bool:
+    """Commit `completing` just before the call that shares the chart: from then on no claim
+    takes it again (a chart lost is better than two). False when this claim was lost."""
+    return _move(session, digest_id, attempt, ("uploading",), "completing")
+
+
+def finish_chart(session: Session, digest_id: int, attempt: int, ok: bool) -> str:
+    """Mark this claim's upload done, or pending again (failed after CHART_ATTEMPTS) when
+    Slack answered that it did not share it; the new status."""
+    status = "done" if ok else ("failed" if attempt >= CHART_ATTEMPTS else "pending")
+    _move(session, digest_id, attempt, ("uploading", "completing"), status)
+    return status
+
+
+def _move(session: Session, digest_id: int, attempt: int, before: tuple[str, ...], to: str) -> bool:
+    """Set the chart status, fenced on this claim (its attempt number, a status it may leave)."""
+    result = session.exec(
+        update(Digest)
+        .where(
+            col(Digest.id) == digest_id,
+            col(Digest.chart_attempts) == attempt,
+            col(Digest.chart_status).in_(before),
+        )
+        .values(chart_status=to)
+    )
     session.commit()
-    return row.chart_status
+    return bool(result.rowcount == 1)
 
 
 def by_message(session: Session, team_id: str, channel: str, ts: str) -> Digest | None:

@@ -370,6 +370,23 @@ def test_slow_answers_are_recorded_on_arrival(fake: FakeSlack, client: WebClient
     assert time.monotonic() - started >= 0.3
 
 
+def test_a_held_call_is_answered_when_released(fake: FakeSlack, client: WebClient) -> None:
+    gate = fake.hold("chat.postMessage")
+    answers: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: answers.append(client.chat_postMessage(channel="C1", text="held"))
+    )
+    worker.start()
+    (call,) = fake.wait_for("chat.postMessage", timeout=2.0)
+    assert call.params["text"] == "held"
+    worker.join(timeout=0.1)
+    assert worker.is_alive() and answers == []  # Slack has it in hand, no answer yet
+    gate.set()
+    worker.join(timeout=2)
+    assert answers[0]["ok"] is True
+    client.chat_postMessage(channel="C1", text="not held")  # only the next call was held
+
+
 def test_wait_for_timeout_lists_recorded_calls(fake: FakeSlack, client: WebClient) -> None:
     client.chat_postMessage(channel="C0FAKE0001", text="hello there", token="xoxb-secret-1")
     with pytest.raises(AssertionError) as info:

@@ -1,9 +1,11 @@
-"""The weekly digest on its schedule: due per workspace, posted exactly once, chart uploaded once.
+"""The weekly digest on its schedule: due per workspace, posted exactly once, chart shared at
+most once.
 
 `post_due_digests` runs on every scheduler tick. For each channel that gets a digest it records
 a Digest row and an outbox message (key `digest:<occurrence>:<channel>`) before anything is
 posted, so a double-fired tick or a restart mid-post sends it exactly once; later ticks copy the
-posted message's ts onto the Digest row (reactions map to it) and upload the chart in its thread.
+posted message's ts onto the Digest row (reactions map to it) and upload the chart in its thread
+(`bot.goals.chart_upload`: a chart whose sharing call got no answer is not shared again).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
 from bot.goals import chart
+from bot.goals.chart_upload import Shared, share_once
 from bot.goals.digest_data import collect, goals_for
 from bot.goals.digest_schedule import digest_key, trigger
 from bot.goals.views.digest import digest_message
@@ -90,7 +92,7 @@ def _submit_team(
 
 
 def finish_digests(runtime: Runtime, now: datetime) -> dict[str, int]:
-    """Copy posted digests' ts from the outbox and upload their charts, each once."""
+    """Copy posted digests' ts from the outbox and share their charts, each at most once."""
     done = {"charts": 0, "chart_failures": 0}
     with Session(runtime.engine, expire_on_commit=False) as session:
         for digest in digests.unfinished(session, now - FOLLOW_UP):
@@ -101,32 +103,36 @@ def finish_digests(runtime: Runtime, now: datetime) -> dict[str, int]:
                     continue
                 digests.mark_posted(session, digest.id, sent.result_ts)
                 digest.ts = sent.result_ts
-            if digests.claim_chart(session, digest.id, CHART_LEASE):
-                ok = _upload_chart(runtime, session, digest, now)
-                digests.finish_chart(session, digest.id, ok)
-                done["charts" if ok else "chart_failures"] += 1
+            attempt = digests.claim_chart(session, digest.id, CHART_LEASE)
+            if attempt is None:
+                continue
+            shared = _upload_chart(runtime, session, digest, attempt, now)
+            if shared in (Shared.YES, Shared.NO):  # else it stays `completing`: never again
+                digests.finish_chart(session, digest.id, attempt, shared == Shared.YES)
+            done["charts" if shared == Shared.YES else "chart_failures"] += 1
     return done
 
 
-def _upload_chart(runtime: Runtime, session: Session, digest: Digest, now: datetime) -> bool:
+def _upload_chart(
+    runtime: Runtime, session: Session, digest: Digest, attempt: int, now: datetime
+) -> Shared:
+    assert digest.id is not None and digest.ts is not None
     ws = workspaces.get_or_create(session, digest.team_id, runtime.settings.lockstep_timezone)
     shown = goals_for(session, digest.team_id, digest.channel, ws.digest_channel)
     if not shown:
-        return True  # nothing to draw
+        return Shared.YES  # nothing to draw
     today = now.astimezone(ZoneInfo(ws.timezone)).date()
     png = chart.render(chart_series(session, shown), today)
-    try:
-        runtime.client_for(digest.team_id).files_upload_v2(
-            channel=digest.channel,
-            file=png,
-            filename=f"goals-{today.isoformat()}.png",
-            title=f"Shared goals, week of {today:%b} {today.day}",
-            thread_ts=digest.ts,
-        )
-    except (SlackApiError, SlackClientError, OSError) as exc:
-        log.warning("chart upload for digest %s failed: %r", digest.id, exc)
-        return False
-    return True
+    digest_id = digest.id
+    return share_once(
+        runtime.client_for(digest.team_id),
+        png,
+        filename=f"goals-{today.isoformat()}.png",
+        title=f"Shared goals, week of {today:%b} {today.day}",
+        channel=digest.channel,
+        thread_ts=digest.ts,
+        completing=lambda: digests.mark_completing(session, digest_id, attempt),
+    )
 
 
 def chart_series(session: Session, team_goals: list[Goal]) -> list[chart.Series]:

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Respond
 from sqlmodel import Session
 
-from bot.platform.delivery import Post
+from bot.platform.delivery import LEASE, Post
 from storage import outbox
 
 
@@ -22,6 +22,15 @@ def record_post(session: Session, team_id: str, key: str, post: Post) -> int:
     conn = session.connection()
     message_id, _ = outbox.record(conn, team_id, key, post.method, post.channel, payload)
     return message_id
+
+
+def record_post_to_send(session: Session, team_id: str, key: str, post: Post) -> tuple[int, bool]:
+    """Record `post` under `key` in the session's transaction, already claimed by this process:
+    (outbox id, created). After the commit the caller sends a new row with `Outbox.run_claimed`
+    (if it cannot, the background worker takes the row when the claim's lease runs out)."""
+    payload = {**post.payload, "channel": post.channel}
+    conn = session.connection()
+    return outbox.record(conn, team_id, key, post.method, post.channel, payload, claimed_for=LEASE)
 
 
 class ReplyNotTaken(Exception):

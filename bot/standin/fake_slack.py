@@ -143,6 +143,7 @@ class _Fault:
     content_type: str = _JSON_TYPE
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    gate: threading.Event | None = None
 
     def take(self) -> bool:
         """Consume one use; returns False when this fault is used up."""
@@ -160,6 +161,7 @@ class _Reply:
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    gate: threading.Event | None = None
 
 
 def _check_times(times: int) -> None:
@@ -291,6 +293,9 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.fake._dispatch(http_method, self.path, headers, body)
         if reply.delay > 0:
             self.server.fake._stopping.wait(reply.delay)
+        stopping = self.server.fake._stopping
+        while reply.gate is not None and not reply.gate.wait(0.02) and not stopping.is_set():
+            pass  # held: answered once the test releases it (or the fake stops)
         if reply.status == DROPPED:
             self.close_connection = True  # no answer at all: the client sees RemoteDisconnected
             return
@@ -323,6 +328,7 @@ class FakeSlack:
         self._faults: dict[str, list[_Fault]] = {}
         self._flaky: dict[str, tuple[float, tuple[int, ...], int, random.Random]] = {}
         self._slow: dict[str, list[_Fault]] = {}
+        self._held: dict[str, list[_Fault]] = {}
         self._overrides: dict[str, dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._ts_counter = itertools.count(601)
@@ -453,6 +459,7 @@ class FakeSlack:
             self._faults.clear()
             self._flaky.clear()
             self._slow.clear()
+            self._held.clear()
             self._overrides.clear()
             self._files.clear()
             self.users.clear()
@@ -522,6 +529,17 @@ class FakeSlack:
         with self._lock:
             self._slow.setdefault(method, []).append(_Fault(times, delay=seconds))
 
+    def hold(self, method: str, times: int = 1) -> threading.Event:
+        """Answer the next ``times`` calls to ``method`` (-1: all) only once the returned event
+        is set (or the fake stops): a test runs something while Slack has such a call in hand.
+
+        The call is recorded on arrival, so ``wait_for`` sees it while it is held."""
+        _check_times(times)
+        gate = threading.Event()
+        with self._lock:
+            self._held.setdefault(method, []).append(_Fault(times, gate=gate))
+        return gate
+
     def set_response(self, method: str, body: Mapping[str, Any]) -> None:
         """Deep-merge ``body`` over the canned success body of ``method`` from now on."""
         with self._lock:
@@ -579,6 +597,7 @@ class FakeSlack:
         )
         with self._lock:
             slow = self._take(self._slow, method)
+            held = self._take(self._held, method)
             fault = self._take(self._faults, method) or self._roll_flaky(method)
             if fault is not None and fault.status == DROPPED:
                 reply = _Reply(DROPPED, b"", "")
@@ -589,6 +608,7 @@ class FakeSlack:
             else:
                 reply = self._answer(call)
             reply.delay = slow.delay if slow is not None else 0.0
+            reply.gate = held.gate if held is not None else None
             call.status = reply.status
             if reply.content_type.startswith("application/json"):
                 call.response = json.loads(reply.body or b"{}")

@@ -72,7 +72,7 @@ class Digest(SQLModel, table=True):
     occurrence: datetime  # the scheduled moment (UTC) this digest is for
     outbox_key: str = Field(max_length=255)
     ts: str | None = Field(default=None, max_length=32)
-    chart_status: str = Field(default="pending", max_length=16)  # pending|uploading|done|failed
+    chart_status: str = Field(default="pending", max_length=16)  # see goals_digests.claim_chart
     chart_attempts: int = 0
     chart_claimed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -116,6 +116,52 @@ def test_later_feedback_in_the_hour_is_batched_into_one_dm(
     assert all(r.notified_at is not None for r in feedback_rows(engine))
 
 
+def test_the_hourly_batch_running_while_the_instant_dm_is_sent_does_not_repeat_it(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    """The batch runs while Slack has the instant DM in hand (before the follow-up could mark
+    the feedback told): the feedback was claimed with the DM's record, so it reaches the
+    owner once."""
+    asset = make_asset(engine)
+    gate = slack.hold("chat.postMessage")
+    payload = view_submission_payload(
+        views.FEEDBACK_CALLBACK, feedback_values(asset.id), user_id=REP
+    )
+    assert http.submit(payload) == (200, "")
+    slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == MARKETER)
+    next_hour = utcnow() + timedelta(hours=1)
+    try:
+        assert asset_jobs.run(runtime, next_hour)["feedback_batches"] == 0
+    finally:
+        gate.set()
+    outbox_settled(engine)
+    assert asset_jobs.run(runtime, next_hour)["feedback_batches"] == 0
+    (dm,) = dms_to(slack, MARKETER)
+    assert "5/5" in dm.params["text"]
+    assert all(r.notified_at is not None for r in feedback_rows(engine))
+
+
+def test_the_owners_own_feedback_is_batched_out_of_their_dm(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    """Feedback the owner gave on their own asset is marked told, never DMed; in the hour's
+    batch only the others' feedback is listed."""
+    asset = make_asset(engine)
+    for user, rating in ((REP, "5"), (MARKETER, "4"), (OTHER_REP, "2")):
+        payload = view_submission_payload(
+            views.FEEDBACK_CALLBACK, feedback_values(asset.id, rating), user_id=user
+        )
+        http.submit(payload)
+    slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == MARKETER)
+    outbox_settled(engine)
+    next_hour = utcnow() + timedelta(hours=1)
+    with freeze_time(next_hour):
+        assert asset_jobs.run(runtime, next_hour)["feedback_batches"] == 1
+    dms = dms_to(slack, MARKETER)
+    assert len(dms) == 2 and "2/5" in dms[1].params["text"] and "4/5" not in dms[1].params["text"]
+    assert all(r.notified_at is not None for r in feedback_rows(engine))
+
+
 def test_feedback_on_something_not_in_the_catalog(
     http: SlackHTTP, slack: FakeSlack, engine: Engine
 ) -> None:

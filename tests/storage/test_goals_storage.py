@@ -66,6 +66,22 @@ def test_fuzzy_find_and_update_matching(any_engine: Engine) -> None:
         assert [g.name for g in found] == ["Top 10 deals"] and (progress, note) == ("+3", "yes")
 
 
+def test_a_chart_being_shared_is_never_claimed_again(any_engine: Engine) -> None:
+    """`completing` is committed before the call that shares the chart: however long ago, no
+    claim takes it (Slack may have shared it); a lost claim cannot mark it."""
+    with Session(any_engine, expire_on_commit=False) as session:
+        digest = digests.record(session, TEAM, "C1", T0, "k1")
+        assert digest.id is not None
+        digests.mark_posted(session, digest.id, "1.0001")
+        assert digests.claim_chart(session, digest.id, timedelta(minutes=10)) == 1
+        assert not digests.mark_completing(session, digest.id, 2)  # not this claim's
+        assert digests.mark_completing(session, digest.id, 1)
+        assert digests.claim_chart(session, digest.id, timedelta(0)) is None
+        assert [d.id for d in digests.unfinished(session, T0)] == []
+        assert digests.finish_chart(session, digest.id, 1, ok=False) == "pending"  # refused
+        assert digests.claim_chart(session, digest.id, timedelta(minutes=10)) == 2
+
+
 def test_digest_rows_reactions_and_chart_claims(any_engine: Engine) -> None:
     with Session(any_engine, expire_on_commit=False) as session:
         first = digests.record(session, TEAM, "C1", T0, "k1")
@@ -73,9 +89,9 @@ def test_digest_rows_reactions_and_chart_claims(any_engine: Engine) -> None:
         assert first.id is not None
         assert not digests.claim_chart(session, first.id, timedelta(minutes=10))  # not posted yet
         digests.mark_posted(session, first.id, "1.0001")
-        assert digests.claim_chart(session, first.id, timedelta(minutes=10))
-        assert not digests.claim_chart(session, first.id, timedelta(minutes=10))  # held
-        assert digests.finish_chart(session, first.id, ok=True) == "done"
+        assert digests.claim_chart(session, first.id, timedelta(minutes=10)) == 1
+        assert digests.claim_chart(session, first.id, timedelta(minutes=10)) is None  # held
+        assert digests.finish_chart(session, first.id, 1, ok=True) == "done"
         found = digests.by_message(session, TEAM, "C1", "1.0001")
         assert found is not None and found.id == first.id
         assert digests.by_message(session, OTHER_TEAM, "C1", "1.0001") is None

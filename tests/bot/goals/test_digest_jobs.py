@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot.goals.digest_jobs import post_due_digests
@@ -17,6 +18,7 @@ from bot.goals.input import InputError
 from bot.platform.runtime import Runtime, build_runtime
 from bot.system import jobs
 from storage import goals, outbox, people, workspaces
+from storage import goals_digests as digest_store
 from storage.models import Digest
 from tests.blockkit import assert_valid_message
 from tests.conftest import OTHER_TEAM, TEAM
@@ -189,6 +191,62 @@ def test_chart_upload_failure_still_posts_the_digest(
     assert digest.ts is not None and digest.chart_status == "failed" and digest.chart_attempts == 3
     assert len(slack.calls_to("files.getUploadURLExternal")) == 3  # then it gives up
     assert len(posts(slack)) == 1
+
+
+def shared_charts(slack: FakeSlack) -> list:
+    """Every sharing call Slack received, answered or not (a dropped one may have shared)."""
+    return slack.calls_to("files.completeUploadExternal")
+
+
+def test_a_chart_whose_sharing_call_drops_is_not_shared_again(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """Slack received the sharing call and the connection dropped before its answer: the
+    chart may be in the thread, so neither the client nor a later tick sends it again."""
+    setup_team(engine)
+    slack.drop("files.completeUploadExternal", times=-1)
+    tick(runtime, BEFORE_DST_END)
+    for minutes in (1, 2, 11, 30):  # past the chart's 10-minute lease too
+        tick(runtime, BEFORE_DST_END + timedelta(minutes=minutes))
+    assert len(shared_charts(slack)) == 1
+    (digest,) = digests(engine)
+    assert digest.chart_status == "completing" and digest.chart_attempts == 1
+    assert len(posts(slack)) == 1
+
+
+def test_a_crash_after_the_chart_was_shared_does_not_share_it_again(
+    runtime: Runtime, slack: FakeSlack, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack shared the chart, then the process could not record it (a database error, or it
+    died there): after the claim's lease a later tick finds it being shared, not pending."""
+    setup_team(engine)
+
+    def database_gone(*args: object, **kwargs: object) -> str:
+        raise OperationalError("UPDATE digest", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(digest_store, "finish_chart", database_gone)
+    tick(runtime, BEFORE_DST_END)
+    monkeypatch.undo()
+    for minutes in (1, 11, 30):
+        tick(runtime, BEFORE_DST_END + timedelta(minutes=minutes))
+    (complete,) = shared_charts(slack)
+    assert complete.status == 200
+    (digest,) = digests(engine)
+    assert digest.chart_status == "completing"
+
+
+def test_a_sharing_call_slack_refuses_is_tried_again(
+    runtime: Runtime, slack: FakeSlack, engine: Engine
+) -> None:
+    """An answer (ok false) says the chart was not shared: the next tick uploads it again."""
+    setup_team(engine)
+    slack.fail("files.completeUploadExternal", status=200, error="internal_error")
+    assert tick(runtime, BEFORE_DST_END)["digest"]["chart_failures"] == 1
+    assert tick(runtime, BEFORE_DST_END + timedelta(minutes=1))["digest"]["charts"] == 1
+    assert [c.status for c in shared_charts(slack)] == [200, 200]
+    assert [c.response.get("ok") for c in shared_charts(slack)] == [False, True]
+    (digest,) = digests(engine)
+    assert digest.chart_status == "done" and digest.chart_attempts == 2
 
 
 def test_each_team_gets_its_own_digest(runtime: Runtime, slack: FakeSlack, engine: Engine) -> None:
