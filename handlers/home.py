@@ -1,4 +1,5 @@
-"""The Home tab: published when opened, and refreshed after the person acts.
+"""The Home tab: published when opened, and refreshed after the person acts (queued once the
+action's listener has run and written, so the refresh reads what it wrote).
 
 Who has a Home tab is kept in the database (storage.home), written in the ack of
 app_home_opened: whichever process handles the person's next action - another web worker,
@@ -10,12 +11,10 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
-from slack_bolt.middleware import Middleware
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -32,7 +31,7 @@ def register(app: Any) -> None:
     refresher = HomeRefresher()
     app.event("app_home_opened")(ack=home_opened_ack, lazy=[refresher.home_opened])
     app.action(re.compile("^" + re.escape(START_PREFIX)))(start_action)
-    app.use(RefreshAfter(refresher))
+    app.after_listener(refresher.after)  # bot.system.app.LockstepApp: once the listener ran
 
 
 def start_action(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -66,7 +65,7 @@ def publish(runtime: Runtime, team_id: str, user_id: str, if_opened: bool = Fals
 
 class HomeRefresher:
     """Publishes a Home tab when it is opened; afterwards refreshes it, in the background,
-    whenever that person runs a command, presses a button or submits a form."""
+    whenever that person has run a command, pressed a button or submitted a form."""
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="home")
@@ -82,8 +81,10 @@ class HomeRefresher:
         publish(context["runtime"], context.team_id or "", event["user"])
 
     def after(self, body: dict[str, Any], context: BoltContext) -> None:
-        """After a listener: queue a refresh of that person's Home tab, if they have one (looked
-        up on the pool's thread: the ack does not wait for the database)."""
+        """Once the listener of the person's command, button or form has run (and committed its
+        write): queue a refresh of their Home tab, if they have one (looked up on the pool's
+        thread: the ack's response does not wait for the database). Called by LockstepApp's
+        dispatch: not for a recorded follow-up's run, whose action queued its refresh."""
         if body.get("type") not in ("block_actions", "view_submission") and not body.get("command"):
             return
         user, team = context.user_id, context.team_id
@@ -100,18 +101,3 @@ class HomeRefresher:
         with self._lock:
             self._pending.discard((team, user))
         publish(runtime, team, user, if_opened=True)
-
-
-class RefreshAfter(Middleware):
-    """Runs the listener, then HomeRefresher.after (a class: Bolt builds keyword arguments for
-    a function middleware on every request, measurable on the ack path)."""
-
-    def __init__(self, refresher: HomeRefresher) -> None:
-        self.refresher = refresher
-
-    def process(
-        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
-        response = next()  # the listener and its ack run inside, with process_before_response
-        self.refresher.after(req.body, req.context)
-        return response

@@ -8,7 +8,7 @@ and prints the process's CPU time per ack (building and signing each request inc
 figure for that alone is printed too).
 
 `--what-if` measures what two costs weigh by removing them for this run only, by patching:
-`home` the Home tab's refresh look-up after every action (`handlers/home.py` RefreshAfter),
+`home` the Home tab's refresh look-up after every action (`handlers/home.py` HomeRefresher.after),
 `copy` Bolt's copy of the request for its lazy listener (a private Bolt method). Neither patch is
 how Lockstep runs; docs/benchmarks.md says why neither saving is kept.
 """

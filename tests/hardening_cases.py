@@ -556,7 +556,7 @@ def registered() -> set[str]:
 
         command = action = view = shortcut = event = options = _record
 
-        def use(self, *_: Any) -> None:
+        def after_listener(self, *_: Any) -> None:
             pass
 
     handlers.register_all(Recorder())

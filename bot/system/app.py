@@ -32,6 +32,40 @@ class _TokenFromEnvironment(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
+# What runs once a request's listener has run: f(body, context) (handlers.home's refresh).
+AfterListener = Callable[[dict[str, Any], BoltContext], None]
+
+
+class LockstepApp(App):
+    """Bolt's App, and hooks that run once a request's listener has run (`after_listener`).
+
+    A global middleware cannot be such a hook: Bolt's `dispatch` runs every middleware first
+    (their `next()` only lets the chain go on) and the listener after they have all returned.
+    """
+
+    _lockstep_after: tuple[AfterListener, ...] = ()  # no __init__: App's own stays typed
+
+    def after_listener(self, hook: AfterListener) -> None:
+        """Call `hook(body, context)` after each request whose listener ran, on the request's
+        thread before its response is sent: the hook must be quick (hand slow work off)."""
+        self._lockstep_after = (*self._lockstep_after, hook)
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Bolt's dispatch - the middleware, then the listener and, with
+        process_before_response, its ack and write - then the after-listener hooks. None for a
+        recorded follow-up dispatched again (lazy-only: the action's own request had them) or
+        a request no listener took (a middleware answered it, or nothing matched)."""
+        response = super().dispatch(req)
+        if req.lazy_only or req.context.ack.response is None:
+            return response
+        for hook in self._lockstep_after:
+            try:
+                hook(req.body, req.context)
+            except Exception:  # noqa: BLE001 - the action is done: its answer must still go
+                log.exception("after-listener hook %r failed", hook)
+        return response
+
+
 class MissingSigningSecret(ValueError):
     """HTTP mode without SLACK_SIGNING_SECRET: requests could not be verified."""
 
@@ -44,7 +78,7 @@ def create_app(
     *,
     socket_mode: bool = False,
     run_lazy_here: bool = True,
-) -> App:
+) -> LockstepApp:
     """A Bolt App wired to Lockstep's settings, database and outbox, with every handler.
 
     Over HTTP every request is verified with SLACK_SIGNING_SECRET, and there is no app without
@@ -66,7 +100,7 @@ def create_app(
         logs.guard_library_loggers(logs.secrets_of(settings))  # tokens, states, in every record
     if not any(isinstance(f, _TokenFromEnvironment) for f in BOLT_LOG.filters):
         BOLT_LOG.addFilter(_TokenFromEnvironment())
-    app = App(
+    app = LockstepApp(
         client=runtime.client,  # carries the bot token, base URL and retry handlers
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not socket_mode,
