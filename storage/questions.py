@@ -282,6 +282,31 @@ def mark_triaged(session: Session, question_id: int, channel: str) -> None:
         session.commit()
 
 
+def closed_before_triage(session: Session, limit: int = 50) -> list[Question]:
+    """Questions closed (merged, withdrawn, resolved) before they counted as triaged, whose
+    triage post the outbox has sent since: it shows them as they were when it was recorded."""
+    sent = (
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.team_id) == col(Question.team_id),
+            col(OutboxMessage.key) == literal("triage:") + cast(col(Question.id), String),
+            col(OutboxMessage.status) == "sent",
+        )
+        .exists()
+    )
+    stmt = (
+        select(Question)
+        .where(
+            col(Question.triage_channel).is_(None),
+            col(Question.status).not_in(LIVE),
+            sent,
+        )
+        .order_by(col(Question.id))
+        .limit(limit)
+    )
+    return list(session.exec(stmt))
+
+
 def queued(session: Session, limit: int = 50) -> list[Question]:
     """Live questions still waiting for a triage post in teams that now have a channel; not
     those whose post to that very channel failed for good (they wait for an admin, and must

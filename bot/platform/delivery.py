@@ -100,7 +100,10 @@ class ChannelPacer:
 
 
 # Errors that say the workspace's token no longer works: its whole queue waits, nothing fails.
-AUTH_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
+# (`token_expired`: a rotating token that ran out before it could be refreshed.)
+AUTH_ERRORS = frozenset(
+    {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "token_expired"}
+)
 AUTH_PAUSE = timedelta(minutes=15)
 
 
@@ -222,20 +225,26 @@ class Outbox:
             # A retry of an older update must not roll the message back to older content.
             return outbox.mark_superseded(session, row)
         payload = row.payload
-        try:
-            if self.tokens is not None and self.tokens.per_workspace:
+        if self.tokens is not None and self.tokens.per_workspace:
+            try:
                 token = self.tokens.bot_token(row.team_id)  # may rotate it: a Web API call
-                if token is None:  # uninstalled: nothing can be sent there, now or later
-                    return outbox.mark_failed(session, row, NOT_INSTALLED)
-                payload = {**payload, "token": token}  # slack_sdk takes it out of the body
+            except SlackTokenRotationError as exc:  # Slack refused the refresh, or is down
+                answer = exc.api_error.response
+                reason = answer.get("error") or f"http_{answer.status_code}"
+                return self._pause_workspace(session, row, f"token rotation: {reason}")
+            except (SlackClientError, OSError) as exc:  # oauth.v2.access unreachable
+                return self._pause_workspace(
+                    session, row, f"token rotation: connection: {type(exc).__name__}"
+                )
+            if token is None:  # uninstalled: nothing can be sent there, now or later
+                return outbox.mark_failed(session, row, NOT_INSTALLED)
+            payload = {**payload, "token": token}  # slack_sdk takes it out of the body
+        try:
             if row.method in PACED:
                 self.pacer.wait(row.channel)
             response = self.client.api_call(row.method, json=payload)
         except SlackApiError as exc:
             return self._on_api_error(session, row, exc)
-        except SlackTokenRotationError as exc:  # Slack refused to refresh the workspace's token
-            reason = exc.api_error.response.get("error") or "error"
-            return self._retry_or_fail(session, row, f"token rotation: {reason}")
         except (SlackClientError, OSError) as exc:  # refused, reset, timed out
             return self._retry_or_fail(session, row, f"connection: {type(exc).__name__}")
         data = response.data if isinstance(response.data, dict) else {}
@@ -284,13 +293,7 @@ class Outbox:
             wait = int(headers.get("retry-after", 5))
             return outbox.pause_row(session, row, utcnow() + timedelta(seconds=wait), "ratelimited")
         if error in AUTH_ERRORS:
-            log.warning(
-                "Slack refused the bot token (%s): team %s's posts wait; fix the token and "
-                "restart, or `lockstep outbox list`", error, row.team_id,
-            )  # fmt: skip
-            if self.tokens is not None:  # another process may have rotated it: read it again
-                self.tokens.forget(row.team_id)
-            return outbox.pause_team(session, row, utcnow() + AUTH_PAUSE, error)
+            return self._pause_workspace(session, row, error)
         if error in PERMANENT:
             log.warning(
                 "outbox %s (%s to %s) failed for good: %s", row.key, row.method, row.channel, error
@@ -299,6 +302,19 @@ class Outbox:
             self._alert_admins(failed)
             return failed
         return self._retry_or_fail(session, row, error)
+
+    def _pause_workspace(self, session: Session, row: OutboxMessage, error: str) -> OutboxMessage:
+        """The workspace's token does not work (refused, expired, or Slack cannot rotate it):
+        its whole queue waits AUTH_PAUSE and is tried again then, or at once after a restart
+        or a reinstall (`outbox.resume_paused`); the try does not count, nothing fails."""
+        log.warning(
+            "team %s's bot token does not work (%s): its posts wait and are tried again; "
+            "fix the token and restart (or reinstall), or `lockstep outbox list`",
+            row.team_id, error,
+        )  # fmt: skip
+        if self.tokens is not None:  # another process may have rotated it: read it again
+            self.tokens.forget(row.team_id)
+        return outbox.pause_team(session, row, utcnow() + AUTH_PAUSE, error)
 
     def _retry_or_fail(self, session: Session, row: OutboxMessage, error: str) -> OutboxMessage:
         if row.attempts >= MAX_ATTEMPTS:

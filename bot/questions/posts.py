@@ -3,6 +3,7 @@ the triage post (and its in-place updates), answer DMs, merge DMs and the setup 
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from storage import outbox, roles, workspaces
 from storage import questions as store
 from storage import questions_posts as posts
 from storage import questions_votes as votes
-from storage.models import Question
+from storage.models import OutboxMessage, Question
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def post_triage(runtime: Runtime, team_id: str, question_id: int) -> str:
                 roles.members_with(session, team_id, "admin")
             )
         else:
-            message, version = _message(session, q), q.version
+            message = _message(session, q)
     if channel is None:
         for admin in sorted(admins):  # once per admin and team, however many are queued
             post = Post("chat.postMessage", admin, views.triage_missing_dm())
@@ -60,16 +61,36 @@ def post_triage(runtime: Runtime, team_id: str, question_id: int) -> str:
         # Not triaged yet: the outbox retries it (post_queued marks it once sent), or it failed
         # for good and waits for an admin (a new channel, or `lockstep outbox retry`).
         return row.status
-    with Session(runtime.engine) as session:
-        store.mark_triaged(session, question_id, row.result_channel or channel)
-        if row.result_ts:  # a reply in its thread can become the answer (Use as answer)
-            posts.remember(session, team_id, question_id, row.result_channel or channel,
-                           row.result_ts)  # fmt: skip
-        q = store.get(session, team_id, question_id)
-    if q is not None and q.version != version:
-        # A +1 or an answer came while the post was on its way (refresh_triage skipped it).
-        refresh_triage(runtime, team_id, question_id)
+    _settle(runtime, row, question_id)
     return "posted"
+
+
+def _settle(runtime: Runtime, row: OutboxMessage, question_id: int) -> None:
+    """The triage post was sent: the question counts as triaged, a reply in its thread can
+    become the answer (Use as answer), and a post older than the question is updated."""
+    team_id, channel = row.team_id, row.result_channel or row.channel
+    with Session(runtime.engine) as session:
+        store.mark_triaged(session, question_id, channel)
+        if row.result_ts:
+            posts.remember(session, team_id, question_id, channel, row.result_ts)
+        q = store.get(session, team_id, question_id)
+        current = _message(session, q) if q is not None else None
+    # What was sent is what was recorded: the background worker may have sent it long after,
+    # while a +1, an answer or a merge changed the question (refresh_triage skipped it then).
+    sent = {k: v for k, v in row.payload.items() if k != "channel"}
+    if current is not None and sent != json.loads(json.dumps(current)):
+        refresh_triage(runtime, team_id, question_id)
+
+
+def settle_closed(runtime: Runtime, team_id: str, question_id: int) -> bool:
+    """A question closed (merged, withdrawn, resolved) while its triage post waited in the
+    outbox, which sent it later as it was then: give that post its final state, once."""
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        row = outbox.get_by_key(session, team_id, triage_key(question_id))
+    if row is None or row.status != "sent":
+        return False
+    _settle(runtime, row, question_id)
+    return True
 
 
 def refresh_triage(runtime: Runtime, team_id: str, question_id: int) -> bool:
@@ -139,13 +160,21 @@ def fetch_permalink(runtime: Runtime, team_id: str, question_id: int) -> None:
 
 
 def post_queued(runtime: Runtime, now: datetime) -> int:
-    """Periodic: post questions that were queued before an admin set the triage channel."""
+    """Periodic: post questions that were queued before an admin set the triage channel, or
+    whose post the outbox sent late (brought up to date, closed ones too)."""
     with Session(runtime.engine) as session:
         waiting = [
             (q.team_id, q.id)
             for q in store.queued(session)
             if q.id is not None and runtime.installed(q.team_id)
         ]
+        closed = [
+            (q.team_id, q.id)
+            for q in store.closed_before_triage(session)
+            if q.id is not None and runtime.installed(q.team_id)
+        ]
     for team_id, question_id in waiting:
         post_triage(runtime, team_id, question_id)
-    return len(waiting)
+    for team_id, question_id in closed:
+        settle_closed(runtime, team_id, question_id)
+    return len(waiting) + len(closed)

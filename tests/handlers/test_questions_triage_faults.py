@@ -4,8 +4,9 @@ good reaches triage after an admin fixes the channel, and does not hold the queu
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -13,10 +14,23 @@ from bot.platform.runtime import Runtime
 from bot.questions.posts import post_queued
 from storage import outbox, workspaces
 from storage import questions as store
+from storage.clock import utcnow
 from storage.models import Question
-from tests.conftest import ADMIN, TEAM
+from tests.conftest import ADMIN, TEAM, outbox_settled
 from tests.fake_slack import FakeSlack
-from tests.handlers.question_helpers import TRIAGE, ask, setup_team, to
+from tests.handlers.question_helpers import (
+    REP,
+    REP2,
+    TRIAGE,
+    ask,
+    merge,
+    posts,
+    press,
+    setup_team,
+    to,
+    triage_posts,
+    updates,
+)
 from tests.slack_signing import SlackHTTP
 
 NEW_TRIAGE = "C0NEWTRI01"
@@ -80,3 +94,41 @@ def test_posts_that_failed_for_good_do_not_hold_up_the_queue(
     wait_for_status(engine, "triage:56", "pending")
     with Session(engine) as session:  # 55 wait for an admin; the new one is first in line
         assert [q.id for q in store.queued(session)] == [56]
+
+
+def test_a_triage_post_sent_late_is_brought_up_to_date_by_the_next_tick(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine, runtime: Runtime
+) -> None:
+    """Before, a post the worker sent late kept the content it was recorded with: the +1 and
+    the merge that came while it failed were never shown (the next tick compared the question
+    with itself, and skipped the merged one), so it offered Answer on a closed question."""
+    setup_team(engine)
+    ask(http, "Is there an EU data centre?")  # #1, the original
+    triage_posts(slack)
+    slack.fail("chat.postMessage", status=500, times=2)  # the next two triage posts, for now
+    ask(http, "Do you support SCIM provisioning?")  # #2: +1'd meanwhile
+    ask(http, "Can data stay in the EU?")  # #3: merged into #1 meanwhile
+    wait_for_status(engine, "triage:2", "pending")
+    wait_for_status(engine, "triage:3", "pending")
+    assert press(http, posts.PLUS_ONE_BUTTON, 2, REP2)[0] == 200
+    assert merge(http, 3, "1") == (200, "")
+    slack.wait_for("chat.postMessage", where=to(REP))  # the merge's DM: its follow-up ran
+    outbox_settled(engine)
+    with freeze_time(utcnow() + timedelta(minutes=1)):  # the worker sends them now
+        runtime.outbox.deliver_due()
+        outbox_settled(engine)
+    (scim,) = [c for c in triage_posts(slack, 5) if "SCIM" in c.params["text"] and c.status == 200]
+    assert "heard" not in str(scim.params["blocks"])  # sent as it was recorded
+    post_queued(runtime, datetime.now(UTC))
+    (plus_one,) = updates(slack, containing="2 reps heard")
+    (merged,) = updates(slack, containing="Merged into question #1")
+    assert posts.ANSWER_BUTTON not in str(merged.params["blocks"])
+    with Session(engine) as session:
+        sent = {n: outbox.get_by_key(session, TEAM, f"triage:{n}") for n in (2, 3)}
+    assert plus_one.params["ts"] == getattr(sent[2], "result_ts", "none")
+    assert merged.params["ts"] == getattr(sent[3], "result_ts", "none")
+    assert {question(engine, 2).triage_channel, question(engine, 3).triage_channel} == {TRIAGE}
+    before = len(slack.calls_to("chat.update"))  # #1's after the merge, and these two
+    assert post_queued(runtime, datetime.now(UTC)) == 0  # once: nothing more to update
+    outbox_settled(engine)
+    assert len(slack.calls_to("chat.update")) == before == 3

@@ -162,7 +162,9 @@ def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_next_claim(
         assert final is not None and final.status == "sent" and final.error is None
 
 
-@pytest.mark.parametrize("error", ["invalid_auth", "token_revoked", "account_inactive"])
+@pytest.mark.parametrize(
+    "error", ["invalid_auth", "token_revoked", "account_inactive", "token_expired"]
+)
 def test_a_refused_token_pauses_the_workspace_queue_and_fails_nothing(
     runtime: Runtime, slack: FakeSlack, engine: Engine, error: str
 ) -> None:

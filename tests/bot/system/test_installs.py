@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from freezegun import freeze_time
 from slack_sdk.errors import SlackTokenRotationError
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
@@ -290,13 +291,76 @@ def test_a_refused_rotation_leaves_the_post_to_be_tried_again(
     install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
     slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token")
     row = oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "later"}))
-    assert (row.status, row.error) == ("pending", "token rotation: invalid_refresh_token")
+    assert (row.status, row.error) == ("pending", "paused: token rotation: invalid_refresh_token")
     assert not [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == "later"]
 
 
-def test_an_oauth_state_expires_after_ten_minutes_and_works_once(engine: Engine) -> None:
-    from freezegun import freeze_time
+def posts_of(slack: FakeSlack, text: str) -> list[Any]:
+    return [c for c in slack.calls_to("chat.postMessage") if c.params.get("text") == text]
 
+
+def keep_retrying_for_three_hours(oauth_runtime: Runtime, engine: Engine) -> OutboxMessage:
+    """Every 16 minutes for 3 hours, send what is due (the worker may take a row first)."""
+    moment = utcnow()
+    for _ in range(12):
+        moment += timedelta(minutes=16)
+        with freeze_time(moment):
+            oauth_runtime.outbox.deliver_due()
+            outbox_settled(engine)
+    with Session(engine) as session:
+        row = outbox_rows.get_by_key(session, "T0AAAAAAA1", "k")
+    assert row is not None
+    return row
+
+
+@pytest.mark.parametrize("outage", [500, 503, 429])
+def test_a_rotation_slack_cannot_do_for_hours_holds_the_posts_until_it_can(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime, engine: Engine, outage: int
+) -> None:
+    """Before, each refused rotation counted as a try: the workspace's posts failed for good
+    after 8 (about 11 minutes), and the alerts to its admins with them."""
+    team = "T0AAAAAAA1"
+    new, new_refresh = rotating_install(base, slack, team)
+    slack.fail("oauth.v2.access", status=outage, retry_after=1, times=-1)
+    oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "later"}))
+    row = keep_retrying_for_three_hours(oauth_runtime, engine)
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert row.error is not None and row.error.startswith("paused: token rotation: ")
+    assert len(refreshes(slack)) > 10  # it kept trying, every 15 minutes
+    assert slack.calls_to("chat.postMessage") == []  # no post, no alert to an admin
+    slack.reset()  # oauth.v2.access is back
+    slack.set_response(
+        "oauth.v2.access",
+        {"access_token": new, "refresh_token": new_refresh,
+         "expires_in": 43200, "token_type": "bot", "team": {"id": team}},
+    )  # fmt: skip
+    with freeze_time(utcnow() + timedelta(hours=3, minutes=30)):
+        oauth_runtime.outbox.deliver_due()
+        outbox_settled(engine)
+    (post,) = posts_of(slack, "later")
+    assert post.token == new
+
+
+def test_a_refused_rotation_holds_the_posts_until_a_reinstall(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime, engine: Engine
+) -> None:
+    team = "T0AAAAAAA1"
+    old, _, old_refresh, _ = OAUTH_TOKENS[2:]
+    install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
+    slack.fail("oauth.v2.access", status=200, error="invalid_refresh_token", times=-1)
+    oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "later"}))
+    row = keep_retrying_for_three_hours(oauth_runtime, engine)
+    assert (row.status, row.error) == ("pending", "paused: token rotation: invalid_refresh_token")
+    assert slack.calls_to("chat.postMessage") == []
+    slack.reset()
+    install(base, slack, team, TEAMS[team])  # an admin installs Lockstep again: due at once
+    (post,) = slack.wait_for("chat.postMessage", where=lambda c: c.params.get("text") == "later")
+    assert post.token == TEAMS[team]
+    outbox_settled(engine)
+    assert len(posts_of(slack, "later")) == 1
+
+
+def test_an_oauth_state_expires_after_ten_minutes_and_works_once(engine: Engine) -> None:
     from bot.platform.logs import guard_library_loggers
     from storage.installations import STATE_SECONDS, state_store
 
