@@ -226,18 +226,9 @@ class Outbox:
             return outbox.mark_superseded(session, row)
         payload = row.payload
         if self.tokens is not None and self.tokens.per_workspace:
-            try:
-                token = self.tokens.bot_token(row.team_id)  # may rotate it: a Web API call
-            except SlackTokenRotationError as exc:  # Slack refused the refresh, or is down
-                answer = exc.api_error.response
-                reason = answer.get("error") or f"http_{answer.status_code}"
-                return self._pause_workspace(session, row, f"token rotation: {reason}")
-            except (SlackClientError, OSError) as exc:  # oauth.v2.access unreachable
-                return self._pause_workspace(
-                    session, row, f"token rotation: connection: {type(exc).__name__}"
-                )
-            if token is None:  # uninstalled: nothing can be sent there, now or later
-                return outbox.mark_failed(session, row, NOT_INSTALLED)
+            token, ended = self._workspace_token(session, row)
+            if ended is not None:
+                return ended
             payload = {**payload, "token": token}  # slack_sdk takes it out of the body
         try:
             if row.method in PACED:
@@ -251,9 +242,35 @@ class Outbox:
         ts = data.get("ts") or row.payload.get("ts")
         return outbox.mark_sent(session, row, ts, data.get("channel"))
 
+    def _workspace_token(
+        self, session: Session, row: OutboxMessage
+    ) -> tuple[str | None, OutboxMessage | None]:
+        """The row's workspace token (rotated first when it is about to expire), or the row as
+        it ends without one: the workspace paused when Slack refuses or cannot rotate it, failed
+        when the workspace uninstalled Lockstep."""
+        assert self.tokens is not None
+        try:
+            token = self.tokens.bot_token(row.team_id)  # may rotate it: a Web API call
+        except SlackTokenRotationError as exc:  # Slack refused the refresh, or is down
+            answer = exc.api_error.response
+            reason = answer.get("error") or f"http_{answer.status_code}"
+            return None, self._pause_workspace(session, row, f"token rotation: {reason}")
+        except (SlackClientError, OSError) as exc:  # oauth.v2.access unreachable
+            error = f"token rotation: connection: {type(exc).__name__}"
+            return None, self._pause_workspace(session, row, error)
+        if token is None:  # uninstalled: nothing can be sent there, now or later
+            return None, outbox.mark_failed(session, row, NOT_INSTALLED)
+        return token, None
+
     def _run_lazy(self, session: Session, row: OutboxMessage) -> OutboxMessage:
         if self.lazy_handler is None:  # a web worker: leave it to the background process
             return outbox.pause_row(session, row, utcnow(), "waiting for a worker")
+        if self.tokens is not None and self.tokens.per_workspace:
+            # The token first, as for a post: a rotation Slack refuses or cannot do pauses the
+            # workspace (Bolt's authorize inside the run would only count a failed try).
+            _, ended = self._workspace_token(session, row)
+            if ended is not None:
+                return ended
         try:
             self.lazy_handler(row.payload)
         except Exception as exc:  # noqa: BLE001 - the queue retries it; the loop goes on

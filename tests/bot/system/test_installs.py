@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from freezegun import freeze_time
@@ -44,6 +45,7 @@ from tests.conftest import (
 )
 from tests.fake_slack import FakeSlack
 from tests.mention_scan import MentionGuard, RecordingSlackHTTP
+from tests.slack_signing import slash_command_body
 
 TEAMS = dict(zip(("T0AAAAAAA1", "T0BBBBBBB2"), OAUTH_TOKENS[:2], strict=True))
 INSTALLER = "U0INSTALL1"
@@ -579,3 +581,29 @@ def test_a_follow_up_that_cannot_be_authorized_is_retried_and_nobody_is_told_to_
     (post,) = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == TRIAGE)
     assert "SCIM" in str(post.params.get("blocks")) and post.token == token
     assert not [c for c in slack.responses(asked) if "reinstall" in str(c.params)]
+
+
+def test_a_follow_up_waits_out_a_rotation_slack_cannot_do(
+    base: str, slack: FakeSlack, oauth_runtime: Runtime, engine: Engine
+) -> None:
+    """A recorded follow-up needs the workspace's token too: a rotation Slack cannot do pauses
+    the workspace's queue, as for a post, instead of counting failed tries until the follow-up
+    fails for good (Bolt's authorize inside the run only says it found nothing)."""
+    team = "T0AAAAAAA1"
+    rotating_install(base, slack, team)
+    slack.fail("oauth.v2.access", status=503, retry_after=1, times=-1)
+    body = dict(parse_qsl(slash_command_body(replies.COMMAND, "Do you do SSO?", team_id=team)))
+    payload = {"function": "after_command", "body": body, "note": None}
+    with engine.begin() as conn:
+        outbox_rows.record(conn, team, "k", LAZY_METHOD, "-", payload)
+    row = keep_retrying_for_three_hours(oauth_runtime, engine)
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert row.error is not None and row.error.startswith("paused: token rotation: ")
+    slack.reset()  # oauth.v2.access is back
+    rotating_install(base, slack, team)
+    with freeze_time(utcnow() + timedelta(hours=3, minutes=30)):
+        oauth_runtime.outbox.deliver_due()
+        outbox_settled(engine)
+    with Session(engine) as session:
+        done = outbox_rows.get_by_key(session, team, "k")
+    assert done is not None and done.status == "sent"
