@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, literal, update
+from sqlalchemy import Exists, String, cast, literal, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -282,18 +282,24 @@ def mark_triaged(session: Session, question_id: int, channel: str) -> None:
         session.commit()
 
 
-def closed_before_triage(session: Session, limit: int = 50) -> list[Question]:
-    """Questions closed (merged, withdrawn, resolved) before they counted as triaged, whose
-    triage post the outbox has sent since: it shows them as they were when it was recorded."""
-    sent = (
+def _triage_row(*conditions: Any) -> Exists:
+    """EXISTS the question's triage post (outbox key `triage:<id>`) meeting `conditions`."""
+    key = literal("triage:") + cast(col(Question.id), String)
+    return (
         select(OutboxMessage.id)
         .where(
             col(OutboxMessage.team_id) == col(Question.team_id),
-            col(OutboxMessage.key) == literal("triage:") + cast(col(Question.id), String),
-            col(OutboxMessage.status) == "sent",
+            col(OutboxMessage.key) == key,
+            *conditions,
         )
         .exists()
     )
+
+
+def closed_before_triage(session: Session, limit: int = 50) -> list[Question]:
+    """Questions closed (merged, withdrawn, resolved) before they counted as triaged, whose
+    triage post the outbox has sent since: it shows them as they were when it was recorded."""
+    sent = _triage_row(col(OutboxMessage.status) == "sent")
     stmt = (
         select(Question)
         .where(
@@ -311,15 +317,9 @@ def queued(session: Session, limit: int = 50) -> list[Question]:
     """Live questions still waiting for a triage post in teams that now have a channel; not
     those whose post to that very channel failed for good (they wait for an admin, and must
     not hold up the others)."""
-    failed_there = (
-        select(OutboxMessage.id)
-        .where(
-            col(OutboxMessage.team_id) == col(Question.team_id),
-            col(OutboxMessage.key) == literal("triage:") + cast(col(Question.id), String),
-            col(OutboxMessage.status) == "failed",
-            col(OutboxMessage.channel) == col(Workspace.triage_channel),
-        )
-        .exists()
+    failed_there = _triage_row(
+        col(OutboxMessage.status) == "failed",
+        col(OutboxMessage.channel) == col(Workspace.triage_channel),
     )
     stmt = (
         select(Question)
