@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot.platform import alerts
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
+# Tries to record a call Slack took as sent, when the database fails (1 s, then 2 s apart).
+SENT_TRIES = 3
 # Errors that no retry can fix: an admin has to act.
 PERMANENT = frozenset(
     {
@@ -240,7 +243,7 @@ class Outbox:
             return self._retry_or_fail(session, row, f"connection: {type(exc).__name__}")
         data = response.data if isinstance(response.data, dict) else {}
         ts = data.get("ts") or row.payload.get("ts")
-        return outbox.mark_sent(session, row, ts, data.get("channel"))
+        return self._record_sent(session, row, ts, data.get("channel"))
 
     def _workspace_token(
         self, session: Session, row: OutboxMessage
@@ -280,7 +283,27 @@ class Outbox:
             )  # fmt: skip
             session.rollback()  # the listener's failure may have left this session's pool busy
             return self._retry_or_fail(session, row, failure(exc))
-        return outbox.mark_sent(session, row, None, None)
+        return self._record_sent(session, row, None, None)
+
+    def _record_sent(
+        self, session: Session, row: OutboxMessage, ts: str | None, channel: str | None
+    ) -> OutboxMessage:
+        """Slack took the call (or the follow-up ran): record it, trying again when the
+        database fails (locked past its timeout, a lost connection). A row left `sending`
+        would be done again once its lease ran out: a second post the person sees."""
+        for attempt in range(1, SENT_TRIES + 1):
+            try:
+                return outbox.mark_sent(session, row, ts, channel)
+            except DBAPIError as exc:
+                session.rollback()
+                if attempt == SENT_TRIES:
+                    raise
+                log.warning(
+                    "recording outbox %s as sent failed (%s); trying again",
+                    row.key, type(exc.orig).__name__,
+                )  # fmt: skip
+                time.sleep(attempt)
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         """Finish the message in hand and send no more (process shutdown)."""

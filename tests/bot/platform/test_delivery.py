@@ -4,10 +4,12 @@ permanent errors with an admin alert."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from freezegun import freeze_time
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.platform.delivery import MAX_ATTEMPTS, ChannelPacer, Post
@@ -256,3 +258,28 @@ def test_a_failure_is_recorded_without_sql_parameters_or_tokens() -> None:
     assert "secret deal" not in failure(exc) and failure(exc).startswith("error: Operational")
     leaked = RuntimeError("bad token xoxb-1234-abcd in call\nsecond line")
     assert failure(leaked) == "error: RuntimeError: bad token [redacted-token] in call"
+
+
+def test_a_post_slack_took_is_recorded_even_when_the_database_fails_once(
+    runtime: Runtime, slack: FakeSlack, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: a database error while recording a post as sent (a lock past its
+    timeout, a lost connection) left the row `sending`, and it was posted again when its lease
+    ran out. The fault is injected into the one write that records it."""
+    record = outbox.mark_sent
+    failures = iter(
+        [OperationalError("UPDATE outbox_message", {}, Exception("database is locked"))]
+    )
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        fault = next(failures, None)
+        if fault is not None:
+            raise fault
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "mark_sent", flaky)
+    row = runtime.outbox.submit(TEAM, "once", HELLO)
+    assert row.status == "sent"
+    with freeze_time(utcnow() + timedelta(minutes=5)):  # past any lease
+        runtime.outbox.deliver_due()
+    assert len(slack.calls_to("chat.postMessage")) == 1
