@@ -10,10 +10,12 @@ and a second click (or a retried delivery) changes nothing.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.kernel.messages import ephemeral
@@ -25,6 +27,10 @@ from storage import questions as store
 from storage import questions_ratings as rated
 from storage import questions_review as reviews
 from storage import questions_votes as votes
+
+log = logging.getLogger(__name__)
+# views.update's answers for a form the person has closed (or that moved on): nothing to show.
+GONE_VIEW = frozenset({"not_found", "hash_conflict"})
 
 # What a click did, handed to its follow-up.
 RESOLVED, THANKED, MISSED, UNCHANGED, REFUSED = "resolved", "thanked", "missed", "same", "no"
@@ -128,6 +134,11 @@ def after_rating(
             ratings.after_missed(runtime, team, question_id, user)
             text = views.MISSED_ANSWER
     if body.get("view"):
-        client.views_update(view_id=body["view"]["id"], view=views.rated_modal(text))
+        try:
+            client.views_update(view_id=body["view"]["id"], view=views.rated_modal(text))
+        except SlackApiError as exc:  # closed since: the rating is stored, nothing to show
+            if exc.response.get("error") not in GONE_VIEW:
+                raise  # an outage: the outbox tries again
+            log.info("the rated capture form is closed (%s)", exc.response.get("error"))
     elif body.get("response_url"):
         follow_up.reply(respond, {**ephemeral(text), "replace_original": False})

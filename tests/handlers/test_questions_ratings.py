@@ -16,7 +16,7 @@ from storage import questions as store
 from storage import questions_ratings as rated
 from storage import questions_votes as votes
 from storage.clock import utcnow
-from storage.models import AnswerRating
+from storage.models import AnswerRating, OutboxMessage
 from tests.blockkit import assert_valid_message, assert_valid_modal
 from tests.conftest import TEAM, outbox_settled
 from tests.fake_slack import FakeSlack
@@ -194,3 +194,30 @@ def test_rating_from_the_capture_modal_updates_the_modal(
     outbox_settled(engine)
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(AnswerRating)).one() == 1
+
+
+def test_a_rating_from_a_form_closed_since_is_kept_and_alerts_nobody(
+    http: SlackHTTP, slack: FakeSlack, engine: Engine
+) -> None:
+    """Found by review: the person closes the capture form right after rating; views.update
+    answers not_found, and the follow-up failed 8 times, then DMed every admin."""
+    setup_team(engine)
+    ask(http, "Does the product support single sign-on with Okta?")
+    answer(http, 1, "Yes, SAML SSO with Okta.")
+    dms(slack, REP)
+    values = {"question": {"text": "Okta single sign-on, is it supported?"}}
+    status, reply = http.submit(view_submission_payload(modals.CAPTURE_MODAL, values, user_id=REP2))
+    assert status == 200 and reply["response_action"] == "update"
+    value = button(reply["view"], views.ANSWERS_BUTTON)
+    slack.fail("views.update", status=200, error="not_found", times=1)
+    view = {"id": "V0CLOSED01", **reply["view"]}
+    payload = block_action_payload(views.ANSWERS_BUTTON, value, user_id=REP2, view=view)
+    assert http.action(payload)[0] == 200
+    slack.wait_for("views.update")
+    outbox_settled(engine)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(AnswerRating)).one() == 1
+        (run,) = session.exec(
+            select(OutboxMessage).where(OutboxMessage.key.startswith("lazy:after_rating"))  # type: ignore[attr-defined]
+        ).all()
+    assert (run.status, run.attempts) == ("sent", 1)
