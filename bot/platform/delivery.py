@@ -246,11 +246,12 @@ class Outbox:
         return self._record_sent(session, row, ts, data.get("channel"))
 
     def _workspace_token(
-        self, session: Session, row: OutboxMessage
+        self, session: Session, row: OutboxMessage, *, none_ends_it: bool = True
     ) -> tuple[str | None, OutboxMessage | None]:
         """The row's workspace token (rotated first when it is about to expire), or the row as
         it ends without one: the workspace paused when Slack refuses or cannot rotate it, failed
-        when the workspace uninstalled Lockstep."""
+        when the workspace uninstalled Lockstep (unless not `none_ends_it`: then no token found
+        is left to the caller)."""
         assert self.tokens is not None
         try:
             token = self.tokens.bot_token(row.team_id)  # may rotate it: a Web API call
@@ -261,7 +262,7 @@ class Outbox:
         except (SlackClientError, OSError) as exc:  # oauth.v2.access unreachable
             error = f"token rotation: connection: {type(exc).__name__}"
             return None, self._pause_workspace(session, row, error)
-        if token is None:  # uninstalled: nothing can be sent there, now or later
+        if token is None and none_ends_it:  # uninstalled: nothing can be sent there, ever
             return None, outbox.mark_failed(session, row, NOT_INSTALLED)
         return token, None
 
@@ -270,8 +271,10 @@ class Outbox:
             return outbox.pause_row(session, row, utcnow(), "waiting for a worker")
         if self.tokens is not None and self.tokens.per_workspace:
             # The token first, as for a post: a rotation Slack refuses or cannot do pauses the
-            # workspace (Bolt's authorize inside the run would only count a failed try).
-            _, ended = self._workspace_token(session, row)
+            # workspace (Bolt's authorize inside the run would only count a failed try). No
+            # token found (an org-wide install is found by its enterprise, not by this id) is
+            # left to Bolt's authorize in the run.
+            _, ended = self._workspace_token(session, row, none_ends_it=False)
             if ended is not None:
                 return ended
         try:
@@ -291,6 +294,7 @@ class Outbox:
         """Slack took the call (or the follow-up ran): record it, trying again when the
         database fails (locked past its timeout, a lost connection). A row left `sending`
         would be done again once its lease ran out: a second post the person sees."""
+        key = row.key  # read now: after a rollback it would be read from the database
         for attempt in range(1, SENT_TRIES + 1):
             try:
                 return outbox.mark_sent(session, row, ts, channel)
@@ -300,7 +304,7 @@ class Outbox:
                     raise
                 log.warning(
                     "recording outbox %s as sent failed (%s); trying again",
-                    row.key, type(exc.orig).__name__,
+                    key, type(exc.orig).__name__,
                 )  # fmt: skip
                 time.sleep(attempt)
         raise AssertionError("unreachable")
