@@ -32,6 +32,9 @@ from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 from tests.slack_signing import SlackHTTP
 from tests.socket_mode import APP_TOKEN
 
+# The `web` and `background` fixtures of `lockstep run --http` (tests/http_mode.py).
+pytest_plugins = ["tests.http_mode"]
+
 BOT_TOKEN = "xoxb-test-0000-not-a-real-token"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 # OAuth (tests/bot/system/test_installs.py): the client secret, each workspace's bot token and

@@ -19,14 +19,12 @@ from bot.questions.views import replies as question_views
 from storage import questions as store
 from storage import questions_votes as votes
 from storage.models import AnswerRating, GoalSignal, OutboxMessage
-from tests.bot.platform.test_background import background, lazy_rows, run_queue, web
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
 from tests.handlers.question_helpers import REP2, TRIAGE, answer, ask, setup_team
 from tests.handlers.test_goals_reactions import posted_digest
+from tests.http_mode import lazy_rows, run_queue
 from tests.slack_signing import SlackHTTP, block_action_payload
-
-__all__ = ["background", "web"]  # fixtures: a web worker and the background process
 
 FAULTS: dict[str, Callable[[FakeSlack], None]] = {
     "a 500": lambda slack: slack.fail("response_url", status=500),

@@ -15,13 +15,11 @@ from bot.goals.views import goals as goal_views
 from bot.platform.runtime import Runtime
 from storage import goals
 from storage.models import GoalUpdate
-from tests.bot.platform.test_background import background, lazy_rows, run_queue, web
 from tests.conftest import ADMIN, TEAM
 from tests.fake_slack import FakeSlack
 from tests.goal_fixtures import make_goal
+from tests.http_mode import lazy_rows, run_queue
 from tests.slack_signing import SlackHTTP, block_action_payload
-
-__all__ = ["background", "web"]  # fixtures: a web worker and the background process
 
 FAULTS: dict[str, Callable[[FakeSlack], None]] = {
     "a 500": lambda slack: slack.fail("response_url", status=500),

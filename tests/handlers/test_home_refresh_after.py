@@ -8,7 +8,6 @@ them, as under `lockstep run --http`: nothing but the action's own refresh publi
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,17 +16,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 import handlers.home
-from bot.platform.config import Settings
-from bot.platform.delivery import LAZY_METHOD, ChannelPacer
-from bot.platform.runtime import Runtime, build_runtime
-from bot.system.app import create_app
+from bot.platform.delivery import LAZY_METHOD
+from bot.platform.runtime import Runtime
 from storage import questions
 from storage.models import OutboxMessage
-from tests.conftest import SIGNING_SECRET, serve_on_loopback
 from tests.fake_slack import FakeSlack
 from tests.handlers.question_helpers import REP, ask
 from tests.handlers.test_home import opened, published_for
-from tests.mention_scan import MentionGuard, RecordingSlackHTTP
 from tests.slack_signing import SlackHTTP
 
 QUESTION = "Do you support SAML single sign-on with Okta?"
@@ -60,25 +55,6 @@ def refreshes(monkeypatch: pytest.MonkeyPatch) -> Refreshes:
     monkeypatch.setattr(handlers.home.HomeRefresher, "after", watched_after)
     monkeypatch.setattr(handlers.home, "collect_home", watched_collect)
     return seen
-
-
-@pytest.fixture
-def web(
-    settings: Settings, engine: Engine, slack: FakeSlack, mention_guard: MentionGuard
-) -> Iterator[SlackHTTP]:
-    """A gunicorn web worker under `lockstep run --http`: lazy runs are recorded, not run."""
-    app = create_app(settings, runtime=build_runtime(settings, engine=engine), run_lazy_here=False)
-    with serve_on_loopback(app) as url:
-        yield RecordingSlackHTTP(url, SIGNING_SECRET, mention_guard, slack)
-
-
-@pytest.fixture
-def background(settings: Settings, engine: Engine) -> Runtime:
-    """The `lockstep run --http` parent: its own app and runtime, running recorded lazy work."""
-    runtime = build_runtime(settings, engine=engine)
-    runtime.outbox.pacer = ChannelPacer(0)
-    create_app(settings, runtime=runtime)  # sets runtime.outbox.lazy_handler
-    return runtime
 
 
 def open_home(web: SlackHTTP, background: Runtime, slack: FakeSlack, user: str) -> None:

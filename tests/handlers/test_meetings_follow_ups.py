@@ -16,15 +16,13 @@ from bot.meetings.views import forms
 from bot.platform.runtime import Runtime
 from storage import meetings
 from storage import meetings_agendas as agendas
-from tests.bot.platform.test_background import background, lazy_rows, run_queue, web
 from tests.conftest import ADMIN
 from tests.fake_slack import FakeSlack
 from tests.handlers.test_meetings_actions import post_agenda
 from tests.handlers.test_questions_edits import refuse_lazy_rows
+from tests.http_mode import lazy_rows, run_queue
 from tests.meeting_helpers import SALES, make_series
 from tests.slack_signing import SlackHTTP
-
-__all__ = ["background", "web"]  # fixtures: a web worker and the background process
 
 
 def topics(engine: Engine, agenda_id: int) -> list[str]:

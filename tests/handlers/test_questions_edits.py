@@ -16,13 +16,11 @@ from sqlmodel import Session
 from bot.platform.runtime import Runtime
 from bot.questions.views import replies as views
 from storage import questions as store
-from tests.bot.platform.test_background import background, lazy_rows, run_queue, web
 from tests.conftest import TEAM
 from tests.fake_slack import FakeSlack
 from tests.handlers.question_helpers import REP, REP2, ask, setup_team
+from tests.http_mode import lazy_rows, run_queue
 from tests.slack_signing import SlackHTTP
-
-__all__ = ["background", "web"]  # fixtures: a web worker and the background process
 
 CHANGES = {"edit": "edit 1 Do you support SCIM too?", "withdraw": "withdraw 1"}
 
