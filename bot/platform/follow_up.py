@@ -3,6 +3,7 @@ reply to its delivery's response_url."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Respond
@@ -18,19 +19,24 @@ def record_post(session: Session, team_id: str, key: str, post: Post) -> int:
     It commits with the user's write or not at all, and nothing waits on Slack here: the
     background worker (or the scheduler's outbox job) sends it after the ack.
     """
-    payload = {**post.payload, "channel": post.channel}
-    conn = session.connection()
-    message_id, _ = outbox.record(conn, team_id, key, post.method, post.channel, payload)
-    return message_id
+    return _record(session, team_id, key, post, None)[0]
 
 
 def record_post_to_send(session: Session, team_id: str, key: str, post: Post) -> tuple[int, bool]:
     """Record `post` under `key` in the session's transaction, already claimed by this process:
     (outbox id, created). After the commit the caller sends a new row with `Outbox.run_claimed`
     (if it cannot, the background worker takes the row when the claim's lease runs out)."""
+    return _record(session, team_id, key, post, LEASE)
+
+
+def _record(
+    session: Session, team_id: str, key: str, post: Post, claimed_for: timedelta | None
+) -> tuple[int, bool]:
     payload = {**post.payload, "channel": post.channel}
     conn = session.connection()
-    return outbox.record(conn, team_id, key, post.method, post.channel, payload, claimed_for=LEASE)
+    return outbox.record(
+        conn, team_id, key, post.method, post.channel, payload, claimed_for=claimed_for
+    )
 
 
 class ReplyNotTaken(Exception):
