@@ -232,11 +232,7 @@ def test_a_token_about_to_expire_is_rotated_before_a_post(
     team = "T0AAAAAAA1"
     old, new, old_refresh, new_refresh = OAUTH_TOKENS[2:]
     install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
-    slack.set_response(
-        "oauth.v2.access",
-        {"access_token": new, "refresh_token": new_refresh,
-         "expires_in": 43200, "token_type": "bot", "team": {"id": team}},
-    )  # fmt: skip
+    slack_rotates_to(slack, team, new, new_refresh)
     row = oauth_runtime.outbox.submit(team, "k", Post("chat.postMessage", "C1", {"text": "rot"}))
     assert row.status == "sent"
     refresh = slack.calls_to("oauth.v2.access")[-1]
@@ -331,11 +327,7 @@ def test_a_rotation_slack_cannot_do_for_hours_holds_the_posts_until_it_can(
     assert len(refreshes(slack)) > 10  # it kept trying, every 15 minutes
     assert slack.calls_to("chat.postMessage") == []  # no post, no alert to an admin
     slack.reset()  # oauth.v2.access is back
-    slack.set_response(
-        "oauth.v2.access",
-        {"access_token": new, "refresh_token": new_refresh,
-         "expires_in": 43200, "token_type": "bot", "team": {"id": team}},
-    )  # fmt: skip
+    slack_rotates_to(slack, team, new, new_refresh)
     with freeze_time(utcnow() + timedelta(hours=3, minutes=30)):
         oauth_runtime.outbox.deliver_due()
         outbox_settled(engine)
@@ -376,16 +368,21 @@ def test_an_oauth_state_expires_after_ten_minutes_and_works_once(engine: Engine)
         assert not store.consume(late)
 
 
+def slack_rotates_to(slack: FakeSlack, team: str, token: str, refresh_token: str) -> None:
+    """Slack's next token refreshes answer `token` and `refresh_token`."""
+    slack.set_response(
+        "oauth.v2.access",
+        {"access_token": token, "refresh_token": refresh_token,
+         "expires_in": 43200, "token_type": "bot", "team": {"id": team}},
+    )  # fmt: skip
+
+
 def rotating_install(base: str, slack: FakeSlack, team: str) -> tuple[str, str]:
     """Install `team` with a token that expires in 10 minutes, and have Slack's next refresh
     answer a new token and refresh token (returned)."""
     old, new, old_refresh, new_refresh = OAUTH_TOKENS[2:]
     install(base, slack, team, old, refresh_token=old_refresh, expires_in=600)
-    slack.set_response(
-        "oauth.v2.access",
-        {"access_token": new, "refresh_token": new_refresh,
-         "expires_in": 43200, "token_type": "bot", "team": {"id": team}},
-    )  # fmt: skip
+    slack_rotates_to(slack, team, new, new_refresh)
     return new, new_refresh
 
 
@@ -590,7 +587,7 @@ def test_a_follow_up_waits_out_a_rotation_slack_cannot_do(
     the workspace's queue, as for a post, instead of counting failed tries until the follow-up
     fails for good (Bolt's authorize inside the run only says it found nothing)."""
     team = "T0AAAAAAA1"
-    rotating_install(base, slack, team)
+    new, new_refresh = rotating_install(base, slack, team)
     slack.fail("oauth.v2.access", status=503, retry_after=1, times=-1)
     body = dict(parse_qsl(slash_command_body(replies.COMMAND, "Do you do SSO?", team_id=team)))
     payload = {"function": "after_command", "body": body, "note": None}
@@ -600,7 +597,7 @@ def test_a_follow_up_waits_out_a_rotation_slack_cannot_do(
     assert (row.status, row.attempts) == ("pending", 0)
     assert row.error is not None and row.error.startswith("paused: token rotation: ")
     slack.reset()  # oauth.v2.access is back
-    rotating_install(base, slack, team)
+    slack_rotates_to(slack, team, new, new_refresh)
     with freeze_time(utcnow() + timedelta(hours=3, minutes=30)):
         oauth_runtime.outbox.deliver_due()
         outbox_settled(engine)
